@@ -1,0 +1,235 @@
+"""Attach context to a matched quantity: kind and sign, target, year, metric, subject.
+
+Everything here reads the cue-word tables from the rule files (cues.yaml,
+metrics.yaml); the functions hold only the order in which evidence is weighed:
+the clause before the number, then the sentence, then the paragraph, the section
+heading and finally the article's own date (SPEC §4a).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from .rules import RuleSet
+from .segment import Structure, year_value
+
+_CLAUSE_BREAK = regex.compile(r"[，,；;：:！!？?。]")
+_YEAR_TOKEN = regex.compile(
+    r"(?<![\d])(到|至|截至|截止|从|由|在|于)?\s*((?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})(?![\d])"
+    r"(?:\s*[-—–~～至到]\s*((?:1[89]|20)\d\d))?\s*年(?!代)"
+)
+
+
+@dataclass
+class Cues:
+    up: regex.Pattern
+    down: regex.Pattern
+    level_after: tuple[str, ...]
+    growth_context: regex.Pattern
+    share: regex.Pattern
+    rate: tuple[str, ...]
+    target: regex.Pattern
+    result: regex.Pattern
+    money: regex.Pattern
+    metrics: regex.Pattern
+    alias_to_metric: dict[str, str]
+    relative: dict[str, int]
+    relative_re: regex.Pattern
+    plans: dict[str, int]
+    plans_re: regex.Pattern
+    qual_gov: dict[str, str]
+    gov_re: regex.Pattern | None
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w))) or "(?!)"
+
+
+@lru_cache(maxsize=8)
+def cues_for(rs: RuleSet) -> Cues:
+    c = rs.data.get("cues", {})
+    metrics = rs.data.get("metrics", {})
+    alias = {a: mid for mid, names in metrics.items() for a in names}
+    rel = {k: int(v) for k, v in rs.data.get("relative_years", {}).items()}
+    plans = {k: int(v) for k, v in rs.data.get("five_year_plans", {}).items()}
+    gov = {w: q for q, ws in rs.data.get("governing", {}).items() for w in ws}
+    return Cues(
+        up=regex.compile(f"(?:{_alt(c.get('growth_up', []))})$"),
+        down=regex.compile(f"(?:{_alt(c.get('growth_down', []))})$"),
+        level_after=tuple(sorted(c.get("level_after_change", []), key=len, reverse=True)),
+        growth_context=regex.compile(_alt(c.get("growth_context", []))),
+        share=regex.compile(_alt(c.get("share", []))),
+        rate=tuple(c.get("rate_words", [])),
+        target=regex.compile(_alt(c.get("target", []))),
+        result=regex.compile(_alt(c.get("result", []))),
+        money=regex.compile(_alt(c.get("money_context", []))),
+        metrics=regex.compile(_alt(list(alias))),
+        alias_to_metric=alias,
+        relative=rel,
+        relative_re=regex.compile(_alt(list(rel))),
+        plans=plans,
+        plans_re=regex.compile(r"(?<![一二三四五六七八九十])(?:" + _alt(list(plans)) + r")(?=规划|计划|时期|期间|末|”|\"|以来|开局|收官|目标|发展)"),
+        qual_gov=gov,
+        gov_re=regex.compile(_alt(list(gov))) if gov else None,
+    )
+
+
+def clause_start(text: str, sent_start: int, pos: int) -> int:
+    """Start of the clause that holds ``pos`` (after the last ，；： before it)."""
+    window = text[sent_start:pos]
+    last = None
+    for m in _CLAUSE_BREAK.finditer(window):
+        last = m
+    return sent_start + last.end() if last else sent_start
+
+
+_FILLERS = regex.compile(r"(?:了|分别|达|约|近|超|超过|同比|比上年|年均|平均|均|为|在|以上|左右|\s)+$")
+
+
+def kind_and_sign(prefix: str, unit: str, rule_kind: str, cues: Cues, prev_kind: tuple[str, int] | None) -> tuple[str, int]:
+    """Decide level/growth/share/rank and the sign from the text just before the number."""
+    if rule_kind in ("rank", "share"):
+        return rule_kind, 1
+    if rule_kind == "growth":
+        return "growth", 1
+    tail = prefix.rstrip()
+    # Enumerations (分别增长8.2%、10.1%) inherit from the previous number of the clause.
+    if prev_kind and (tail.endswith(("、", "和", "及", "与")) or not tail):
+        return prev_kind
+    core = _FILLERS.sub("", tail)
+    for w in cues.level_after:
+        if core.endswith(w):
+            before = _FILLERS.sub("", core[: -len(w)])
+            if cues.up.search(before) or cues.down.search(before) or not before:
+                return ("share", 1) if cues.share.search(prefix) else ("level", 1)
+    if cues.down.search(core):
+        return "growth", -1
+    if cues.up.search(core):
+        return "growth", 1
+    if unit in ("个百分点", "倍"):
+        sign = -1 if _last_change_is_down(prefix, cues) else 1
+        return "growth", sign
+    if cues.share.search(prefix) and unit == "%":
+        return "share", 1
+    if unit == "%" and cues.growth_context.search(prefix) and not any(r in prefix[-8:] for r in cues.rate):
+        return "growth", -1 if _last_change_is_down(prefix, cues) else 1
+    return "level", 1
+
+
+def _last_change_is_down(prefix: str, cues: Cues) -> bool:
+    for i in range(len(prefix), 0, -1):
+        if cues.down.search(prefix[:i]):
+            return True
+        if cues.up.search(prefix[:i]):
+            return False
+    return False
+
+
+def metric_of(clause_prefix: str, sentence_prefix: str, cues: Cues) -> str:
+    for text in (clause_prefix, sentence_prefix):
+        found = list(cues.metrics.finditer(text, overlapped=False))
+        if found:
+            return cues.alias_to_metric[found[-1].group()]
+    return ""
+
+
+_SUBJECT_TRIM_HEAD = regex.compile(
+    r"^(?:其中|同时|此外|全年|今年|去年|目前|截至目前|累计|共|已|并|和|及|与|而|还|也|在|到|截至)+"
+)
+_SUBJECT_TRIM_TAIL = regex.compile(
+    r"(?:同比|比上年|比去年|年均|分别|累计|共计|总计|共|达到|达|为|增长|增加|提高|下降|降低|减少|提升|上涨|突破|超过|超|"
+    r"约|近|逾|不少于|不低于|至少|控制在|保持在|稳定在|实现|完成|新增|了|的|是|由|从|占|至|到)+$"
+)
+
+
+def subject_of(clause_prefix: str) -> str:
+    s = regex.sub(r"(?:(?:1[89]|20)\d\d年(?:底|末|初)?|[,，、\s])", "", clause_prefix)
+    s = _SUBJECT_TRIM_HEAD.sub("", s)
+    s = _SUBJECT_TRIM_TAIL.sub("", s)
+    return s[-30:]
+
+
+def _years_in(text: str, cues: Cues, doc_year: int | None) -> list[tuple[int, int, str]]:
+    """(position, year, how) for every year mention in ``text``."""
+    out: list[tuple[int, int, str]] = []
+    for m in _YEAR_TOKEN.finditer(text):
+        y = year_value(m.group(3) or m.group(2))
+        if y is None:
+            continue
+        how = "to" if m.group(1) in ("到", "至") else ("from" if m.group(1) in ("从", "由") else "at")
+        out.append((m.start(), y, how))
+    for m in cues.plans_re.finditer(text):
+        out.append((m.start(), cues.plans[m.group()], "plan"))
+    if doc_year:
+        for m in cues.relative_re.finditer(text):
+            out.append((m.start(), doc_year + cues.relative[m.group()], "relative"))
+        for m in regex.finditer(r"全年", text):
+            out.append((m.start(), -1, "full_year"))  # resolved by the caller against the section
+    out.sort()
+    return out
+
+
+@dataclass
+class Frame:
+    """Where a number sits: the text around it and the years in force."""
+
+    sentence: tuple[int, int]
+    clause_start: int
+    doc_year: int | None
+    section_year: int | None
+    section_mode: str
+    paragraph_year: int | None
+
+
+def year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: int | None) -> int | None:
+    s0, _ = frame.sentence
+    mentions = _years_in(text[s0:pos], cues, frame.doc_year)
+    if mentions:
+        # 从2.1%提高到2.5% with 从2015年…到2020年: the first number takes the start year.
+        froms = [m for m in mentions if m[2] == "from"]
+        tos = [m for m in mentions if m[2] == "to"]
+        if order_in_from_to == 0 and froms:
+            return froms[-1][1]
+        if tos and tos[-1][0] > (froms[-1][0] if froms else -1):
+            return tos[-1][1]
+        y = mentions[-1][1]
+        if y == -1:  # 全年: the year of the section, else the one just reported on
+            return frame.section_year or frame.paragraph_year or frame.doc_year
+        return y
+    if order_in_from_to == 0 and frame.section_year:
+        return frame.section_year - 1
+    if frame.paragraph_year:
+        return frame.paragraph_year
+    if frame.section_year:
+        return frame.section_year
+    return frame.doc_year
+
+
+def is_target(text: str, pos: int, frame: Frame, year: int | None, cues: Cues) -> bool:
+    s0, _ = frame.sentence
+    before = text[s0:pos]
+    if year is not None and frame.doc_year is not None and year < frame.doc_year:
+        # A figure for a finished year is a result, even if it was forecast (预计).
+        goal_quoted = regex.search(r"(?:预期|计划|确定|提出|目标)[^，,。]{0,12}$", text[frame.clause_start:pos])
+        return bool(goal_quoted and "目标" in before)
+    if year is not None and frame.doc_year is not None and year > frame.doc_year:
+        return True
+    if cues.target.search(before):
+        return True
+    return frame.section_mode == "plan" and not cues.result.search(before)
+
+
+def qualifier_from_context(text: str, sent_start: int, pos: int, cues: Cues) -> str:
+    """A governing qualifier further back in the clause (大约…一千亿元、二千八百万吨)."""
+    if cues.gov_re is None:
+        return ""
+    window = text[sent_start:pos]
+    found = list(cues.gov_re.finditer(window))
+    if found:
+        between = window[found[-1].end():]
+        if not regex.search(r"[，,；;。]", between):
+            return cues.qual_gov[found[-1].group()]
+    return ""

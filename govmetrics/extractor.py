@@ -1,0 +1,233 @@
+"""The per-document extractor: text in, claims out. Pure: no I/O, no global state
+beyond the compiled rule set."""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import regex
+
+from .claim import Claim
+from .context import (
+    Frame,
+    clause_start,
+    cues_for,
+    is_target,
+    kind_and_sign,
+    metric_of,
+    qualifier_from_context,
+    subject_of,
+    year_of,
+)
+from .normalize import Normalized, normalize
+from .numbers import Quantity, parse_quantities
+from .rules import PATTERN_TIMEOUT, Rule, RuleSet, default_ruleset
+from .segment import Structure, analyse, year_value
+
+Warn = Callable[[str], None]
+
+_LEAD_YEAR = regex.compile(
+    r"^\s*(?:在|到|截至|截止|至)?\s*((?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})\s*年(?:底|末|初|以来|上半年|前三季度|1-\d+月)?\s*[,，]?"
+)
+
+
+@dataclass
+class Match:
+    start: int  # normalised offsets
+    end: int
+    rule: Rule
+    m: regex.Match | None
+
+
+def find_matches(text: str, rs: RuleSet, warn: Warn | None = None, doc: str = "-") -> list[Match]:
+    """Every rule's matches over the normalised text, overlaps resolved (longest wins)."""
+    found: list[Match] = []
+    for rule in rs.rules:
+        try:
+            for m in rule.compiled.finditer(text, timeout=PATTERN_TIMEOUT, overlapped=False):
+                if m.end() > m.start():
+                    found.append(Match(m.start(), m.end(), rule, m))
+        except TimeoutError:
+            if warn:
+                warn(f"{doc}: rule {rule.id!r} ({rule.file}) stopped after {PATTERN_TIMEOUT:g}s (catastrophic backtracking?); its matches in this document are dropped")
+            found = [f for f in found if f.rule is not rule]
+    found.sort(key=lambda f: (-(f.end - f.start), -f.rule.priority, f.rule.action != "skip", f.start))
+    starts: list[int] = []
+    ends: list[int] = []
+    kept: list[Match] = []
+    for f in found:
+        i = bisect.bisect_left(starts, f.start)
+        if i > 0 and ends[i - 1] > f.start:
+            continue
+        if i < len(starts) and starts[i] < f.end:
+            continue
+        starts.insert(i, f.start)
+        ends.insert(i, f.end)
+        kept.append(f)
+    kept.sort(key=lambda f: f.start)
+    return kept
+
+
+def _pieces(match: Match) -> list[tuple[int, int]]:
+    """The spans that each become a claim: named groups q1, q2 … or the whole match."""
+    m = match.m
+    if m is not None:
+        groups = sorted(k for k in m.groupdict() if regex.fullmatch(r"q\d+", k))
+        spans = [m.span(g) for g in groups if m.span(g)[0] >= 0]
+        if spans:
+            # Qualifier words before the first / after the last group belong to them.
+            spans[0] = (match.start, spans[0][1])
+            spans[-1] = (spans[-1][0], match.end)
+            return spans
+    return [(match.start, match.end)]
+
+
+def _quantities(text: str, spans: list[tuple[int, int]]) -> list[Quantity | None]:
+    if len(spans) == 1:
+        qs = parse_quantities(text[spans[0][0]:spans[0][1]])
+        return [qs[0] if qs else None]
+    joined = parse_quantities(text[spans[0][0]:spans[-1][1]])
+    if len(joined) == len(spans):
+        return list(joined)
+    return [(parse_quantities(text[a:b]) or [None])[0] for a, b in spans]
+
+
+class _Doc:
+    """Per-document state shared by the claims of one document."""
+
+    def __init__(self, original: str, norm: Normalized, struct: Structure, rs: RuleSet, doc: str) -> None:
+        self.original = original
+        self.norm = norm
+        self.text = norm.text
+        self.struct = struct
+        self.rs = rs
+        self.doc = doc
+        self.cues = cues_for(rs)
+        self._line_starts = [0] + [i + 1 for i, c in enumerate(original) if c == "\n"]
+        # The year each sentence opens with (2020年，…), carried through its paragraph.
+        self.lead_year: dict[int, int] = {}
+        for i, (a, b) in enumerate(struct.sentences):
+            m = _LEAD_YEAR.match(self.text, a, b)
+            if m:
+                y = year_value(m.group(1))
+                if y:
+                    self.lead_year[i] = y
+
+    def line(self, offset: int) -> int:
+        return bisect.bisect_right(self._line_starts, offset)
+
+    def paragraph_year(self, pos: int) -> int | None:
+        p0, _ = self.struct.paragraph_at(pos)
+        i = self.struct.sentence_index(pos) - 1
+        while i >= 0 and self.struct.sentences[i][0] >= p0:
+            if i in self.lead_year:
+                return self.lead_year[i]
+            i -= 1
+        return None
+
+
+def extract_text(text: str, doc: str = "-", rules: RuleSet | None = None, warn: Warn | None = None) -> list[Claim]:
+    """Extract every quantitative claim from one document's decoded text."""
+    rs = rules or default_ruleset()
+    if not text:
+        return []
+    norm = normalize(text)
+    struct = analyse(norm.text, rs, doc)
+    d = _Doc(text, norm, struct, rs, doc)
+    claims: list[Claim] = []
+    prev: tuple[int, str, int] | None = None  # (clause start, kind, sign) of the last claim
+    for match in find_matches(norm.text, rs, warn, doc):
+        if match.rule.action != "claim":
+            continue
+        spans = _pieces(match)
+        for idx, (q, (a, b)) in enumerate(zip(_quantities(norm.text, spans), spans)):
+            claim = _claim(d, match.rule, q, a, b, prev, idx if len(spans) > 1 else None)
+            if claim is not None:
+                claims.append(claim[0])
+                prev = claim[1]
+    claims.sort(key=lambda c: (c.start, c.end))
+    return claims
+
+
+def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
+           prev: tuple[int, str, int] | None, order: int | None) -> tuple[Claim, tuple[int, str, int]] | None:
+    if q is None:
+        return None
+    unit = q.unit or rule.unit
+    if not unit or not math.isfinite(q.value):
+        return None
+    text = d.text
+    cues = d.cues
+    s0, s1 = d.struct.sentence_at(a)
+    c0 = clause_start(text, s0, a)
+    clause_prefix = text[c0:a]
+    if rule.needs:
+        words = d.rs.data.get("cues", {}).get(rule.needs, [])
+        if not any(w in text[s0:a] for w in words):
+            return None
+    prev_kind = (prev[1], prev[2]) if prev and prev[0] == c0 else None
+    kind, sign = kind_and_sign(clause_prefix, unit, rule.kind or q.kind, cues, prev_kind)
+    qualifier = rule.qualifier or q.qualifier
+    if qualifier == "exact":
+        qualifier = qualifier_from_context(text, c0, a, cues) or "exact"
+    # 从X提高到Y: which end of the pair this number is.
+    from_to = None
+    if order is None:
+        if regex.search(r"(?:从|由)[^，,。；;从由]*$", clause_prefix) and not regex.search(
+            r"(?:从|由)[^，,。；;]*(?:到|至)", clause_prefix
+        ):
+            from_to = 0
+        elif regex.search(r"(?:从|由)[^，,。；;]*(?:到|至)[^，,。；;]*$", clause_prefix):
+            from_to = 1
+    section = d.struct.section_at(a)
+    article = d.struct.article_at(a)
+    frame = Frame(
+        sentence=(s0, s1),
+        clause_start=c0,
+        doc_year=article.year,
+        section_year=section.year if section else None,
+        section_mode=section.mode if section else "",
+        paragraph_year=d.paragraph_year(a),
+    )
+    year = year_of(text, a, frame, cues, from_to)
+    target = rule.target if rule.target is not None else is_target(text, a, frame, year, cues)
+    value = q.value * sign if kind == "growth" else q.value
+    oa, ob = d.norm.original_span(a, b)
+    surface = d.original[oa:ob]
+    claim = Claim(
+        doc=d.doc,
+        start=oa,
+        end=ob,
+        line=d.line(oa),
+        text=surface,
+        value=_clean(value),
+        unit=unit,
+        qualifier=qualifier,
+        kind=kind,
+        target=bool(target),
+        year=year,
+        metric=metric_of(clause_prefix, text[s0:a], cues),
+        subject=subject_of(clause_prefix),
+        sentence=regex.sub(r"\s+", " ", text[s0:s1]).strip(),
+        rule=rule.id,
+    )
+    return claim, (c0, kind, sign)
+
+
+def _clean(v: float) -> float:
+    """Round away binary noise (0.1 * 3) so output is stable and readable."""
+    r = round(v, 6)
+    return float(f"{r:.12g}")
+
+
+def explain_text(text: str, rules: RuleSet | None = None) -> tuple[str, list[Match]]:
+    """The normalised text and every match (claims and skips), for `govmetrics explain`."""
+    rs = rules or default_ruleset()
+    norm = normalize(text)
+    return norm.text, find_matches(norm.text, rs)
+
+
+__all__ = ["extract_text", "explain_text", "find_matches", "normalize"]

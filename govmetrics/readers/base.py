@@ -1,0 +1,64 @@
+"""Find input files and read them as text (encodings detected, `--encoding` overrides)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .text import decode_bytes
+
+
+class InputError(Exception):
+    """An input could not be read. str() names the file and the problem."""
+
+
+@dataclass
+class Document:
+    name: str  # the path as the user gave it (or under a directory they gave); '-' for stdin
+    text: str
+
+
+def iter_inputs(paths: list[str]) -> Iterator[str | InputError]:
+    """Expand directories (recursively, sorted) and globs; yield paths or errors, in order."""
+    import glob
+
+    for p in paths:
+        if p == "-":
+            yield p
+            continue
+        path = Path(p)
+        if path.is_dir():
+            files = sorted(f for f in path.rglob("*") if f.is_file() and not f.name.startswith("."))
+            yield from (str(f) for f in files)
+        elif path.exists():
+            yield p
+        elif any(c in p for c in "*?["):
+            matches = sorted(glob.glob(p, recursive=True))
+            if not matches:
+                yield InputError(f"{p}: no file matches this pattern")
+            yield from (m for m in matches if Path(m).is_file())
+        else:
+            yield InputError(f"{p}: no such file or directory")
+
+
+def read_bytes(name: str) -> bytes:
+    if name == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(name).read_bytes()
+    except PermissionError:
+        raise InputError(f"{name}: permission denied") from None
+    except IsADirectoryError:
+        raise InputError(f"{name}: is a directory") from None
+    except OSError as e:
+        raise InputError(f"{name}: cannot read: {e.strerror or e}") from None
+
+
+def read_document(name: str, encoding: str | None = None) -> Document:
+    """Read one input as text; raise InputError for anything that is not a readable document."""
+    from .formats import to_text
+
+    data = read_bytes(name)
+    return Document(name, to_text(name, data, encoding))

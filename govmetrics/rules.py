@@ -1,0 +1,292 @@
+"""Load, validate and compile the YAML rule files under `rules/`.
+
+A rule file is a YAML mapping with any of these sections, merged across files in
+load order (the shipped rules first, then each `--rules DIR`):
+
+  fragments   NAME -> regex (or a list of words), referenced as {NAME}
+  rules       list of patterns: {id, pattern, action, kind, unit, qualifier, reason, priority, examples}
+  units, digits, small_units, magnitudes, money_subunits, count_nouns,
+  qualifiers, governing, cues, relative_years, five_year_plans, metrics, words
+                 vocabulary tables (see the files themselves)
+
+Errors name the file, the line and the rule id, and raise RuleError; nothing is
+compiled lazily, so a bad rule fails at load time, never mid-run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import regex
+import yaml
+
+SECTIONS = {
+    "fragments", "rules", "units", "digits", "small_units", "magnitudes", "money_subunits",
+    "count_nouns", "qualifiers", "governing", "cues", "relative_years", "five_year_plans",
+    "metrics", "words",
+}
+RULE_FIELDS = {
+    "id", "pattern", "action", "kind", "unit", "qualifier", "reason", "priority", "examples", "target", "needs",
+}
+ACTIONS = {"claim", "skip"}
+KINDS = {"level", "growth", "share", "rank"}
+_REF = regex.compile(r"\{([A-Z][A-Z0-9_]*)\}")
+# Patterns run under this many seconds per document (issue: catastrophic backtracking).
+PATTERN_TIMEOUT = 2.0
+
+
+class RuleError(Exception):
+    """A rule file is invalid. str() is a one-line message naming file, line and rule."""
+
+
+@dataclass
+class Rule:
+    id: str
+    pattern: str
+    action: str = "claim"
+    kind: str = ""
+    unit: str = ""
+    qualifier: str = ""
+    reason: str = ""
+    priority: int = 0
+    target: bool | None = None
+    needs: str = ""  # a cue list that must occur in the clause before the number
+    examples: list[dict] = field(default_factory=list)
+    file: str = ""
+    line: int = 0
+    compiled: Any = None  # regex.Pattern
+
+
+@dataclass
+class RuleSet:
+    rules: list[Rule]
+    fragments: dict[str, str]
+    data: dict[str, Any]
+    units: dict[str, tuple[str, float]]
+    files: list[str]
+
+    def __hash__(self) -> int:  # identity: rule sets are built once and shared
+        return id(self)
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    def rule(self, rule_id: str) -> Rule:
+        return next(r for r in self.rules if r.id == rule_id)
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that records the source line of every mapping as `__line__`."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _strip_lines(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {k: _strip_lines(v) for k, v in obj.items() if k != "__line__"}
+    if isinstance(obj, list):
+        return [_strip_lines(x) for x in obj]
+    return obj
+
+
+def shipped_rules_dir() -> Path:
+    """The rules installed with the package, else the repo's top-level `rules/`."""
+    here = Path(__file__).resolve().parent
+    for cand in (here / "rules", here.parent / "rules"):
+        if cand.is_dir():
+            return cand
+    raise RuleError(f"{here}: the shipped rules directory is missing")
+
+
+def rule_files(dirs: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for d in dirs:
+        d = Path(d)
+        if d.is_file():
+            files.append(d)
+        elif d.is_dir():
+            files.extend(sorted(p for p in d.rglob("*") if p.suffix in (".yaml", ".yml")))
+        else:
+            raise RuleError(f"{d}: no such rules file or directory")
+    return files
+
+
+def _read(path: Path) -> dict:
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise RuleError(f"{path}: cannot read rule file: {e}") from None
+    try:
+        doc = yaml.load(raw, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise RuleError(f"{path}{where}: YAML error: {problem}") from None
+    if doc is None:
+        return {}
+    if not isinstance(doc, dict):
+        raise RuleError(f"{path}:1: a rule file must be a mapping of sections")
+    for key in doc:
+        if key != "__line__" and key not in SECTIONS:
+            raise RuleError(f"{path}:{doc['__line__']}: unknown section {key!r} (known: {', '.join(sorted(SECTIONS))})")
+    return doc
+
+
+def _word_alternation(words: list[str]) -> str:
+    return "(?:" + "|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w))) + ")"
+
+
+def _expand(pattern: str, fragments: dict[str, str], where: str, seen: tuple[str, ...] = ()) -> str:
+    def sub(m: regex.Match) -> str:
+        name = m.group(1)
+        if name in seen:
+            raise RuleError(f"{where}: fragment {{{name}}} refers to itself")
+        if name not in fragments:
+            raise RuleError(f"{where}: unknown fragment {{{name}}}")
+        return "(?:" + _expand(fragments[name], fragments, where, (*seen, name)) + ")"
+
+    return _REF.sub(sub, pattern)
+
+
+def _units_table(raw: dict, where: str) -> dict[str, tuple[str, float]]:
+    out: dict[str, tuple[str, float]] = {}
+    for word, spec in raw.items():
+        if word == "__line__":
+            continue
+        if isinstance(spec, str):
+            out[str(word)] = (spec, 1.0)
+        elif isinstance(spec, dict) and "unit" in spec:
+            out[str(word)] = (str(spec["unit"]), float(spec.get("factor", 1.0)))
+        else:
+            raise RuleError(f"{where}: unit {word!r} must be a base unit or {{unit, factor}}")
+    return out
+
+
+def load_ruleset(extra_dirs: list[Path] | tuple = ()) -> RuleSet:
+    """Load the shipped rules plus the user's; raise RuleError on the first problem."""
+    files = rule_files([shipped_rules_dir(), *[Path(d) for d in extra_dirs]])
+    data: dict[str, Any] = {}
+    fragments: dict[str, str] = {}
+    fragment_where: dict[str, str] = {}
+    raw_rules: list[tuple[dict, str]] = []
+    units: dict[str, tuple[str, float]] = {}
+    for path in files:
+        doc = _read(path)
+        for section, body in doc.items():
+            if section == "__line__":
+                continue
+            where = f"{path}:{doc['__line__']}"
+            if section == "rules":
+                if not isinstance(body, list):
+                    raise RuleError(f"{where}: 'rules' must be a list")
+                raw_rules.extend((r, str(path)) for r in body)
+            elif section == "fragments":
+                if not isinstance(body, dict):
+                    raise RuleError(f"{where}: 'fragments' must be a mapping")
+                for name, pat in body.items():
+                    if name == "__line__":
+                        continue
+                    if not regex.fullmatch(r"[A-Z][A-Z0-9_]*", str(name)):
+                        raise RuleError(f"{path}:{body['__line__']}: fragment name {name!r} must be UPPER_CASE")
+                    fragments[name] = _word_alternation(pat) if isinstance(pat, list) else str(pat)
+                    fragment_where[name] = f"{path}:{body['__line__']}"
+            elif section == "units":
+                units.update(_units_table(body, where))
+            elif isinstance(body, dict):
+                merged = data.setdefault(section, {})
+                for k, v in _strip_lines(body).items():
+                    if isinstance(v, list) and isinstance(merged.get(k), list):
+                        merged[k] = merged[k] + [x for x in v if x not in merged[k]]
+                    elif isinstance(v, dict) and isinstance(merged.get(k), dict):
+                        merged[k] = {**merged[k], **v}
+                    else:
+                        merged[k] = v
+            else:
+                raise RuleError(f"{where}: section {section!r} must be a mapping")
+    # Vocabulary fragments generated from the tables, so patterns and parser agree.
+    fragments.setdefault("UNIT", _word_alternation(list(units)))
+    q = data.get("qualifiers", {})
+    fragments.setdefault("QPRE", _word_alternation([w for d in q.values() for w in d.get("before", [])] or ["约"]))
+    fragments.setdefault("QPOST", _word_alternation([w for d in q.values() for w in d.get("after", [])] or ["左右"]))
+    fragments.setdefault("COUNT_NOUN", _word_alternation(list(data.get("count_nouns", {})) or ["人口"]))
+    for name, words in data.get("words", {}).items():
+        fragments.setdefault(name, _word_alternation(words))
+    for name, pat in fragments.items():  # every fragment must expand and compile on its own
+        _compile(_expand(pat, fragments, f"{fragment_where.get(name, 'generated')} (fragment {name})"),
+                 f"{fragment_where.get(name, 'generated')} (fragment {name})")
+    rules = [_build_rule(r, path, fragments) for r, path in raw_rules]
+    seen: dict[str, str] = {}
+    for r in rules:
+        if r.id in seen and seen[r.id] != r.file:
+            pass  # a user rule may replace a shipped one with the same id
+        seen[r.id] = r.file
+    by_id: dict[str, Rule] = {}
+    for r in rules:
+        by_id[r.id] = r  # later files override earlier ones
+    for sec in ("digits", "small_units", "magnitudes", "qualifiers"):
+        if sec not in data:
+            raise RuleError(f"rules: required section {sec!r} is missing from the shipped rules")
+    return RuleSet(list(by_id.values()), fragments, data, units, [str(f) for f in files])
+
+
+def _compile(pattern: str, where: str) -> Any:
+    try:
+        return regex.compile(pattern, regex.V1)
+    except (regex.error, RecursionError) as e:
+        raise RuleError(f"{where}: bad regex: {e}") from None
+
+
+def _build_rule(raw: Any, path: str, fragments: dict[str, str]) -> Rule:
+    if not isinstance(raw, dict):
+        raise RuleError(f"{path}: each rule must be a mapping with at least id and pattern")
+    line = raw.get("__line__", 0)
+    rid = raw.get("id")
+    where = f"{path}:{line}" + (f" (rule {rid})" if rid else "")
+    unknown = set(raw) - RULE_FIELDS - {"__line__"}
+    if unknown:
+        raise RuleError(f"{where}: unknown field(s) {', '.join(sorted(unknown))} (known: {', '.join(sorted(RULE_FIELDS))})")
+    if not rid or not isinstance(rid, str):
+        raise RuleError(f"{where}: rule without an 'id'")
+    if not isinstance(raw.get("pattern"), str) or not raw["pattern"]:
+        raise RuleError(f"{where}: rule needs a non-empty 'pattern' string")
+    action = raw.get("action", "claim")
+    if action not in ACTIONS:
+        raise RuleError(f"{where}: action must be one of {sorted(ACTIONS)}, not {action!r}")
+    kind = raw.get("kind", "") or ""
+    if kind and kind not in KINDS:
+        raise RuleError(f"{where}: kind must be one of {sorted(KINDS)}, not {kind!r}")
+    priority = raw.get("priority", 0)
+    if not isinstance(priority, int):
+        raise RuleError(f"{where}: priority must be an integer")
+    examples = _strip_lines(raw.get("examples", []) or [])
+    if not isinstance(examples, list):
+        raise RuleError(f"{where}: examples must be a list")
+    expanded = _expand(raw["pattern"], fragments, where)
+    return Rule(
+        id=rid, pattern=raw["pattern"], action=action, kind=kind, unit=str(raw.get("unit", "") or ""),
+        qualifier=str(raw.get("qualifier", "") or ""), reason=str(raw.get("reason", "") or ""),
+        priority=priority, target=raw.get("target"), needs=str(raw.get("needs", "") or ""), examples=examples, file=path, line=line,
+        compiled=_compile(expanded, where),
+    )
+
+
+@lru_cache(maxsize=1)
+def default_ruleset() -> RuleSet:
+    """The shipped rules, compiled once per process."""
+    return load_ruleset(())
+
+
+@lru_cache(maxsize=16)
+def cached_ruleset(extra_dirs: tuple[str, ...]) -> RuleSet:
+    return default_ruleset() if not extra_dirs else load_ruleset([Path(d) for d in extra_dirs])

@@ -1,0 +1,245 @@
+"""Document structure on the normalised text: articles, sections, paragraphs, sentences.
+
+Each unit is a [start, end) span of the normalised text plus what the context stage
+needs from it: the article's own date, a section's year and whether it is a review
+(results) or a plan (targets).
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+import regex
+
+from .numbers import parse_number
+from .rules import RuleSet
+
+_TERMINAL = "。！？!?；;：:”」』"
+_SEPARATOR = regex.compile(r"(?m)^[ \t]*(?:[-—=*_#]{1,}|·{3,})[ \t]*$")
+_FULL_DATE = regex.compile(
+    r"((?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})\s*(?:年|[-/.])\s*(\d{1,2}|十[一二]?|[一二三四五六七八九])\s*(?:月|[-/.])"
+    r"(?:\s*(\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])\s*[日号]?)?"
+)
+_YEAR = regex.compile(r"(?<![\d])((?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})(?![\d])\s*年(?!代)")
+_HEADING_MARK = regex.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、.]|第[一二三四五六七八九十]+[部分章节、，,]|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[、.](?!\d)|[-•·]\s)"
+)
+_REVIEW_LAST_YEAR = regex.compile(
+    r"((?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})年(?:的?工作回顾|国内工作的回顾|工作总结|以来的工作)|刚刚过去的((?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})年"
+)
+_FILENAME_YEAR = regex.compile(r"(?<!\d)((?:19[5-9]|20[0-4])\d)(?!\d)")
+
+
+def year_value(s: str) -> int | None:
+    v = parse_number(s)
+    return int(v) if v is not None and 1600 <= v <= 2100 else None
+
+
+@dataclass
+class Section:
+    start: int
+    end: int
+    heading: str
+    year: int | None
+    mode: str  # "plan", "review" or ""
+
+
+@dataclass
+class Article:
+    start: int
+    end: int
+    year: int | None
+
+
+@dataclass
+class Structure:
+    text: str
+    sentences: list[tuple[int, int]]
+    paragraphs: list[tuple[int, int]]
+    articles: list[Article]
+    sections: list[Section]
+    _sent_starts: list[int] = field(default_factory=list)
+    _para_starts: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._sent_starts = [s for s, _ in self.sentences]
+        self._para_starts = [s for s, _ in self.paragraphs]
+
+    def sentence_at(self, pos: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self._sent_starts, pos) - 1
+        return self.sentences[max(i, 0)]
+
+    def sentence_index(self, pos: int) -> int:
+        return max(bisect.bisect_right(self._sent_starts, pos) - 1, 0)
+
+    def paragraph_at(self, pos: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self._para_starts, pos) - 1
+        return self.paragraphs[max(i, 0)]
+
+    def article_at(self, pos: int) -> Article:
+        for a in self.articles:
+            if a.start <= pos < a.end:
+                return a
+        return self.articles[-1]
+
+    def section_at(self, pos: int) -> Section | None:
+        best = None
+        for s in self.sections:
+            if s.start <= pos < s.end:
+                best = s
+        return best
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def _is_heading(line: str, prev_ended: bool) -> bool:
+    s = line.strip()
+    if not s or len(s) > 45:
+        return False
+    if _HEADING_MARK.match(s):
+        return s[-1] not in "。！？!?；;"
+    return prev_ended and s[-1] not in _TERMINAL + "，,、"
+
+
+def analyse(text: str, rs: RuleSet, doc_name: str = "") -> Structure:
+    """Split normalised ``text`` into its units."""
+    lines = _lines(text)
+    # Paragraphs: lines joined where a sentence runs on across a line break.
+    paragraphs: list[tuple[int, int]] = []
+    cur_start = None
+    prev_ended = True
+    headings: list[tuple[int, int]] = []
+    for i, (a, b) in enumerate(lines):
+        line = text[a:b]
+        s = line.strip()
+        if not s:
+            if cur_start is not None:
+                paragraphs.append((cur_start, lines[i - 1][1]))
+                cur_start = None
+            prev_ended = True
+            continue
+        heading = _is_heading(line, prev_ended)
+        if heading:
+            headings.append((a, b))
+        if cur_start is None:
+            cur_start = a
+        ends = s[-1] in _TERMINAL or heading or len(s) < 30 and prev_ended
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        runs_on = (not ends and nxt is not None and text[nxt[0]:nxt[1]].strip()
+                   and not _HEADING_MARK.match(text[nxt[0]:nxt[1]]))
+        if not runs_on:
+            paragraphs.append((cur_start, b))
+            cur_start = None
+        prev_ended = bool(ends)
+    if cur_start is not None:
+        paragraphs.append((cur_start, len(text)))
+    if not paragraphs:
+        paragraphs = [(0, len(text))]
+    sentences: list[tuple[int, int]] = []
+    for a, b in paragraphs:
+        st = a
+        for m in regex.finditer(r"[。！？!?]+[”」』)）]*|\n", text[a:b]):
+            e = a + m.end()
+            if text[st:e].strip():
+                sentences.append((st, e))
+            st = e
+        if st < b and text[st:b].strip():
+            sentences.append((st, b))
+    if not sentences:
+        sentences = [(0, len(text))]
+    articles = _articles(text, lines, doc_name)
+    sections = _sections(text, headings, rs, articles)
+    return Structure(text, sentences, paragraphs, articles, sections)
+
+
+def _date_year(s: str) -> int | None:
+    m = _FULL_DATE.search(s)
+    return year_value(m.group(1)) if m else None
+
+
+def _articles(text: str, lines: list[tuple[int, int]], doc_name: str) -> list[Article]:
+    cuts = [0] + [m.start() for m in _SEPARATOR.finditer(text)] + [len(text)]
+    arts: list[Article] = []
+    for a, b in zip(cuts, cuts[1:]):
+        if b <= a:
+            continue
+        body = text[a:b]
+        year = _article_year(body)
+        arts.append(Article(a, b, year))
+    if not arts:
+        arts = [Article(0, len(text), None)]
+    fallback = None
+    m = _FILENAME_YEAR.search(doc_name.rsplit("/", 1)[-1]) if doc_name else None
+    if m:
+        fallback = int(m.group(1))
+    for art in arts:
+        if art.year is None:
+            art.year = fallback
+    return arts
+
+
+def _article_year(body: str) -> int | None:
+    head = body[:400]
+    # A full date near the top: the dateline or the meeting the report was given at.
+    y = _date_year(head)
+    if y:
+        return y
+    m = _REVIEW_LAST_YEAR.search(body[:3000])
+    if m:
+        y = year_value(m.group(1) or m.group(2))
+        if y:
+            return y + 1
+    # A page stamp on the article's last non-empty line.
+    tail = [ln for ln in body.rstrip().split("\n")[-3:] if ln.strip()]
+    for ln in reversed(tail):
+        if len(ln.strip()) <= 25:
+            y = _date_year(ln)
+            if y:
+                return y
+    return None
+
+
+def _sections(text: str, headings: list[tuple[int, int]], rs: RuleSet, articles: list[Article]) -> list[Section]:
+    cues = rs.data.get("cues", {})
+    plan_words = cues.get("plan_headings", [])
+    review_words = cues.get("review_headings", [])
+    plans = rs.data.get("five_year_plans", {})
+    out: list[Section] = []
+    for a, b in headings:
+        h = text[a:b].strip()
+        year = None
+        m = _YEAR.search(h)
+        if m:
+            year = year_value(m.group(1))
+        mode = ""
+        if any(w in h for w in plan_words):
+            mode = "plan"
+        elif any(w in h for w in review_words):
+            mode = "review"
+        if year is None:
+            for name, last in sorted(plans.items(), key=lambda x: -len(x[0])):
+                if f"“{name}”" in h or f"{name}时期" in h or f"{name}规划" in h:
+                    year = int(last)
+                    break
+        if year is None and not mode:
+            continue
+        if year is None and mode == "review":
+            art = next((x for x in articles if x.start <= a < x.end), None)
+            year = art.year - 1 if art and art.year and ("一年" in h or "工作回顾" in h) else None
+        if year is None and mode == "plan":
+            art = next((x for x in articles if x.start <= a < x.end), None)
+            year = art.year if art and ("今年" in h or "工作" in h) else None
+        out.append(Section(a, len(text), h, year, mode))
+    # A section runs until the next section heading or the end of its article.
+    for i, s in enumerate(out):
+        nxt = out[i + 1].start if i + 1 < len(out) else len(text)
+        art_end = next((x.end for x in articles if x.start <= s.start < x.end), len(text))
+        s.end = min(nxt, art_end)
+    return out
