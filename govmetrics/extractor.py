@@ -166,7 +166,8 @@ def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
     clause_prefix = text[c0:a]
     if rule.needs:
         words = d.rs.data.get("cues", {}).get(rule.needs, [])
-        if not any(w in text[s0:a] for w in words):
+        near = text[max(s0, a - 20):a]  # the cue must be close: same clause or just before
+        if not any(w in near for w in words):
             return None
     prev_kind = (prev[1], prev[2]) if prev and prev[0] == c0 else None
     kind, sign = kind_and_sign(clause_prefix, unit, rule.kind or q.kind, cues, prev_kind)

@@ -19,6 +19,7 @@ _HSPACE = regex.compile(r"[ \t\u00a0\u3000\u2002-\u200b\ufeff]+")
 _GLUE = regex.compile(r"[\p{Han}\d%‰.,，。、；：:;（）()“”]")
 _HAN = regex.compile(r"\p{Han}")
 _NUMERALS = frozenset("零〇一二两三四五六七八九十百千万亿")
+_NUMERALS_SPACED = "零〇一二两三四五六七八九十百千万亿余多几"
 
 # Full-width ASCII range maps to ASCII by a fixed offset; a few others by table.
 _EXTRA = {"\u3000": " ", "．": ".", "％": "%", "﹪": "%", "‧": ".", "﹒": "."}
@@ -70,10 +71,11 @@ def _removable_space(text: str, a: int, b: int) -> bool:
     left, right = text[a - 1], text[b]
     if left == "\n" or right == "\n":
         return False
-    # Digits spaced one by one (`1 9 9 3 年`) or a number and its Chinese unit.
-    return bool(_GLUE.match(left) and _GLUE.match(right)) and not (
-        left.isascii() and left.isalpha() or right.isascii() and right.isalpha()
-    )
+    # A number and its unit or qualifier (`4000 亿元`, `突破 4000`, `8% 以上`), digits spaced
+    # one by one (`1 9 9 3 年`, `十 余 万`); spaces between words are left alone.
+    if left.isdigit() and left.isascii() or left in "%‰." or right.isdigit() and right.isascii() or right == ".":
+        return bool(_GLUE.match(left) and _GLUE.match(right))
+    return left in _NUMERALS_SPACED and right in _NUMERALS_SPACED + "年"
 
 
 def normalize(text: str) -> Normalized:

@@ -28,6 +28,7 @@ _HEADING_MARK = regex.compile(
 _REVIEW_LAST_YEAR = regex.compile(
     r"((?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})年(?:的?工作回顾|国内工作的回顾|工作总结|以来的工作)|刚刚过去的((?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})年"
 )
+_INLINE_HEADING = regex.compile(r"(?:^|(?<=[。！？!?]))[ \t]*([一二三四五六七八九十]{1,2}、)")
 _FILENAME_YEAR = regex.compile(r"(?<!\d)((?:19[5-9]|20[0-4])\d)(?!\d)")
 
 
@@ -155,7 +156,14 @@ def analyse(text: str, rs: RuleSet, doc_name: str = "") -> Structure:
     if not sentences:
         sentences = [(0, len(text))]
     articles = _articles(text, lines, doc_name)
-    sections = _sections(text, headings, rs, articles)
+    # Headings run into their paragraph in text copied from web pages (一、2020年工作回顾2020年是…):
+    # take the first few characters after a top-level marker that opens a sentence.
+    found = {a: text[a:b].strip() for a, b in headings}
+    for m in _INLINE_HEADING.finditer(text):
+        a = m.start(1)
+        if not any(h <= a < h + len(t) + 1 for h, t in found.items()):
+            found[a] = text[a : a + 30].split("。")[0]
+    sections = _sections(text, sorted(found.items()), rs, articles)
     return Structure(text, sentences, paragraphs, articles, sections)
 
 
@@ -181,8 +189,21 @@ def _articles(text: str, lines: list[tuple[int, int]], doc_name: str) -> list[Ar
         fallback = int(m.group(1))
     for art in arts:
         if art.year is None:
-            art.year = fallback
+            art.year = fallback or _latest_year_mentioned(text[art.start:art.end])
     return arts
+
+
+_MENTION = regex.compile(r"(?<![\d到至])((?:19|20)\d\d)\s*年(底|末|全年)?(?![前代])")
+
+
+def _latest_year_mentioned(body: str) -> int | None:
+    """An undated article is written no earlier than the latest year it reports on;
+    a year reported as finished (截至2019年底, 2019年全年) puts it in the next one."""
+    best = None
+    for m in _MENTION.finditer(body):
+        y = int(m.group(1)) + (1 if m.group(2) else 0)
+        best = y if best is None or y > best else best
+    return best
 
 
 def _article_year(body: str) -> int | None:
@@ -206,14 +227,13 @@ def _article_year(body: str) -> int | None:
     return None
 
 
-def _sections(text: str, headings: list[tuple[int, int]], rs: RuleSet, articles: list[Article]) -> list[Section]:
+def _sections(text: str, headings: list[tuple[int, str]], rs: RuleSet, articles: list[Article]) -> list[Section]:
     cues = rs.data.get("cues", {})
     plan_words = cues.get("plan_headings", [])
     review_words = cues.get("review_headings", [])
     plans = rs.data.get("five_year_plans", {})
     out: list[Section] = []
-    for a, b in headings:
-        h = text[a:b].strip()
+    for a, h in headings:
         year = None
         m = _YEAR.search(h)
         if m:
