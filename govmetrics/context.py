@@ -91,8 +91,8 @@ _FILLERS = regex.compile(r"(?:了|分别|达|约|近|超|超过|同比|比上年
 
 def kind_and_sign(prefix: str, unit: str, rule_kind: str, cues: Cues, prev_kind: tuple[str, int] | None) -> tuple[str, int]:
     """Decide level/growth/share/rank and the sign from the text just before the number."""
-    if rule_kind in ("rank", "share"):
-        return rule_kind, 1
+    if rule_kind == "rank":
+        return "rank", 1
     if rule_kind == "growth":
         return "growth", 1
     tail = prefix.rstrip()
@@ -109,6 +109,8 @@ def kind_and_sign(prefix: str, unit: str, rule_kind: str, cues: Cues, prev_kind:
         return "growth", -1
     if cues.up.search(core):
         return "growth", 1
+    if rule_kind == "share":
+        return "share", 1
     if unit in ("个百分点", "倍"):
         sign = -1 if _last_change_is_down(prefix, cues) else 1
         return "growth", sign
@@ -157,7 +159,7 @@ def _years_in(text: str, cues: Cues, doc_year: int | None) -> list[tuple[int, in
     out: list[tuple[int, int, str]] = []
     for m in _YEAR_TOKEN.finditer(text):
         y = year_value(m.group(3) or m.group(2))
-        if y is None:
+        if y is None or _is_comparison_base(text, m.start()):
             continue
         how = "to" if m.group(1) in ("到", "至") else ("from" if m.group(1) in ("从", "由") else "at")
         out.append((m.start(), y, how))
@@ -165,11 +167,18 @@ def _years_in(text: str, cues: Cues, doc_year: int | None) -> list[tuple[int, in
         out.append((m.start(), cues.plans[m.group()], "plan"))
     if doc_year:
         for m in cues.relative_re.finditer(text):
+            if _is_comparison_base(text, m.start()):
+                continue
             out.append((m.start(), doc_year + cues.relative[m.group()], "relative"))
         for m in regex.finditer(r"全年", text):
             out.append((m.start(), -1, "full_year"))  # resolved by the caller against the section
     out.sort()
     return out
+
+
+def _is_comparison_base(text: str, pos: int) -> bool:
+    """比去年, 较2019年, 与上年相比: the year named is the base of a comparison, not the figure's."""
+    return text[max(0, pos - 2):pos].endswith(("比", "较", "与", "同", "于"))
 
 
 @dataclass

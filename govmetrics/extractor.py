@@ -143,8 +143,9 @@ def extract_text(text: str, doc: str = "-", rules: RuleSet | None = None, warn: 
         if match.rule.action != "claim":
             continue
         spans = _pieces(match)
+        unit_word = (match.m.groupdict().get("u") or "") if match.m is not None else ""
         for idx, (q, (a, b)) in enumerate(zip(_quantities(norm.text, spans), spans)):
-            claim = _claim(d, match.rule, q, a, b, prev, idx if len(spans) > 1 else None)
+            claim = _claim(d, match.rule, q, a, b, prev, idx if len(spans) > 1 else None, unit_word)
             if claim is not None:
                 claims.append(claim[0])
                 prev = claim[1]
@@ -152,11 +153,19 @@ def extract_text(text: str, doc: str = "-", rules: RuleSet | None = None, warn: 
     return claims
 
 
+def _unit_word(rs: RuleSet, word: str) -> str:
+    """The unit a rule's named group `u` stands for (6069万农民 → 人)."""
+    if not word:
+        return ""
+    return rs.data.get("count_nouns", {}).get(word) or rs.units.get(word, ("", 1.0))[0]
+
+
 def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
-           prev: tuple[int, str, int] | None, order: int | None) -> tuple[Claim, tuple[int, str, int]] | None:
+           prev: tuple[int, str, int] | None, order: int | None,
+           match_unit: str = "") -> tuple[Claim, tuple[int, str, int]] | None:
     if q is None:
         return None
-    unit = q.unit or rule.unit
+    unit = q.unit or _unit_word(d.rs, match_unit) or rule.unit
     if not unit or not math.isfinite(q.value):
         return None
     text = d.text
