@@ -30,6 +30,7 @@ class Cues:
     level_after: tuple[str, ...]
     growth_context: regex.Pattern
     share: regex.Pattern
+    share_sentence: regex.Pattern
     rate: tuple[str, ...]
     target: regex.Pattern
     result: regex.Pattern
@@ -62,6 +63,7 @@ def cues_for(rs: RuleSet) -> Cues:
         level_after=tuple(sorted(c.get("level_after_change", []), key=len, reverse=True)),
         growth_context=regex.compile(_alt(c.get("growth_context", []))),
         share=regex.compile(_alt(c.get("share", []))),
+        share_sentence=regex.compile(_alt(c.get("share_sentence", []))),
         rate=tuple(c.get("rate_words", [])),
         target=regex.compile(_alt(c.get("target", []))),
         result=regex.compile(_alt(c.get("result", []))),
@@ -89,7 +91,8 @@ def clause_start(text: str, sent_start: int, pos: int) -> int:
 _FILLERS = regex.compile(r"(?:了|分别|达|约|近|超|超过|同比|比上年|年均|平均|均|为|在|以上|左右|\s)+$")
 
 
-def kind_and_sign(prefix: str, unit: str, rule_kind: str, cues: Cues, prev_kind: tuple[str, int] | None) -> tuple[str, int]:
+def kind_and_sign(prefix: str, unit: str, rule_kind: str, cues: Cues, prev_kind: tuple[str, int] | None,
+                  sentence_prefix: str = "") -> tuple[str, int]:
     """Decide level/growth/share/rank and the sign from the text just before the number."""
     if rule_kind == "rank":
         return "rank", 1
@@ -114,7 +117,7 @@ def kind_and_sign(prefix: str, unit: str, rule_kind: str, cues: Cues, prev_kind:
     if unit in ("个百分点", "倍"):
         sign = -1 if _last_change_is_down(prefix, cues) else 1
         return "growth", sign
-    if cues.share.search(prefix) and unit == "%":
+    if unit == "%" and (cues.share.search(prefix) or cues.share_sentence.search(sentence_prefix)):
         return "share", 1
     if unit == "%" and cues.growth_context.search(prefix) and not any(r in prefix[-8:] for r in cues.rate):
         return "growth", -1 if _last_change_is_down(prefix, cues) else 1
@@ -191,20 +194,29 @@ class Frame:
     section_year: int | None
     section_mode: str
     paragraph_year: int | None
+    early_in_year: bool = False  # the document is dated in its year's first months (work reports)
+    year_stated: bool = False  # set by year_of: the sentence itself names the year
 
 
 def year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: int | None) -> int | None:
     s0, _ = frame.sentence
     mentions = _years_in(text[s0:pos], cues, frame.doc_year)
+    frame.year_stated = bool(mentions)
     if mentions:
         # 从2.1%提高到2.5% with 从2015年…到2020年: the first number takes the start year.
         froms = [m for m in mentions if m[2] == "from"]
-        tos = [m for m in mentions if m[2] == "to"]
         if order_in_from_to == 0 and froms:
             return froms[-1][1]
-        if tos and tos[-1][0] > (froms[-1][0] if froms else -1):
-            return tos[-1][1]
-        y = mentions[-1][1]
+        in_clause = [m for m in mentions if s0 + m[0] >= frame.clause_start]
+        # A year in the number's own clause wins; else the one the sentence opens with;
+        # else the nearest before it.
+        if in_clause:
+            y = in_clause[-1][1]
+        elif mentions[0][0] <= 4:
+            lead = mentions[1] if mentions[0][2] == "from" and len(mentions) > 1 and mentions[1][2] == "to" else mentions[0]
+            y = lead[1]
+        else:
+            y = mentions[-1][1]
         if y == -1:  # 全年: the year of the section, else the one just reported on
             return frame.section_year or frame.paragraph_year or frame.doc_year
         return y
@@ -226,9 +238,13 @@ def is_target(text: str, pos: int, frame: Frame, year: int | None, cues: Cues) -
         return bool(goal_quoted and "目标" in before)
     if year is not None and frame.doc_year is not None and year > frame.doc_year:
         return True
+    if cues.result.search(before):
+        return False
     if cues.target.search(before):
         return True
-    return frame.section_mode == "plan" and not cues.result.search(before)
+    if frame.early_in_year and frame.year_stated and year is not None and year == frame.doc_year:
+        return True  # a report given early in the year speaks of this year as a plan
+    return frame.section_mode == "plan"
 
 
 def qualifier_from_context(text: str, sent_start: int, pos: int, cues: Cues) -> str:

@@ -179,7 +179,7 @@ def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
         if not any(w in near for w in words):
             return None
     prev_kind = (prev[1], prev[2]) if prev and prev[0] == c0 else None
-    kind, sign = kind_and_sign(clause_prefix, unit, rule.kind or q.kind, cues, prev_kind)
+    kind, sign = kind_and_sign(clause_prefix, unit, rule.kind or q.kind, cues, prev_kind, text[s0:a])
     qualifier = rule.qualifier or q.qualifier
     if qualifier == "exact":
         qualifier = qualifier_from_context(text, c0, a, cues) or "exact"
@@ -201,6 +201,7 @@ def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
         section_year=section.year if section else None,
         section_mode=section.mode if section else "",
         paragraph_year=d.paragraph_year(a),
+        early_in_year=article.early,
     )
     year = year_of(text, a, frame, cues, from_to)
     target = rule.target if rule.target is not None else is_target(text, a, frame, year, cues)

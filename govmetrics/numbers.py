@@ -389,6 +389,8 @@ def parse_quantities(text: str, rs: RuleSet | None = None) -> list[Quantity]:
             if first is None or (not first.unit and second.unit):
                 first = _borrow(parts[0], parts[1], second, rs)
             if first is not None:
+                if first.unit and not second.unit:  # 百分之四到五: the second shares the first's unit
+                    second = Quantity(second.value, first.unit, second.qualifier, second.kind)
                 return [first, second]
     q = parse_quantity(s, rs)
     return [q] if q else []

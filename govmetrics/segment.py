@@ -51,6 +51,7 @@ class Article:
     start: int
     end: int
     year: int | None
+    early: bool = False  # dated in the first months of its year, as work reports are
 
 
 @dataclass
@@ -179,8 +180,8 @@ def _articles(text: str, lines: list[tuple[int, int]], doc_name: str) -> list[Ar
         if b <= a:
             continue
         body = text[a:b]
-        year = _article_year(body)
-        arts.append(Article(a, b, year))
+        year, early = _article_year(body)
+        arts.append(Article(a, b, year, early))
     if not arts:
         arts = [Article(0, len(text), None)]
     fallback = None
@@ -206,25 +207,27 @@ def _latest_year_mentioned(body: str) -> int | None:
     return best
 
 
-def _article_year(body: str) -> int | None:
+def _article_year(body: str) -> tuple[int | None, bool]:
+    """The article's own year, and whether it is dated early in that year."""
     head = body[:400]
     # A full date near the top: the dateline or the meeting the report was given at.
-    y = _date_year(head)
-    if y:
-        return y
+    m = _FULL_DATE.search(head)
+    if m and year_value(m.group(1)):
+        month = parse_number(m.group(2)) or 12
+        return year_value(m.group(1)), month <= 4
     m = _REVIEW_LAST_YEAR.search(body[:3000])
     if m:
         y = year_value(m.group(1) or m.group(2))
         if y:
-            return y + 1
+            return y + 1, True
     # A page stamp on the article's last non-empty line.
     tail = [ln for ln in body.rstrip().split("\n")[-3:] if ln.strip()]
     for ln in reversed(tail):
         if len(ln.strip()) <= 25:
             y = _date_year(ln)
             if y:
-                return y
-    return None
+                return y, False
+    return None, False
 
 
 def _sections(text: str, headings: list[tuple[int, str]], rs: RuleSet, articles: list[Article]) -> list[Section]:
