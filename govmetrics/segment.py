@@ -52,6 +52,7 @@ class Article:
     end: int
     year: int | None
     early: bool = False  # dated in the first months of its year, as work reports are
+    reviews_last_year: bool = False  # opens by reviewing the year before (刚刚过去的1984年)
 
 
 @dataclass
@@ -181,7 +182,8 @@ def _articles(text: str, lines: list[tuple[int, int]], doc_name: str) -> list[Ar
             continue
         body = text[a:b]
         year, early = _article_year(body)
-        arts.append(Article(a, b, year, early))
+        reviews = bool(_REVIEW_LAST_YEAR.search(body[:3000])) and year is not None
+        arts.append(Article(a, b, year, early, reviews))
     if not arts:
         arts = [Article(0, len(text), None)]
     fallback = None
@@ -260,8 +262,16 @@ def _sections(text: str, headings: list[tuple[int, str]], rs: RuleSet, articles:
             art = next((x for x in articles if x.start <= a < x.end), None)
             year = art.year if art and ("今年" in h or "工作" in h) else None
         out.append(Section(a, len(text), h, year, mode))
+    # A report that opens by reviewing last year speaks of that year until its first plan section.
+    for art in articles:
+        if art.reviews_last_year and art.year and not any(x.start <= art.start + 200 and x.year for x in out):
+            first_plan = min((x.start for x in out if x.mode == "plan" and art.start <= x.start < art.end), default=art.end)
+            out.append(Section(art.start, first_plan, "", art.year - 1, "review"))
+    out.sort(key=lambda x: x.start)
     # A section runs until the next section heading or the end of its article.
     for i, s in enumerate(out):
+        if not s.heading:
+            continue  # the opening review keeps its own end
         nxt = out[i + 1].start if i + 1 < len(out) else len(text)
         art_end = next((x.end for x in articles if x.start <= s.start < x.end), len(text))
         s.end = min(nxt, art_end)
