@@ -7,8 +7,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .text import decode_bytes
-
 
 class InputError(Exception):
     """An input could not be read. str() names the file and the problem."""
