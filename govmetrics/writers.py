@@ -30,8 +30,12 @@ def _json_value(v: object) -> object:
     return v
 
 
-def write_rows(rows: Iterable[dict], columns: list[str], fmt: str, out: IO[str], bom: bool = False) -> int:
-    """Stream ``rows`` to ``out``; returns the number written."""
+def write_rows(rows: Iterable[dict], columns: list[str], fmt: str, out: IO[str], bom: bool = False,
+               table_columns: list[str] | None = None) -> int:
+    """Stream ``rows`` to ``out``; returns the number written.
+
+    ``columns`` are the fields written, in order. The terminal table shows only
+    ``table_columns`` (default: the most useful claim columns present in ``columns``)."""
     n = 0
     if fmt == "csv":
         if bom:
@@ -52,23 +56,23 @@ def write_rows(rows: Iterable[dict], columns: list[str], fmt: str, out: IO[str],
             n += 1
         out.write("\n]\n" if n else "]\n")
     elif fmt == "table":
-        n = _table(rows, columns, out)
+        n = _table(rows, table_columns or [c for c in TABLE_COLUMNS if c in columns] or columns, out)
     else:
         raise ValueError(f"unknown format {fmt!r}")
     return n
 
 
+_NUMERIC = {"start", "end", "line", "value", "year", "old_value", "new_value"}
 TABLE_COLUMNS = ["doc", "line", "text", "value", "unit", "qualifier", "kind", "target", "year", "metric", "subject"]
 
 
-def _table(rows: Iterable[dict], columns: list[str], out: IO[str]) -> int:
+def _table(rows: Iterable[dict], cols: list[str], out: IO[str]) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    cols = [c for c in TABLE_COLUMNS if c in columns] or columns
     table = Table(show_lines=False, header_style="bold")
     for c in cols:
-        table.add_column(c, overflow="fold", justify="right" if c in ("line", "value", "year") else "left")
+        table.add_column(c, overflow="fold", justify="right" if c in _NUMERIC else "left")
     n = 0
     for r in rows:
         vals = [_cell(r.get(c)) for c in cols]
@@ -78,6 +82,46 @@ def _table(rows: Iterable[dict], columns: list[str], out: IO[str]) -> int:
         n += 1
     Console(file=out, soft_wrap=False).print(table)
     return n
+
+
+def check_output_path(path: str) -> str | None:
+    """Why ``path`` cannot be written (a one-line reason), or None when it looks writable.
+
+    Checked before a run starts so that a long extraction does not end in an error."""
+    directory = os.path.dirname(os.path.abspath(path)) or "."
+    if os.path.isdir(path):
+        return "is a directory"
+    if not os.path.exists(directory):
+        parent = os.path.dirname(path) or "."
+        return f"the directory {parent} does not exist"
+    if not os.path.isdir(directory):
+        return f"{os.path.dirname(path)} is not a directory"
+    if not os.access(directory, os.W_OK | os.X_OK):
+        return f"permission denied (cannot create files in {os.path.dirname(path) or '.'})"
+    if os.path.exists(path) and not os.access(path, os.W_OK):
+        return "permission denied (the file is read-only)"
+    return None
+
+
+@contextlib.contextmanager
+def utf8_stdout() -> Iterator[IO[str]]:
+    """stdout as UTF-8 with no newline translation, whatever the locale: the bytes of
+    csv/json output are the same on every machine."""
+    import sys
+
+    buf = getattr(sys.stdout, "buffer", None)
+    if buf is None:  # a plain text stream (tests, IDEs): use it as it is
+        yield sys.stdout
+        return
+    sys.stdout.flush()
+    wrapper = io.TextIOWrapper(buf, encoding="utf-8", newline="", write_through=True)
+    try:
+        yield wrapper
+    finally:
+        try:
+            wrapper.flush()
+        finally:
+            wrapper.detach()
 
 
 @contextlib.contextmanager

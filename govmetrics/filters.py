@@ -1,0 +1,190 @@
+"""Row filters for `govmetrics extract`: --metric, --kind, --target/--actual, --year,
+--unit, --where and --columns.
+
+Everything except --where works on one claim row (a dict with the COLUMNS keys) at a
+time, so output still streams. --where is a pandas expression; it is evaluated once per
+document (a batch of consecutive rows with the same ``doc``), never per row, and pandas
+is imported only when it is used.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .claim import COLUMNS
+
+KINDS = ("level", "growth", "share", "rank")
+
+
+class FilterError(ValueError):
+    """A filter option is invalid. str() is a one-line message naming the option."""
+
+
+def split_list(values: Iterable[str]) -> list[str]:
+    """Repeatable options that also accept commas: ('gdp,cpi', 'exports') -> [gdp, cpi, exports]."""
+    out: list[str] = []
+    for v in values:
+        for item in str(v).split(","):
+            item = item.strip()
+            if item and item not in out:
+                out.append(item)
+    return out
+
+
+def parse_years(spec: str | None) -> tuple[int, int] | None:
+    """'2025' -> (2025, 2025); '2021-2025' -> (2021, 2025); None -> None."""
+    if spec is None:
+        return None
+    s = str(spec).strip().replace("–", "-").replace("—", "-").replace("..", "-")
+    parts = s.split("-")
+    try:
+        if len(parts) == 1:
+            lo = hi = int(parts[0])
+        elif len(parts) == 2:
+            lo, hi = int(parts[0]), int(parts[1])
+        else:
+            raise ValueError
+    except ValueError:
+        raise FilterError(f"--year: expected a year (2025) or a range (2021-2025), not {spec!r}") from None
+    if lo > hi:
+        raise FilterError(f"--year: the range {spec!r} ends before it starts")
+    return lo, hi
+
+
+def parse_columns(spec: str | None, available: Sequence[str] = COLUMNS) -> list[str]:
+    """'doc,value,unit' -> ['doc', 'value', 'unit'], checked against the known columns."""
+    if spec is None:
+        return list(available)
+    cols = [c.strip() for c in str(spec).split(",") if c.strip()]
+    if not cols:
+        raise FilterError("--columns: no column given")
+    for c in cols:
+        if c not in available:
+            raise FilterError(f"--columns: unknown column {c!r} (known: {','.join(available)})")
+    dup = [c for c in cols if cols.count(c) > 1]
+    if dup:
+        raise FilterError(f"--columns: column {dup[0]!r} is listed twice")
+    return cols
+
+
+@dataclass(frozen=True)
+class RowFilter:
+    """The per-row filters. An empty tuple / None means "no condition"."""
+
+    metrics: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    target: bool | None = None
+    years: tuple[int, int] | None = None
+    units: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.metrics or self.kinds or self.target is not None or self.years or self.units)
+
+    def __call__(self, row: dict) -> bool:
+        if self.metrics and row.get("metric") not in self.metrics:
+            return False
+        if self.kinds and row.get("kind") not in self.kinds:
+            return False
+        if self.target is not None and bool(row.get("target")) != self.target:
+            return False
+        if self.years:
+            y = row.get("year")
+            if y is None or y == "" or not (self.years[0] <= int(y) <= self.years[1]):
+                return False
+        return not (self.units and row.get("unit") not in self.units)
+
+
+def make_row_filter(
+    metrics: Iterable[str] = (),
+    kinds: Iterable[str] = (),
+    target: bool | None = None,
+    year: str | None = None,
+    units: Iterable[str] = (),
+    known_metrics: Iterable[str] | None = None,
+) -> RowFilter:
+    """Build and validate a RowFilter from the CLI's option values."""
+    ms = split_list(metrics)
+    if known_metrics is not None:
+        known = set(known_metrics)
+        for m in ms:
+            if m not in known:
+                raise FilterError(f"--metric: unknown metric {m!r} (see `govmetrics metrics` for the catalogue)")
+    ks = split_list(kinds)
+    for k in ks:
+        if k not in KINDS:
+            raise FilterError(f"--kind: unknown kind {k!r} (known: {', '.join(KINDS)})")
+    return RowFilter(tuple(ms), tuple(ks), target, parse_years(year), tuple(split_list(units)))
+
+
+# ---------------------------------------------------------------------------- --where
+
+
+def _frame(rows: list[dict]) -> Any:
+    import pandas as pd
+
+    df = pd.DataFrame(rows, columns=COLUMNS)
+    for c in ("start", "end", "line"):
+        df[c] = df[c].astype("int64")
+    df["value"] = df["value"].astype("float64")
+    df["target"] = df["target"].astype(bool)
+    df["year"] = df["year"].astype("Int64")
+    return df
+
+
+_SAMPLE = {
+    "doc": "a.txt", "start": 0, "end": 1, "line": 1, "text": "1个", "value": 1.0, "unit": "个",
+    "qualifier": "exact", "kind": "level", "target": False, "year": 2020, "metric": "gdp",
+    "subject": "", "sentence": "", "rule": "quantity",
+}
+
+
+class WhereFilter:
+    """A pandas boolean expression over the claim columns, e.g. ``value > 1e10 and unit == '元'``."""
+
+    def __init__(self, expr: str) -> None:
+        self.expr = expr.strip()
+        if not self.expr:
+            raise FilterError("--where: empty expression")
+        # Fail at start-up, not half-way through a run: try the expression on sample rows
+        # (one with a year, one without) with the real column types.
+        self.mask([_SAMPLE, {**_SAMPLE, "year": None, "target": True}])
+
+    def mask(self, rows: list[dict]) -> list[bool]:
+        if not rows:
+            return []
+        df = _frame(rows)
+        try:
+            res = df.eval(self.expr, engine="python")
+        except Exception as e:  # pandas raises many kinds: SyntaxError, UndefinedVariableError, TypeError …
+            msg = str(e).splitlines()[0] if str(e) else type(e).__name__
+            raise FilterError(f"--where: cannot evaluate {self.expr!r}: {msg}") from None
+        if isinstance(res, bool) or type(res).__name__ == "bool_":
+            return [bool(res)] * len(rows)
+        import pandas as pd
+
+        if not isinstance(res, pd.Series) or len(res) != len(rows):
+            raise FilterError(f"--where: {self.expr!r} is not a condition (it must give true or false for each claim)")
+        if res.dtype == object or not (pd.api.types.is_bool_dtype(res.dtype)):
+            raise FilterError(f"--where: {self.expr!r} is not a condition (it must give true or false for each claim)")
+        return [bool(v) for v in res.fillna(False)]
+
+    def apply(self, rows: list[dict]) -> list[dict]:
+        return [r for r, keep in zip(rows, self.mask(rows), strict=True) if keep]
+
+
+def filter_rows(
+    rows: Iterable[dict],
+    row_filter: Callable[[dict], bool] | None = None,
+    where: WhereFilter | None = None,
+) -> Iterator[dict]:
+    """Apply the per-row filter as rows stream by, then --where per document batch."""
+    if row_filter:
+        rows = (r for r in rows if row_filter(r))
+    if where is None:
+        yield from rows
+        return
+    for _, batch in itertools.groupby(rows, key=lambda r: r.get("doc")):
+        yield from where.apply(list(batch))
