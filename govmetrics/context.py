@@ -28,6 +28,7 @@ class Cues:
     up: regex.Pattern
     down: regex.Pattern
     level_after: tuple[str, ...]
+    flow: regex.Pattern
     growth_context: regex.Pattern
     share: regex.Pattern
     share_sentence: regex.Pattern
@@ -60,6 +61,7 @@ def cues_for(rs: RuleSet) -> Cues:
     return Cues(
         up=regex.compile(f"(?:{_alt(c.get('growth_up', []))})$"),
         down=regex.compile(f"(?:{_alt(c.get('growth_down', []))})$"),
+        flow=regex.compile(f"(?:{_alt(c.get('flow_words', []))})$"),
         level_after=tuple(sorted(c.get("level_after_change", []), key=len, reverse=True)),
         growth_context=regex.compile(_alt(c.get("growth_context", []))),
         share=regex.compile(_alt(c.get("share", []))),
@@ -103,6 +105,8 @@ def kind_and_sign(prefix: str, unit: str, rule_kind: str, cues: Cues, prev_kind:
     if prev_kind and (tail.endswith(("、", "和", "及", "与")) or not tail):
         return prev_kind
     core = _FILLERS.sub("", tail)
+    if cues.flow.search(core):
+        return "level", 1
     for w in cues.level_after:
         if core.endswith(w):
             before = _FILLERS.sub("", core[: -len(w)])

@@ -30,7 +30,7 @@ from .segment import Structure, analyse, year_value
 Warn = Callable[[str], None]
 
 _LEAD_YEAR = regex.compile(
-    r"^\s*(?:在|到|截至|截止|至)?\s*((?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})\s*年(?:底|末|初|以来|上半年|前三季度|1-\d+月)?\s*[,，]?"
+    r"\s*(?:在|到|截至|截止|至)?\s*((?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})\s*年(?:底|末|初|以来|上半年|前三季度|1-\d+月)?\s*(?:[,，]|数据显示|以来)"
 )
 
 
@@ -121,11 +121,33 @@ class _Doc:
 
     def paragraph_year(self, pos: int) -> int | None:
         p0, _ = self.struct.paragraph_at(pos)
+        section = self.struct.section_at(pos)
+        # Web text may hold a whole report on one line: a frame never crosses a section
+        # heading and reaches back a few sentences only.
+        p0 = max(p0, section.start if section else 0, pos - 1500)
         i = self.struct.sentence_index(pos) - 1
         while i >= 0 and self.struct.sentences[i][0] >= p0:
             if i in self.lead_year:
                 return self.lead_year[i]
             i -= 1
+        return None
+
+    def article_frame_year(self, pos: int) -> int | None:
+        """The year an earlier sentence of the article opened with (2020年，…); for a headline
+        before any such sentence, the first one of the article."""
+        art = self.struct.article_at(pos)
+        i = self.struct.sentence_index(pos)
+        for j in range(i, -1, -1):
+            if self.struct.sentences[j][0] < max(art.start, pos - 1500):
+                break
+            if j in self.lead_year and j != i:
+                return self.lead_year[j]
+        for j in range(i + 1, len(self.struct.sentences)):
+            a, _ = self.struct.sentences[j]
+            if a >= art.end or a - art.start > 600:
+                break
+            if j in self.lead_year:
+                return self.lead_year[j]
         return None
 
 
@@ -200,7 +222,7 @@ def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
         doc_year=article.year,
         section_year=section.year if section else None,
         section_mode=section.mode if section else "",
-        paragraph_year=d.paragraph_year(a),
+        paragraph_year=d.paragraph_year(a) or (None if section and section.year else d.article_frame_year(a)),
         early_in_year=article.early,
     )
     year = year_of(text, a, frame, cues, from_to)
