@@ -1,13 +1,29 @@
 """Parse numerals and quantities: `三千六百亿元` → 3.6e11 元.
 
-All vocabulary (digits, magnitudes, units, qualifier words) comes from the rule
-files; this module holds only the mechanism. The extractor uses the same functions.
+All vocabulary (digits, magnitudes, units, currency words, qualifier words) comes from
+the rule files (`rules/numbers.yaml`, `rules/units.yaml`, `rules/qualifiers.yaml`);
+this module holds only the mechanism. The extractor uses the same functions.
+
+Public API:
+
+- ``parse_number(text) -> float | None``: a bare numeral (`三千六百亿`, `1.2万亿`,
+  `一九八三`, `1,234.5万`, `负1.1`, `一千多万`).
+- ``parse_quantity(text) -> Quantity | None``: one quantity with its base unit and
+  qualifier (`超3600亿元`, `百分之八点二`, `翻两番`, `每月4万片`, `123元1角1分`).
+- ``parse_quantities(text) -> list[Quantity]``: a quantity or a range (`12亿到15亿美元`,
+  `5-8%`, `两到三万`); the first half takes the unit (and the magnitude, when it has
+  none) of the second.
+
+Values are computed with `decimal.Decimal` and converted to float once, so
+`1.37万亿` is exactly 1.37e12 and integers up to 10^16 survive.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation, localcontext
+from fractions import Fraction
 from functools import lru_cache
 
 import regex
@@ -23,22 +39,59 @@ class Quantity:
     kind: str = ""  # "" unless the form itself fixes it (rank, growth for 翻一番, share for 2/3)
 
 
-_ARABIC = regex.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
-_VAGUE = "多余几来"
+_ARABIC = regex.compile(r"\d+(?:\.\d+)?|\.\d+")
+_SPACE = regex.compile(r"\s+")
+_THOUSANDS = regex.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
+_RANGE_SEP = regex.compile(r"(?<=[^\s至到~～\-—－–])(?:至|到|~|～|-|—|－|–)(?=.)")
+
+
+def _width(s: str) -> str:
+    """Full-width ASCII → ASCII (１．３７ → 1.37, ％ → %); ideographic space → space."""
+    out = []
+    for c in s:
+        o = ord(c)
+        if 0xFF01 <= o <= 0xFF5E:
+            out.append(chr(o - 0xFEE0))
+        elif c == "\u3000":
+            out.append(" ")
+        else:
+            out.append(c)
+    return "".join(out)
 
 
 class _Vocab:
     """Lookup tables built once per rule set."""
 
     def __init__(self, rs: RuleSet) -> None:
-        self.digits: dict[str, int] = rs.data["digits"]
-        self.small: dict[str, int] = rs.data["small_units"]
-        self.mags: dict[str, int] = rs.data["magnitudes"]
+        digits = rs.data["digits"]
+        self.digits: dict[str, int] = {k: int(x) for k, x in digits.items() if len(k) == 1}
+        self.whole_words: dict[str, int] = {k: int(x) for k, x in digits.items() if len(k) > 1}
+        self.small: dict[str, int] = {k: int(x) for k, x in rs.data["small_units"].items()}
+        self.mags: dict[str, int] = {k: int(x) for k, x in rs.data["magnitudes"].items()}
         self.mag_words = sorted(self.mags, key=len, reverse=True)
+        self.big_mag_chars = set("".join(self.mags))
         self.units: dict[str, tuple[str, float]] = rs.units
         self.unit_words = sorted(self.units, key=len, reverse=True)
-        self.subunits: dict[str, float] = rs.data.get("money_subunits", {})
+        # Units that begin with a numeral character keep it (5千米 is 5 千米, 3万千瓦 is 3e4 千瓦).
+        self.numeral_units = [w for w in self.unit_words if w[0] in self.small]
+        self.money: dict[str, Decimal] = {
+            k: Decimal(str(x)) for k, x in rs.data.get("money_subunits", {}).items()
+        }
+        self.money_words = sorted(self.money, key=len, reverse=True)
         self.count_nouns: dict[str, str] = rs.data.get("count_nouns", {})
+        self.count_noun_words = sorted(self.count_nouns, key=len, reverse=True)
+        words = rs.data.get("words", {})
+        self.vague_more = set(words.get("NUM_VAGUE_MORE", ["多", "余", "几"]))
+        self.vague_approx = set(words.get("NUM_VAGUE_APPROX", []))
+        self.negative = sorted(words.get("NUM_NEGATIVE", ["负", "-"]), key=len, reverse=True)
+        self.positive = sorted(words.get("NUM_POSITIVE", ["+"]), key=len, reverse=True)
+        self.half = set(words.get("HALF_WORDS", []))
+        self.half_more = set(words.get("HALF_MORE_WORDS", []))
+        self.per_verbs = sorted(words.get("PER_VERBS", []), key=len, reverse=True)
+        self.per_words = sorted(set(words.get("PER_WORDS", [])) | set(self.units), key=len, reverse=True)
+        self.currency_prefix = sorted(words.get("CURRENCY_PREFIX", []), key=len, reverse=True)
+        self.money_end = sorted(words.get("MONEY_END", []), key=len, reverse=True)
+        self.not_numbers = set(words.get("NOT_A_NUMBER", []))
         quals = rs.data["qualifiers"]
         self.q_before = sorted(
             ((w, q) for q, d in quals.items() for w in d.get("before", [])), key=lambda x: -len(x[0])
@@ -46,7 +99,7 @@ class _Vocab:
         self.q_after = sorted(
             ((w, q) for q, d in quals.items() for w in d.get("after", [])), key=lambda x: -len(x[0])
         )
-        self.numeral_chars = set(self.digits) | set(self.small) | set("".join(self.mags)) | set("点零〇")
+        self.numeral_chars = set(self.digits) | set(self.small) | self.big_mag_chars | {"点"}
 
 
 @lru_cache(maxsize=8)
@@ -59,29 +112,43 @@ def vocab(rs: RuleSet | None = None) -> _Vocab:
     return _vocab_for(id(rs), rs)
 
 
-def _tokens(s: str, v: _Vocab) -> list[tuple[str, float]] | None:
-    """Split a numeral into ('n', value) digits/literals, ('u', 10..1000), ('m', 1e4..), ('z', 0), ('p', 0)."""
-    out: list[tuple[str, float]] = []
+# ----------------------------------------------------------------------------- numerals
+
+# Token kinds: a = Arabic number, n = Chinese digit 1-9, z = zero, u = 十/百/千,
+# m = 万/亿/兆…, p = 点, v = vague marker.
+_Tok = tuple[str, Decimal, str]
+
+
+def _clean(text: str) -> str:
+    s = _SPACE.sub("", _width(text))
+    return _THOUSANDS.sub("", s)
+
+
+def _tokens(s: str, v: _Vocab) -> list[_Tok] | None:
+    out: list[_Tok] = []
     i = 0
     while i < len(s):
         c = s[i]
-        m = _ARABIC.match(s, i)
-        if m and (c.isdigit() or c == "." or (c in "+-" and m.end() > i + 1)):
-            out.append(("a", float(m.group())))
+        if c.isdigit() or c == ".":
+            m = _ARABIC.match(s, i)
+            if not m or not m.group().isascii():
+                return None
+            out.append(("a", Decimal(m.group()), m.group()))
             i = m.end()
             continue
-        if c in "零〇○" and out and out[-1][0] in "um":
-            out.append(("z", 0))
-        elif c in v.digits:
-            out.append(("n", v.digits[c]))
+        if c in v.digits:
+            d = v.digits[c]
+            out.append(("z" if d == 0 else "n", Decimal(d), c))
         elif c in v.small:
-            out.append(("u", v.small[c]))
+            out.append(("u", Decimal(v.small[c]), c))
         elif c == "点":
-            out.append(("p", 0))
+            out.append(("p", Decimal(0), c))
+        elif c in v.vague_more or c in v.vague_approx:
+            out.append(("v", Decimal(0), c))
         else:
             for w in v.mag_words:
                 if s.startswith(w, i):
-                    out.append(("m", v.mags[w]))
+                    out.append(("m", Decimal(v.mags[w]), w))
                     i += len(w)
                     break
             else:
@@ -91,322 +158,511 @@ def _tokens(s: str, v: _Vocab) -> list[tuple[str, float]] | None:
     return out
 
 
-def _positional(digits: list[float]) -> float:
-    return float("".join(str(int(d)) for d in digits))
-
-
-def parse_number(text: str, rs: RuleSet | None = None) -> float | None:
-    """Parse a bare numeral (`三千六百亿`, `1.2万亿`, `一九八三`, `1,234.5万`); None if it is none."""
-    v = vocab(rs)
-    s = regex.sub(r"[\s,，]", "", text)
-    neg = False
-    if s.startswith(("负", "-", "−")):
-        neg, s = True, s[1:]
-    if s.startswith("+"):
-        s = s[1:]
-    if not s:
-        return None
-    if s == "半百":
-        return 50.0
-    toks = _tokens(s, v)
-    if not toks or not any(k in "anu" for k, _ in toks) and not all(k == "m" for k, _ in toks):
-        return None
-    # Decimal part written in Chinese: 八点二, 一七二零点一.
-    frac = ""
-    if any(k == "p" for k, _ in toks):
-        at = next(i for i, (k, _) in enumerate(toks) if k == "p")
-        tail = toks[at + 1 :]
-        if not tail or any(k not in "nz" for k, _ in tail):
-            # 点 followed by a magnitude (八点二万) keeps that magnitude: handled below.
-            digits_tail = [t for t in tail if t[0] in "nz"]
-            mag_tail = [t for t in tail if t[0] == "m"]
-            if not digits_tail or len(digits_tail) + len(mag_tail) != len(tail):
-                return None
-            frac = "".join(str(int(x)) for _, x in digits_tail)
-            toks = toks[:at] + mag_tail
-            head = _int_value(toks[: len(toks) - len(mag_tail)])
-            if head is None:
-                return None
-            val = float(f"{int(head)}.{frac}")
-            for _, m in mag_tail:
-                val *= m
-            return -val if neg else val
-        frac = "".join(str(int(x)) for _, x in tail)
-        toks = toks[:at]
-    val = _int_value(toks)
-    if val is None:
-        return None
-    if frac:
-        val = float(f"{int(val)}.{frac}") if val == int(val) else val
-    return -val if neg else val
-
-
-def _int_value(toks: list[tuple[str, float]]) -> float | None:
+def _int_value(toks: list[_Tok]) -> Decimal | None:
+    """Value of an integer numeral (Arabic literals allowed: `3千万`, `200亿零四千230`)."""
     if not toks:
         return None
-    kinds = [k for k, _ in toks]
-    # Positional digits: 一九八三, 二〇二五 (two or more digits, no units).
-    if len(toks) >= 2 and all(k in "nz" for k in kinds):
-        return _positional([x for _, x in toks])
-    total = 0.0
-    section = 0.0
-    current: float | None = None
-    last_unit = 0.0  # the unit or magnitude just before a trailing digit (一百二, 三万五)
-    max_mag = 1.0
-    prev = ""
-    for k, x in toks:
-        if k in "an":
-            if current is not None and prev in "an":
-                if prev == "n" and k == "n":
-                    current = current * 10 + x  # 二十一 handled by units; this is 1百01 style
-                else:
-                    return None
-            else:
-                current = x
-            if k == "a" and prev in "um" and last_unit and x >= 1 and str(x).endswith(".0"):
-                last_unit = 0.0  # `1百01`, `200亿零四千230`: an Arabic tail is literal
+    kinds = "".join(k for k, _, _ in toks)
+    if all(k in "nz" for k in kinds):
+        # Positional digits: 一九八三, 二〇二五, 一一 (cn2an `一一` = 11).
+        return Decimal("".join(str(int(x)) for _, x, _ in toks))
+    if kinds[0] == "m" and any(k != "m" for k in kinds):
+        return None  # 万一, 亿元…: a magnitude cannot open a numeral followed by more
+    total = Decimal(0)
+    section = Decimal(0)
+    current: Decimal | None = None
+    max_mag = Decimal(1)
+    last_small = Decimal(10**9)  # the last small unit inside this section (order check)
+    last_unit = Decimal(0)  # the unit or magnitude just before a trailing digit (一百二, 三万五)
+    abbrev_ok = False
+    prev = "^"
+    for k, x, text in toks:
+        if k in "anz":
+            if prev in "anz" and not (prev == "z" and k != "z"):
+                return None  # two literals side by side outside positional form: 一二十
+            if k == "z":
+                last_unit = Decimal(0)
+                abbrev_ok = False
+                prev = k
+                continue
+            current = x
+            abbrev_ok = prev in "um" and last_unit > 1 and (k == "n" or (len(text) == 1 and text != "0"))
             prev = k
         elif k == "u":
-            section += (current if current is not None else 1) * x
+            if current is None:
+                if prev not in "^mz":
+                    return None  # 一百十, 十百
+                current = Decimal(1)
+            if x >= last_small:
+                return None  # units out of order inside a section: 十百, 百千
+            section += current * x
+            last_small = x
             current = None
             last_unit = x
+            abbrev_ok = False
             prev = k
         elif k == "m":
             part = section + (current or 0)
             if part == 0 and total == 0:
-                part = 1
-            if x > max_mag:
+                part = Decimal(1)
+            if x >= max_mag:
                 total = (total + part) * x
                 max_mag = x
             else:
                 total += part * x
-            section, current = 0.0, None
+            section, current = Decimal(0), None
+            last_small = Decimal(10**9)
             last_unit = x
-            prev = k
-        elif k == "z":
-            last_unit = 0.0
+            abbrev_ok = False
             prev = k
     if current is not None:
-        if prev == "n" and last_unit and toks[-2][0] in "um" and current < 10:
+        if abbrev_ok:
             current *= last_unit / 10  # abbreviated tail: 一百二 = 120, 三万五 = 35000
         section += current
     return total + section
 
 
+def _numeral(text: str, v: _Vocab) -> tuple[Decimal, str] | None:
+    """(value, vague qualifier '' / 'more_than' / 'approx') of a numeral, else None."""
+    s = _clean(text)
+    if not s:
+        return None
+    if s in v.whole_words:
+        return Decimal(v.whole_words[s]), ""
+    sign = 1
+    for w in v.negative:
+        if s.startswith(w) and len(s) > len(w):
+            sign, s = -1, s[len(w):]
+            break
+    else:
+        for w in v.positive:
+            if s.startswith(w) and len(s) > len(w):
+                s = s[len(w):]
+                break
+    if s in v.whole_words:
+        return sign * Decimal(v.whole_words[s]), ""
+    toks = _tokens(s, v)
+    if not toks:
+        return None
+    # Vague markers: never first; 多/余/几 after a digit, unit or magnitude.
+    vague = ""
+    if toks[0][0] == "v":
+        return None
+    kept: list[_Tok] = []
+    for i, t in enumerate(toks):
+        if t[0] == "v":
+            if toks[i - 1][0] in "vp" or vague:
+                return None
+            vague = "approx" if t[2] in v.vague_approx else "more_than"
+        else:
+            kept.append(t)
+    toks = kept
+    if not any(k in "anzu" for k, _, _ in toks) and not all(k == "m" for k, _, _ in toks):
+        return None
+    points = [i for i, (k, _, _) in enumerate(toks) if k == "p"]
+    if len(points) > 1:
+        return None
+    try:
+        with localcontext() as ctx:
+            ctx.prec = 40
+            if points:
+                at = points[0]
+                head, tail = toks[:at], toks[at + 1:]
+                if not head or not tail:
+                    return None
+                # Digits after 点 (Chinese, or Arabic: 一百点123), then magnitudes only.
+                j = 0
+                frac = ""
+                while j < len(tail) and tail[j][0] in "nza":
+                    if tail[j][0] == "a" and not tail[j][2].isdigit():
+                        return None
+                    frac += tail[j][2] if tail[j][0] == "a" else str(int(tail[j][1]))
+                    j += 1
+                mags = tail[j:]
+                if not frac or any(k != "m" for k, _, _ in mags):
+                    return None
+                whole = _int_value(head)
+                if whole is None or whole != whole.to_integral_value():
+                    return None
+                val = Decimal(f"{int(whole)}.{frac}")
+                for _, m, _ in mags:
+                    val *= m
+            else:
+                val = _int_value(toks)
+                if val is None:
+                    return None
+            return sign * val, vague
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _to_float(d: Decimal) -> float:
+    f = float(d)
+    return 0.0 if f == 0 else f
+
+
+def parse_number(text: str, rs: RuleSet | None = None) -> float | None:
+    """Parse a bare numeral (`三千六百亿`, `1.2万亿`, `一九八三`, `1,234.5万`); None if it is none.
+
+    Vague markers are dropped (`一千多万` → 1e7); parse_quantity reports them as a qualifier.
+    """
+    if not isinstance(text, str):
+        return None
+    r = _numeral(text, vocab(rs))
+    return _to_float(r[0]) if r else None
+
+
 # ----------------------------------------------------------------------------- quantities
 
-_FAN = regex.compile(r"^翻(?:了)?([一两二三四五\d])番$")
+_FAN = regex.compile(r"^翻(?:了)?(.*?)番$")
 _FRACTION_CN = regex.compile(r"^(.+?)分之(.+)$")
 _FRACTION = regex.compile(r"^(\d+(?:\.\d+)?)/(\d+(?:\.\d+)?)$")
-_RANK = regex.compile(r"^(?:第(.+?)(?:位|名)?|首位|首)$")
-_PER = regex.compile(r"^每(.+?)$")
+_RANK = regex.compile(r"^(?:第(.+?)(?:位|名)?|首位)$")
+
+
+def _percent_of(numr: Decimal, den: Decimal) -> float:
+    """numr/den as a percentage: exact when it terminates within 6 decimals, else 2 decimals."""
+    p = Fraction(numr) * 100 / Fraction(den)
+    for places in range(7):
+        if (p * 10**places).denominator == 1:
+            return float(p)
+    return round(float(p), 2)
 
 
 def _strip_qualifiers(s: str, v: _Vocab) -> tuple[str, str]:
     qual = "exact"
     for w, q in v.q_before:
         if s.startswith(w) and len(s) > len(w):
-            s, qual = s[len(w) :], q
+            s, qual = s[len(w):], q
             break
     for w, q in v.q_after:
         if s.endswith(w) and len(s) > len(w):
-            rest = s[: -len(w)]
-            # 多/余 after a bare number are vague markers; after a unit they qualify too.
-            s, qual = rest, q
+            s, qual = s[: -len(w)], q
             break
     return s, qual
 
 
-def _split_number_unit(s: str, v: _Vocab) -> tuple[float, str, float, bool] | None:
-    """Longest numeral prefix whose remainder is a known unit (or nothing).
+def _join_qual(qual: str, vague: str) -> str:
+    return vague if vague and qual == "exact" else qual
 
-    Returns (value, base unit, factor applied, vague) or None.
+
+def _split_number_unit(s: str, v: _Vocab) -> tuple[Decimal, str, str, str] | None:
+    """A numeral followed by a known unit (or nothing).
+
+    Returns (value in the base unit, base unit, vague qualifier, numeral text) or None.
+    A unit that begins with a numeral character wins over reading that character as
+    a magnitude (`5千米` → 5 千米, `300万千瓦` → 3e6 千瓦).
     """
-    for cut in range(len(s), 0, -1):
-        head, tail = s[:cut], s[cut:]
-        vague = False
-        core = head
-        # Vague markers may sit inside (620多万) or at the end (3万余, 十余).
-        if any(c in _VAGUE for c in core[1:]):
-            stripped = "".join(c for i, c in enumerate(core) if not (i and c in _VAGUE))
-            vague = stripped != core
-            core = stripped
-        if tail and tail[0] in _VAGUE and not vague:
-            tail, vague = tail[1:], True
-        num = parse_number(core) if core else None
-        if num is None:
-            continue
-        if not tail:
-            return num, "", 1.0, vague
+    for w in v.numeral_units:
+        if s.endswith(w) and len(s) > len(w):
+            r = _numeral(s[: -len(w)], v)
+            if r is not None:
+                unit, factor = v.units[w]
+                return r[0] * Decimal(str(factor)), unit, r[1], s[: -len(w)]
+    r = _numeral(s, v)
+    if r is not None:
+        return r[0], "", r[1], s
+    for cut in range(len(s) - 1, 0, -1):  # the longest numeral whose remainder is a unit
+        tail = s[cut:]
         if tail in v.units:
-            unit, factor = v.units[tail]
-            return num * factor, unit, factor, vague
-        money = _money_tail(num, tail, v)
-        if money is not None:
-            return money, "元", 1.0, vague
+            head = s[:cut]
+            r = _numeral(head, v)
+            if r is not None:
+                unit, factor = v.units[tail]
+                return r[0] * Decimal(str(factor)), unit, r[1], head
     return None
 
 
-def _money_tail(num: float, tail: str, v: _Vocab) -> float | None:
-    """`123元1角1分`: a value in 元 followed by sub-units."""
-    if not tail.startswith(("元", "块")):
-        return None
-    rest = tail[1:]
-    total = num
-    for m in regex.finditer(r"(.+?)([角毛分])", rest):
-        n = parse_number(m.group(1))
-        if n is None:
+def _money(s: str, v: _Vocab) -> tuple[Decimal, str] | None:
+    """`123元1角1分`, `六十四万零一百四十三元一角七分`, `十块三毛`, `五块五`, `三毛五`, `3分`."""
+    for w in v.money_end:
+        if s.endswith(w) and len(s) > len(w):
+            r = _money_seq(s[: -len(w)], v)
+            if r is not None:
+                return r
+    return _money_seq(s, v)
+
+
+def _money_seq(s: str, v: _Vocab) -> tuple[Decimal, str] | None:
+    pos, total, last, vague, seen = 0, Decimal(0), Decimal(10**9), "", 0
+    while pos < len(s):
+        hit = None
+        for i in range(pos + 1, len(s)):
+            for w in v.money_words:
+                if s.startswith(w, i):
+                    hit = (i, w)
+                    break
+            if hit:
+                break
+        if hit is None:
+            break
+        i, w = hit
+        r = _numeral(s[pos:i], v)
+        if r is None or v.money[w] >= last or (seen and (r[0] < 0 or r[0] >= 10)):
             return None
-        total += n * v.subunits[m.group(2)]
-    consumed = "".join(m.group(0) for m in regex.finditer(r"(.+?)([角毛分])", rest))
-    if consumed != rest and rest not in ("整", "圆整", "正"):
+        if r[1]:
+            if seen:
+                return None
+            vague = r[1]
+        total += r[0] * v.money[w]
+        last = v.money[w]
+        pos = i + len(w)
+        seen += 1
+    if not seen:
         return None
-    return total
+    rest = s[pos:]
+    if rest:
+        # A bare digit after a denomination is the next one down: 五块五 = 5.5, 三毛五 = 0.35.
+        if len(rest) != 1 or last <= Decimal("0.01"):
+            return None
+        r = _numeral(rest, v)
+        if r is None or r[1] or not 0 < r[0] < 10:
+            return None
+        total += r[0] * last / 10
+    return total, vague
 
 
 def parse_quantity(text: str, rs: RuleSet | None = None) -> Quantity | None:
     """Parse one quantity (`超3600亿元`, `百分之八点二`, `翻两番`, `每月4万片`); None if none."""
-    from .normalize import normalize
-
+    if not isinstance(text, str) or not text or not text.strip():
+        return None
     v = vocab(rs)
-    if not text or not text.strip():
+    s = _clean(_simplify(text))
+    if not s or s in v.not_numbers:
         return None
-    s = regex.sub(r"\s+", "", normalize(text).text)
-    s = s.replace("人民币", "") if s not in ("人民币",) else s
-    if not s:
+    try:
+        q = _quantity(s, v)
+    except (InvalidOperation, ValueError, OverflowError, ZeroDivisionError):
         return None
-    s, qual = _strip_qualifiers(s, v)
-    q = _special(s, v, qual)
-    if q is None:
-        q = _plain(s, v, qual)
     if q is None or not math.isfinite(q.value):
         return None
     return q
 
 
+def _simplify(text: str) -> str:
+    from .normalize import normalize
+
+    try:
+        return normalize(text).text
+    except Exception:  # noqa: BLE001 - e.g. lone surrogates the converter rejects
+        return text
+
+
+def _quantity(s: str, v: _Vocab) -> Quantity | None:
+    s, qual = _strip_qualifiers(s, v)
+    # 人民币100元 / ¥100 / $5: a currency before the figure.
+    prefix_unit = ""
+    for w in v.currency_prefix:
+        if s.startswith(w) and len(s) > len(w):
+            s, prefix_unit = s[len(w):], v.units.get(w, ("元", 1.0))[0]
+            s, qual2 = _strip_qualifiers(s, v)
+            qual = qual2 if qual2 != "exact" else qual
+            break
+    q = _special(s, v, qual)
+    if q is None:
+        q = _plain(s, v, qual)
+    if q is None:
+        # 负百分之五, -5%: a sign before a form that _special handles.
+        for w in v.negative:
+            if s.startswith(w) and len(s) > len(w):
+                inner = _special(s[len(w):], v, qual)
+                if inner is not None:
+                    q = Quantity(-inner.value, inner.unit, inner.qualifier, inner.kind)
+                break
+    if q is None:
+        return None
+    if prefix_unit:
+        if not q.unit:
+            q = Quantity(q.value, prefix_unit, q.qualifier, q.kind)
+        elif q.unit != prefix_unit and not (prefix_unit == "元" and q.unit == "元"):
+            return None if q.unit in ("%", "‰", "倍", "个百分点") else q
+    return q
+
+
 def _special(s: str, v: _Vocab, qual: str) -> Quantity | None:
     if m := _FAN.match(s):
+        if m.group(1) == "":
+            return Quantity(2.0, "倍", qual, "growth")  # 翻番
         n = parse_number(m.group(1))
-        return Quantity(2.0 ** n, "倍", qual, "growth") if n else None
-    if s in ("一半", "半数", "过半", "大半"):
-        return Quantity(50.0, "%", "more_than" if s == "过半" else qual, "share")
+        return Quantity(2.0 ** n, "倍", qual, "growth") if n and 0 < n < 64 else None
+    if s in v.half:
+        return Quantity(50.0, "%", qual, "share")
+    if s in v.half_more:
+        return Quantity(50.0, "%", "more_than" if qual == "exact" else qual, "share")
     if s.startswith("百分之"):
-        n = _split_number_unit(s[3:], v)
-        if n and not n[1]:
-            return Quantity(n[0], "%", "more_than" if n[3] else qual)
+        r = _split_number_unit(s[3:], v)
+        if r and not r[1]:
+            return Quantity(_to_float(r[0]), "%", _join_qual(qual, r[2]))
         return None
     if s.startswith("千分之"):
-        n = parse_number(s[3:])
-        return Quantity(n, "‰", qual) if n is not None else None
+        r = _split_number_unit(s[3:], v)
+        if r and not r[1]:
+            return Quantity(_to_float(r[0]), "‰", _join_qual(qual, r[2]))
+        return None
     if m := _FRACTION_CN.match(s):
-        den, numr = parse_number(m.group(1)), parse_number(m.group(2))
-        if den and numr is not None:
-            return Quantity(round(numr / den * 100, 2), "%", qual, "share")
+        den, numr = _numeral(m.group(1), v), _numeral(m.group(2), v)
+        if den and numr and den[0] > 0 and not den[1]:
+            return Quantity(_percent_of(numr[0], den[0]), "%", _join_qual(qual, numr[1]), "share")
         return None
     if m := _FRACTION.match(s):
-        numr, den = float(m.group(1)), float(m.group(2))
+        numr, den = Decimal(m.group(1)), Decimal(m.group(2))
         if den:
-            return Quantity(round(numr / den * 100, 2), "%", qual, "share")
+            return Quantity(_percent_of(numr, den), "%", qual, "share")
         return None
     if m := _RANK.match(s):
-        if m.group(0) in ("首位", "首"):
+        if m.group(0) == "首位":
             return Quantity(1.0, "位", qual, "rank")
-        n = parse_number(m.group(1))
-        return Quantity(n, "位", qual, "rank") if n is not None else None
-    if m := _PER.match(s):
-        return _per(m.group(1), v, qual)
-    if "/" in s:
-        num_part, _, per = s.rpartition("/")
-        if per in v.units and num_part:
-            inner = _plain(num_part, v, qual)
-            if inner and inner.unit:
-                return Quantity(inner.value, f"{inner.unit}/{v.units[per][0]}", inner.qualifier)
-    if s.endswith("级"):
+        r = _numeral(m.group(1), v)
+        return Quantity(_to_float(r[0]), "位", qual, "rank") if r is not None and not r[1] else None
+    if s.endswith("级") and len(s) > 1:
+        # 万亿级, 千亿级: a bracket of money at least that large.
         inner = _plain(s[:-1], v, qual)
         if inner and not inner.unit:
             return Quantity(inner.value, "元", "at_least")
+    if s.startswith("每") and len(s) > 1:
+        return _per(s[1:], v, qual)
+    if "/" in s:
+        num_part, _, per = s.rpartition("/")
+        if num_part and (per in v.units or per in v.per_words):
+            inner = _plain(num_part, v, qual)
+            if inner is None:
+                m = _money(num_part, v)
+                inner = Quantity(_to_float(m[0]), "元", _join_qual(qual, m[1])) if m else None
+            if inner and inner.unit and inner.unit not in ("%", "‰"):
+                return Quantity(inner.value, f"{inner.unit}/{v.units.get(per, (per, 1))[0]}", inner.qualifier)
     return None
 
 
 def _per(rest: str, v: _Vocab, qual: str) -> Quantity | None:
-    """`每平方公里127.53亿元` → 元/平方公里; `每月4万片` → 片/月; `每斤3分` → 元/斤."""
-    per_words = sorted(set(v.units) | {"月", "日", "年", "人", "斤", "户"}, key=len, reverse=True)
-    for w in per_words:
+    """`每平方公里127.53亿元` → 元/平方公里; `每月4万片` → 片/月; `每斤提高3分` → 元/斤."""
+    for w in v.per_words:
         if rest.startswith(w) and len(rest) > len(w):
-            body = rest[len(w) :]
-            body = regex.sub(r"^(?:提高|增加|降低|减少|提升|上调|下调)", "", body)
-            inner = _plain(body, v, qual)
+            body = rest[len(w):]
+            for verb in v.per_verbs:
+                if body.startswith(verb) and len(body) > len(verb):
+                    body = body[len(verb):]
+                    break
+            body, q2 = _strip_qualifiers(body, v)
+            inner = _plain(body, v, q2 if q2 != "exact" else qual)
             if inner is None:
-                sub = _subunit(body, v)
-                if sub is None:
+                m = _money(body, v)
+                if m is None:
                     continue
-                inner = Quantity(sub, "元", qual)
-            if not inner.unit:
+                inner = Quantity(_to_float(m[0]), "元", _join_qual(q2 if q2 != "exact" else qual, m[1]))
+            if not inner.unit or inner.unit in ("%", "‰"):
                 continue
-            per = v.units.get(w, (w, 1.0))[0] if w not in ("月", "日", "年") else {"日": "天"}.get(w, w)
+            per = v.units[w][0] if w in v.units else w
             return Quantity(inner.value, f"{inner.unit}/{per}", inner.qualifier)
     return None
 
 
-def _subunit(body: str, v: _Vocab) -> float | None:
-    if body and body[-1] in v.subunits:
-        n = parse_number(body[:-1])
-        if n is not None:
-            return n * v.subunits[body[-1]]
+def _plain(s: str, v: _Vocab, qual: str) -> Quantity | None:
+    # 八成, 9成, 八成五 (85 %), 三成多.
+    if (at := s.find("成")) > 0:
+        head, tail = s[:at], s[at + 1:]
+        r = _numeral(head, v)
+        if r is not None and 0 <= r[0] <= 10:
+            val, vague = r[0] * 10, r[1]
+            if tail in v.vague_more:
+                vague, tail = "more_than", ""
+            if tail:
+                t = _numeral(tail, v)
+                if t is None or t[1] or not 0 <= t[0] < 10 or t[0] != t[0].to_integral_value():
+                    return None
+                val += t[0]
+            return Quantity(_to_float(val), "%", _join_qual(qual, vague), "share")
+    r = _split_number_unit(s, v)
+    if r is not None:
+        value, unit, vague, _ = r
+        return Quantity(_to_float(value), unit, _join_qual(qual, vague))
+    m = _money(s, v)
+    if m is not None:
+        return Quantity(_to_float(m[0]), "元", _join_qual(qual, m[1]))
+    for noun in v.count_noun_words:
+        if s.endswith(noun) and len(s) > len(noun):
+            r2 = _split_number_unit(s[: -len(noun)], v)
+            if r2 and not r2[1]:
+                return Quantity(_to_float(r2[0]), v.count_nouns[noun], _join_qual(qual, r2[2]))
     return None
 
 
-def _plain(s: str, v: _Vocab, qual: str) -> Quantity | None:
-    if s.endswith("成") and len(s) > 1:
-        n = _split_number_unit(s[:-1], v)
-        if n and not n[1]:
-            return Quantity(n[0] * 10, "%", "more_than" if n[3] else qual, "share")
-    r = _split_number_unit(s, v)
-    if r is None:
-        for noun, unit in sorted(v.count_nouns.items(), key=lambda x: -len(x[0])):
-            if s.endswith(noun) and len(s) > len(noun):
-                r2 = _split_number_unit(s[: -len(noun)], v)
-                if r2 and not r2[1]:
-                    return Quantity(r2[0], unit, "more_than" if r2[3] and qual == "exact" else qual)
-        return None
-    value, unit, _, vague = r
-    if vague and qual == "exact":
-        qual = "more_than"
-    return Quantity(value, unit, qual)
+# ----------------------------------------------------------------------------- ranges
 
 
 def parse_quantities(text: str, rs: RuleSet | None = None) -> list[Quantity]:
     """Parse a quantity or a range (`12亿到15亿美元`, `5-8%`, `两到三万`): the first takes the
     unit (and magnitude, when it has none) of the second."""
-    from .normalize import normalize
-
-    s = regex.sub(r"\s+", "", normalize(text).text)
-    parts = regex.split(r"(?<=.)(?:至|到|~|～|-|—|－)(?=.)", s, maxsplit=1)
-    if len(parts) == 2:
-        second = parse_quantity(parts[1], rs)
-        first = parse_quantity(parts[0], rs)
-        if second is not None:
-            if first is None or (not first.unit and second.unit):
-                first = _borrow(parts[0], parts[1], second, rs)
-            if first is not None:
-                if first.unit and not second.unit:  # 百分之四到五: the second shares the first's unit
-                    second = Quantity(second.value, first.unit, second.qualifier, second.kind)
-                return [first, second]
+    if not isinstance(text, str) or not text.strip():
+        return []
+    v = vocab(rs)
+    s = _clean(_simplify(text))
+    for m in _RANGE_SEP.finditer(s):
+        a, b = s[: m.start()], s[m.end():]
+        second = parse_quantity(b, rs)
+        if second is None:
+            continue
+        first = _first_of_range(a, b, second, v, rs)
+        if first is not None:
+            if first.unit and not second.unit and first.unit in ("%", "‰"):
+                # 百分之四到五: the second half of a spelled percentage shares its unit.
+                second = Quantity(second.value, first.unit, second.qualifier, second.kind)
+            return [first, second]
     q = parse_quantity(s, rs)
     return [q] if q else []
 
 
-def _borrow(a: str, b: str, second: Quantity, rs: RuleSet | None) -> Quantity | None:
-    """Give the first half of a range the unit of the second (两到三万: magnitude too)."""
-    v = vocab(rs)
-    tail = regex.match(r"^.*?([^\d.]*)$", b).group(1)
-    # Drop the leading numeral characters of the tail, keep magnitudes and unit words.
-    while tail and tail[0] in v.numeral_chars and tail[0] not in "万亿兆":
-        tail = tail[1:]
-    unit_only = tail.lstrip("万亿兆")
-    has_mag = any(c in "万亿兆" for c in a)
-    for cand in ((a + unit_only, a + tail) if has_mag else (a + tail, a + unit_only)):
+def _first_of_range(a: str, b: str, second: Quantity, v: _Vocab, rs: RuleSet | None) -> Quantity | None:
+    """The first half of a range, borrowing what it lacks from the second."""
+    first = parse_quantity(a, rs)
+    if first is not None and first.unit and first.kind != "rank":
+        return first
+    suffix_mag, unit_tail = _range_tail(b, v)
+    a_core, a_qual = _strip_qualifiers(a, v)
+    candidates = []
+    has_big = any(c in v.big_mag_chars for c in a_core)
+    has_small = any(c in v.small for c in a_core)
+    mag = ""
+    if suffix_mag:
+        big = "".join(c for c in suffix_mag if c in v.big_mag_chars)
+        if not has_big and not has_small:
+            mag = suffix_mag
+        elif not has_big:
+            mag = suffix_mag[suffix_mag.find(big[0]):] if big else ""
+    if mag or unit_tail:
+        candidates.append(a + mag + unit_tail)
+    if unit_tail and mag:
+        candidates.append(a + unit_tail)
+    for cand in candidates:
         q = parse_quantity(cand, rs)
         if q is not None and q.unit == second.unit:
             return q
+    if first is not None and not second.unit:
+        return first
     return None
+
+
+def _range_tail(b: str, v: _Vocab) -> tuple[str, str]:
+    """(magnitude suffix of the numeral, unit text) of the second half of a range."""
+    core, _ = _strip_qualifiers(b, v)
+    for w in v.currency_prefix:
+        if core.startswith(w):
+            core = core[len(w):]
+            break
+    r = _split_number_unit(core, v)
+    if r is not None:
+        num_text = r[3]
+        unit_tail = core[len(num_text):]
+    else:
+        # 百分之…, 每…: no borrowing of those forms beyond the unit itself.
+        num_text, unit_tail = core, ""
+        if core.endswith("%"):
+            num_text, unit_tail = core[:-1], "%"
+    mags = ""
+    i = len(num_text)
+    while i > 0 and (num_text[i - 1] in v.small or num_text[i - 1] in v.big_mag_chars
+                     or num_text[i - 1] in v.vague_more):
+        i -= 1
+    mags = "".join(c for c in num_text[i:] if c not in v.vague_more)
+    # A lone small unit right after a digit is part of that digit's value (三千), not a suffix
+    # to borrow, unless the first half is a bare digit (两到三千 → 两千).
+    return mags, unit_tail
