@@ -19,7 +19,7 @@ from .segment import Structure, year_value
 _CLAUSE_BREAK = regex.compile(r"[，,；;：:！!？?。]")
 _YEAR_TOKEN = regex.compile(
     r"(?<![\d])(到|至|截至|截止|从|由|在|于)?\s*((?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})(?![\d])"
-    r"(?:\s*[-—–~～至到]\s*((?:1[89]|20)\d\d))?\s*年(?!代)"
+    r"(?:\s*[-—–~～至到]\s*((?:1[89]|20)\d\d))?\s*年(?!代)(以来)?"
 )
 
 
@@ -169,6 +169,8 @@ def _years_in(text: str, cues: Cues, doc_year: int | None) -> list[tuple[int, in
         if y is None or _is_comparison_base(text, m.start()):
             continue
         how = "to" if m.group(1) in ("到", "至") else ("from" if m.group(1) in ("从", "由") else "at")
+        if m.group(4) and doc_year and doc_year > y:
+            y = doc_year  # 2019年以来: the period runs to the document's own year
         out.append((m.start(), y, how))
     for m in cues.plans_re.finditer(text):
         out.append((m.start(), cues.plans[m.group()], "plan"))

@@ -196,7 +196,7 @@ def _articles(text: str, lines: list[tuple[int, int]], doc_name: str) -> list[Ar
     return arts
 
 
-_MENTION = regex.compile(r"(?<![\d到至])((?:19|20)\d\d)\s*年(底|末|全年)?(?![前代])")
+_MENTION = regex.compile(r"(?<![\d到])(?<!(?<!截)至)((?:19|20)\d\d)\s*年(底|末|全年)?(?![前代])")
 
 
 def _latest_year_mentioned(body: str) -> int | None:
