@@ -34,7 +34,7 @@ _HEADING = regex.compile(
 )
 _CJK_SPACE = regex.compile(r"(?<=[\p{Han}\u3000-\u303f\uff00-\uffef])[ \u00a0]+(?=[\p{Han}\u3000-\u303f\uff00-\uffef])")
 _CID = regex.compile(r"\(cid:\d+\)")
-_LATIN_END = regex.compile(r"[A-Za-z0-9%]$")
+_LATIN_END = regex.compile(r"[A-Za-z0-9%,.;:!?]$")
 _LATIN_START = regex.compile(r"^[A-Za-z0-9]")
 
 
@@ -158,6 +158,7 @@ def _right_margin(lines: list[_Line]) -> float:
 
 
 def _glue(a: str, b: str) -> str:
-    if _LATIN_END.search(a) and _LATIN_START.match(b):
+    """Join two pieces of a broken line: Chinese and split numbers need no space, words do."""
+    if _LATIN_END.search(a) and _LATIN_START.match(b) and not (a[-1].isdigit() and b[0].isdigit()):
         return a + " " + b
     return a + b

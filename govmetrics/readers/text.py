@@ -121,7 +121,7 @@ def _mostly_utf8(data: bytes) -> bool:
     bad = 0
     good_multibyte = 0
     pos = 0
-    limit = max(2, len(data) // 1000)
+    limit = max(8, len(data) // 200)
     while pos < len(data):
         try:
             text = data[pos:].decode("utf-8")
