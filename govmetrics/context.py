@@ -165,6 +165,8 @@ def _years_in(text: str, cues: Cues, doc_year: int | None) -> list[tuple[int, in
     """(position, year, how) for every year mention in ``text``."""
     out: list[tuple[int, int, str]] = []
     for m in _YEAR_TOKEN.finditer(text):
+        if _in_label(text, m.start()):
+            continue
         y = year_value(m.group(3) or m.group(2))
         if y is None or _is_comparison_base(text, m.start()):
             continue
@@ -185,6 +187,11 @@ def _years_in(text: str, cues: Cues, doc_year: int | None) -> list[tuple[int, in
     return out
 
 
+def _in_label(text: str, pos: int) -> bool:
+    """Inside a 【…】 tag (【2022年黄埔区招商】): a label of the page, not a date of the figure."""
+    return text.rfind("【", 0, pos) > text.rfind("】", 0, pos)
+
+
 def _is_comparison_base(text: str, pos: int) -> bool:
     """比去年, 较2019年, 与上年相比: the year named is the base of a comparison, not the figure's."""
     return text[max(0, pos - 2):pos].endswith(("比", "较", "与", "同", "于"))
@@ -202,6 +209,7 @@ class Frame:
     paragraph_year: int | None
     early_in_year: bool = False  # the document is dated in its year's first months (work reports)
     year_stated: bool = False  # set by year_of: the sentence itself names the year
+    year_from_doc: bool = False  # set by year_of: only the document's own date gave the year
 
 
 def year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: int | None) -> int | None:
@@ -232,6 +240,7 @@ def year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: int
         return frame.paragraph_year
     if frame.section_year:
         return frame.section_year
+    frame.year_from_doc = True
     return frame.doc_year
 
 

@@ -34,6 +34,9 @@ _LEAD_YEAR = regex.compile(
 )
 
 
+_LIST_ITEM = regex.compile(r"\s*(?:[一二三四五六七八九十]{1,2}是|[(（][一二三四五六七八九十]{1,2}[)）])")
+
+
 @dataclass
 class Match:
     start: int  # normalised offsets
@@ -119,35 +122,27 @@ class _Doc:
     def line(self, offset: int) -> int:
         return bisect.bisect_right(self._line_starts, offset)
 
-    def paragraph_year(self, pos: int) -> int | None:
-        p0, _ = self.struct.paragraph_at(pos)
+    def frame_year(self, pos: int) -> int | None:
+        """The year an earlier sentence opened with (2020年，…), carried forward: never across
+        a section heading or a new list item (一是…), and a few sentences back at most (web text
+        may hold a whole report on one line). A headline takes the first frame of its article."""
+        art = self.struct.article_at(pos)
         section = self.struct.section_at(pos)
-        # Web text may hold a whole report on one line: a frame never crosses a section
-        # heading and reaches back a few sentences only.
-        p0 = max(p0, section.start if section else 0, pos - 1500)
+        floor = max(art.start, section.start if section else 0, pos - 1500)
         i = self.struct.sentence_index(pos) - 1
-        while i >= 0 and self.struct.sentences[i][0] >= p0:
+        while i >= 0 and self.struct.sentences[i][0] >= floor:
             if i in self.lead_year:
                 return self.lead_year[i]
+            if _LIST_ITEM.match(self.text, self.struct.sentences[i][0]):
+                return None
             i -= 1
-        return None
-
-    def article_frame_year(self, pos: int) -> int | None:
-        """The year an earlier sentence of the article opened with (2020年，…); for a headline
-        before any such sentence, the first one of the article."""
-        art = self.struct.article_at(pos)
-        i = self.struct.sentence_index(pos)
-        for j in range(i, -1, -1):
-            if self.struct.sentences[j][0] < max(art.start, pos - 1500):
-                break
-            if j in self.lead_year and j != i:
-                return self.lead_year[j]
-        for j in range(i + 1, len(self.struct.sentences)):
-            a, _ = self.struct.sentences[j]
-            if a >= art.end or a - art.start > 600:
-                break
-            if j in self.lead_year:
-                return self.lead_year[j]
+        if pos - art.start < 200 and not section:
+            for j in range(self.struct.sentence_index(pos) + 1, len(self.struct.sentences)):
+                a, _ = self.struct.sentences[j]
+                if a >= art.end or a - art.start > 600:
+                    break
+                if j in self.lead_year:
+                    return self.lead_year[j]
         return None
 
 
@@ -222,11 +217,13 @@ def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
         doc_year=article.year,
         section_year=section.year if section else None,
         section_mode=section.mode if section else "",
-        paragraph_year=d.paragraph_year(a) or (None if section and section.year else d.article_frame_year(a)),
+        paragraph_year=d.frame_year(a),
         early_in_year=article.early,
     )
     year = year_of(text, a, frame, cues, from_to)
     target = rule.target if rule.target is not None else is_target(text, a, frame, year, cues)
+    if target and frame.year_from_doc and not frame.early_in_year:
+        year = None  # a goal with no year of its own: the document's date does not say when
     value = q.value * sign if kind == "growth" else q.value
     oa, ob = d.norm.original_span(a, b)
     surface = d.original[oa:ob]
