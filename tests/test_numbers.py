@@ -1,0 +1,85 @@
+"""Table-driven tests for the numeral and quantity parser (cases in tests/data/numbers_cases.yaml)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+import yaml
+
+import govmetrics
+from govmetrics import Quantity, parse_number, parse_quantities, parse_quantity
+
+CASES = yaml.safe_load((Path(__file__).parent / "data" / "numbers_cases.yaml").read_text(encoding="utf-8"))
+
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES["number"], ids=[str(c[0]) or "<empty>" for c in CASES["number"]])
+def test_parse_number(text: str, expected: float | None) -> None:
+    got = parse_number(text)
+    if expected is None:
+        assert got is None
+    else:
+        assert got is not None and _close(got, expected), got
+
+
+def _quantity_ids(cases: list) -> list[str]:
+    return [str(c[0]) or "<empty>" for c in cases]
+
+
+@pytest.mark.parametrize("case", CASES["quantity"], ids=_quantity_ids(CASES["quantity"]))
+def test_parse_quantity(case: list) -> None:
+    text, value, *rest = case
+    got = parse_quantity(text)
+    if value is None:
+        assert got is None
+        return
+    unit, qualifier, kind = (rest + ["", "exact", ""][len(rest):])[:3]
+    assert got is not None, text
+    assert _close(got.value, value), got
+    assert (got.unit, got.qualifier) == (unit, qualifier), got
+    if kind:
+        assert got.kind == kind, got
+
+
+@pytest.mark.parametrize("case", CASES["quantities"], ids=_quantity_ids(CASES["quantities"]))
+def test_parse_quantities(case: list) -> None:
+    text, expected = case
+    got = parse_quantities(text)
+    assert len(got) == len(expected), got
+    for q, (value, unit, *qual) in zip(got, expected):
+        assert _close(q.value, value), got
+        assert q.unit == unit, got
+        if qual:
+            assert q.qualifier == qual[0], got
+
+
+def test_public_api() -> None:
+    assert govmetrics.parse_quantity is parse_quantity
+    q = govmetrics.parse_quantity("超3600亿元")
+    assert q == Quantity(3.6e11, "元", "more_than", "")
+    assert set(Quantity.__dataclass_fields__) == {"value", "unit", "qualifier", "kind"}
+
+
+@pytest.mark.parametrize("bad", [None, 3, b"12"])
+def test_non_strings_are_not_numbers(bad: object) -> None:
+    assert parse_number(bad) is None  # type: ignore[arg-type]
+    assert parse_quantity(bad) is None  # type: ignore[arg-type]
+    assert parse_quantities(bad) == []  # type: ignore[arg-type]
+
+
+def test_vocabulary_comes_from_rules(tmp_path: Path) -> None:
+    """A digit, magnitude, unit and qualifier added in a rule file are understood."""
+    (tmp_path / "extra.yaml").write_text(
+        "digits:\n  廿: 20\nmagnitudes:\n  京: 10000000000000000\nunits:\n  枚: 枚\n"
+        "qualifiers:\n  approx:\n    before: [差不多]\n",
+        encoding="utf-8",
+    )
+    rs = govmetrics.load_ruleset([tmp_path])
+    assert parse_number("一京", rs) == 1e16
+    q = parse_quantity("差不多3万枚", rs)
+    assert q == Quantity(30000.0, "枚", "approx", "")
