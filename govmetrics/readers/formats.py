@@ -13,7 +13,7 @@ import zipfile
 from .base import InputError
 from .text import DecodeError, clean_text, decode_bytes
 
-HTML_EXTENSIONS = frozenset((".html", ".htm", ".xhtml", ".shtml", ".mht"))
+HTML_EXTENSIONS = frozenset((".html", ".htm", ".xhtml", ".shtml"))
 
 
 def sniff(name: str, data: bytes) -> str:
