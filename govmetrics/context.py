@@ -253,9 +253,12 @@ def is_target(text: str, pos: int, frame: Frame, year: int | None, cues: Cues) -
         return bool(goal_quoted and "目标" in before)
     if year is not None and frame.doc_year is not None and year > frame.doc_year:
         return True
-    if cues.result.search(before):
+    # The cue nearest the number decides (力争…累计超100名 is a goal; 计划…已完成 a result).
+    last_result = max((m.end() for m in cues.result.finditer(before)), default=-1)
+    last_target = max((m.end() for m in cues.target.finditer(before)), default=-1)
+    if last_result > last_target:
         return False
-    if cues.target.search(before):
+    if last_target >= 0:
         return True
     if frame.early_in_year and frame.year_stated and year is not None and year == frame.doc_year:
         return True  # a report given early in the year speaks of this year as a plan
