@@ -35,14 +35,23 @@ _CONTAINERS = frozenset(("html", "body", "main", "article"))
 _BOILER_ROLES = frozenset(
     "navigation banner contentinfo complementary menu menubar search dialog toolbar alert".split()
 )
-# Words in class/id naming boilerplate. Chinese sites: dh/daohang (导航), wzdh (网站导航), bq/banquan (版权).
+# Words in class/id naming boilerplate. Chinese sites: dh/daohang (导航), wzdh (网站导航), bq/banquan (版权),
+# dqwz/weizhi (当前位置). A word of the first set counts anywhere in a class name ("main-nav", "navList");
+# one of the second set only as the whole name or its first word ("bottom", "foot_box", "header-wrap"), so
+# that utility classes like "border-bottom" or "position-relative" do not count.
 _BOILER_WORDS = frozenset(
     "nav navbar navigation navlist subnav topnav mainnav menu menus menubar breadcrumb breadcrumbs crumb "
-    "crumbs footer foot bottom copyright sidebar toolbar topbar share sharing social pagination pager "
-    "login search skip ads advert advertisement related location position curpos weizhi dqwz dh daohang wzdh "
-    "bq banquan".split()
+    "crumbs footer copyright sidebar toolbar topbar share sharing pagination pager advert advertisement "
+    "curpos weizhi dqwz daohang wzdh banquan".split()
 )
-_HEADER_WORDS = frozenset(("header", "head", "masthead", "top"))
+_BOILER_NAMES = frozenset(
+    "foot bottom location position dh bq login search skip ads ad related social header head masthead top "
+    "banner logo".split()
+)
+_NAME_TAILS = frozenset(
+    "box wrap wrapper bar area con cont container inner main div part links list line nr bg fixed".split()
+)
+_HEADER_NAMES = frozenset(("header", "head", "masthead", "top", "banner", "logo"))
 _WORD_SPLIT = regex.compile(r"[^a-z0-9]+")
 _CELL = "\x1f"  # stands for a cell boundary until whitespace is collapsed
 _LINE = "\x1e"  # stands for a line break made by markup (a block's edge, <br>)
@@ -176,15 +185,36 @@ def _stats(el: _El) -> tuple[int, int, int]:
     return el.chars, el.link_chars, el.links
 
 
-def _words(el: _El) -> set[str]:
+def _words(el: _El) -> tuple[set[str], set[str]]:
+    """(every word of the class names and id, the leading words of names that are only that word)."""
     words: set[str] = set()
+    names: set[str] = set()
     for key in ("class", "id"):
         v = el.attrs.get(key)
-        if v:
+        if not v:
+            continue
+        for name in v.split():
             # split "mainNav" as well as "main-nav"
-            v = regex.sub(r"(?<=[a-z])(?=[A-Z])", "-", v).lower()
-            words.update(w for w in _WORD_SPLIT.split(v) if w)
-    return words
+            parts = [w for w in _WORD_SPLIT.split(regex.sub(r"(?<=[a-z])(?=[A-Z])", "-", name).lower()) if w]
+            words.update(parts)
+            if parts and all(p in _NAME_TAILS or p.isdigit() for p in parts[1:]):
+                names.add(parts[0])
+    return words, names
+
+
+def _has_heading(el: _El) -> bool:
+    stack = [el]
+    while stack:
+        e = stack.pop()
+        if e.tag in ("h1", "h2"):
+            return True
+        stack.extend(c for c in e.children if isinstance(c, _El))
+    return False
+
+
+def _banner(el: _El) -> bool:
+    """A page header: links and logos rather than an article title and its date line."""
+    return not _has_heading(el) or el.link_chars >= 0.3 * max(el.chars, 1)
 
 
 def _is_boilerplate(el: _El, in_article: bool, total: int) -> bool:
@@ -199,7 +229,7 @@ def _is_boilerplate(el: _El, in_article: bool, total: int) -> bool:
         return True
     if tag in _CONTAINERS:
         return False
-    if tag == "footer" or (tag == "header" and not in_article):
+    if tag == "footer" or (tag == "header" and not in_article and _banner(el)):
         return True
     # Never drop by class/role a block that holds most of the page's text: that is the article.
     big = el.chars > 200 and el.chars > 0.5 * total
@@ -207,10 +237,13 @@ def _is_boilerplate(el: _El, in_article: bool, total: int) -> bool:
         return False
     if (attrs.get("role") or "").lower() in _BOILER_ROLES:
         return True
-    words = _words(el)
+    words, names = _words(el)
     if words & _BOILER_WORDS:
         return True
-    if not in_article and words & _HEADER_WORDS:
+    header = names & _HEADER_NAMES
+    if (names - _HEADER_NAMES) & _BOILER_NAMES:
+        return True
+    if header and not in_article and _banner(el):
         return True
     # A menu written as a list of links: mostly link text, several links.
     if tag in ("ul", "ol", "dl", "div", "table", "p", "section", "span", "td", "tr") and el.links >= 3:
