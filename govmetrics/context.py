@@ -94,7 +94,7 @@ _FILLERS = regex.compile(r"(?:了|分别|达|约|近|超|超过|同比|比上年
 
 
 def kind_and_sign(prefix: str, unit: str, rule_kind: str, cues: Cues, prev_kind: tuple[str, int] | None,
-                  sentence_prefix: str = "") -> tuple[str, int]:
+                  sentence_prefix: str = "", second_of_range: bool = False) -> tuple[str, int]:
     """Decide level/growth/share/rank and the sign from the text just before the number."""
     if rule_kind == "rank":
         return "rank", 1
@@ -102,7 +102,7 @@ def kind_and_sign(prefix: str, unit: str, rule_kind: str, cues: Cues, prev_kind:
         return "growth", 1
     tail = prefix.rstrip()
     # Enumerations (分别增长8.2%、10.1%) inherit from the previous number of the clause.
-    if prev_kind and (tail.endswith(("、", "和", "及", "与")) or not tail):
+    if prev_kind and (second_of_range or tail.endswith(("、", "和", "及", "与")) or not tail):
         return prev_kind
     core = _FILLERS.sub("", tail)
     if cues.flow.search(core):
@@ -194,7 +194,7 @@ def _in_label(text: str, pos: int) -> bool:
 
 def _is_comparison_base(text: str, pos: int) -> bool:
     """比去年, 较2019年, 与上年相比: the year named is the base of a comparison, not the figure's."""
-    return text[max(0, pos - 2):pos].endswith(("比", "较", "与", "同", "于"))
+    return text[max(0, pos - 2):pos].endswith(("比", "较", "与", "同", "于", "按", "相当于"))
 
 
 @dataclass
@@ -227,7 +227,9 @@ def year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: int
         if in_clause:
             y = in_clause[-1][1]
         elif mentions[0][0] <= 4:
-            lead = mentions[1] if mentions[0][2] == "from" and len(mentions) > 1 and mentions[1][2] == "to" else mentions[0]
+            # 从1974年到1976年 / 1979年至1983年: a period is dated by its last year.
+            period = len(mentions) > 1 and mentions[1][2] == "to" and mentions[1][0] - mentions[0][0] <= 8
+            lead = mentions[1] if period else mentions[0]
             y = lead[1]
         else:
             y = mentions[-1][1]

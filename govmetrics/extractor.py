@@ -195,17 +195,16 @@ def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
         near = text[max(s0, a - 20):a]  # the cue must be close: same clause or just before
         if not any(w in near for w in words):
             return None
-    prev_kind = (prev[1], prev[2]) if prev and prev[0] == c0 else None
-    kind, sign = kind_and_sign(clause_prefix, unit, rule.kind or q.kind, cues, prev_kind, text[s0:a])
+    prev_kind = (prev[1], prev[2]) if prev and (prev[0] == c0 or order == 1) else None
+    kind, sign = kind_and_sign(clause_prefix, unit, rule.kind or q.kind, cues, prev_kind, text[s0:a], order == 1)
     qualifier = rule.qualifier or q.qualifier
     if qualifier == "exact":
         qualifier = qualifier_from_context(text, c0, a, cues) or "exact"
     # 从X提高到Y: which end of the pair this number is.
     from_to = None
     if order is None:
-        if regex.search(r"(?:从|由)[^，,。；;从由]*$", clause_prefix) and not regex.search(
-            r"(?:从|由)[^，,。；;]*(?:到|至)", clause_prefix
-        ):
+        after = regex.match(r"[^，,。；;]*", text, pos=b).group()
+        if regex.search(r"(?:从|由)[^，,。；;从由]{0,14}$", clause_prefix) and regex.search(r"到|至", after):
             from_to = 0
         elif regex.search(r"(?:从|由)[^，,。；;]*(?:到|至)[^，,。；;]*$", clause_prefix):
             from_to = 1
