@@ -32,6 +32,7 @@ class Cues:
     growth_context: regex.Pattern
     share: regex.Pattern
     share_sentence: regex.Pattern
+    growth_rate: regex.Pattern
     rate: tuple[str, ...]
     target: regex.Pattern
     result: regex.Pattern
@@ -66,6 +67,7 @@ def cues_for(rs: RuleSet) -> Cues:
         growth_context=regex.compile(_alt(c.get("growth_context", []))),
         share=regex.compile(_alt(c.get("share", []))),
         share_sentence=regex.compile(_alt(c.get("share_sentence", []))),
+        growth_rate=regex.compile(_alt(c.get("growth_rate_words", []))),
         rate=tuple(c.get("rate_words", [])),
         target=regex.compile(_alt(c.get("target", []))),
         result=regex.compile(_alt(c.get("result", []))),
@@ -121,6 +123,8 @@ def kind_and_sign(prefix: str, unit: str, rule_kind: str, cues: Cues, prev_kind:
     if unit in ("个百分点", "倍"):
         sign = -1 if _last_change_is_down(prefix, cues) else 1
         return "growth", sign
+    if unit == "%" and cues.growth_rate.search(sentence_prefix) and not cues.share.search(prefix):
+        return "growth", 1
     if unit == "%" and (cues.share.search(prefix) or cues.share_sentence.search(sentence_prefix)):
         return "share", 1
     if unit == "%" and cues.growth_context.search(prefix) and not any(r in prefix[-8:] for r in cues.rate):
