@@ -171,7 +171,9 @@ def _load_rules(rules: tuple[str, ...]):
     try:
         return cached_ruleset(tuple(str(r) for r in rules))
     except RuleError as e:
-        _fail(str(e))
+        from .ruletools import describe_rule_error
+
+        _fail(describe_rule_error(str(e)))
 
 
 def _check_encoding(encoding: str | None) -> None:
@@ -388,12 +390,12 @@ def rules_check(rules) -> None:
 
     Exit status: 0 valid, 2 an error (printed on stderr)."""
     from .rules import RuleError, load_ruleset
+    from .ruletools import describe_rule_error, display_path
 
     try:
         rs = load_ruleset([str(r) for r in rules])
     except RuleError as e:
-        _fail(str(e))
-    from .ruletools import display_path
+        _fail(describe_rule_error(str(e)))
 
     problems = []
     for r in rs.rules:

@@ -37,6 +37,28 @@ def display_path(path: str | Path) -> str:
         return str(p)
 
 
+def describe_rule_error(message: str) -> str:
+    """A RuleError message, with the rule named when the YAML could not even be parsed:
+    the nearest ``id:`` at or above the line of the error, read from the raw file."""
+    import re
+
+    m = re.match(r"^(.*?):(\d+): YAML error", message)
+    if not m or "(rule " in message:
+        return message
+    try:
+        lines = Path(m.group(1)).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return message
+    for i in range(min(int(m.group(2)), len(lines)) - 1, -1, -1):
+        ids = re.findall(r"(?:^|[\s{,-])id\s*:\s*['\"]?([\w.-]+)", lines[i])
+        if ids:
+            where = f"{m.group(1)}:{m.group(2)} (in or after rule {ids[-1]}, line {i + 1})"
+            return where + message[m.end() - len(": YAML error"):]
+        if re.match(r"^\S", lines[i]):  # a top-level section: no rule above in this section
+            break
+    return message
+
+
 # ---------------------------------------------------------------------------- list / metrics
 
 
