@@ -43,4 +43,7 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'govmetrics' has no attribute {name!r}")
 
 
-__all__ = [*_EXPORTS, "__version__"]
+__all__ = [  # noqa: F822 - resolved lazily by __getattr__
+    "extract_text", "extract", "iter_claims", "Claim", "COLUMNS", "parse_quantity",
+    "parse_quantities", "parse_number", "Quantity", "load_ruleset", "RuleError", "__version__",
+]

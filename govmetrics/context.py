@@ -14,7 +14,7 @@ from functools import lru_cache
 import regex
 
 from .rules import RuleSet
-from .segment import Structure, year_value
+from .segment import year_value
 
 _CLAUSE_BREAK = regex.compile(r"[，,；;：:！!？?。]")
 _YEAR_TOKEN = regex.compile(

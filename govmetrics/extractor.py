@@ -161,7 +161,7 @@ def extract_text(text: str, doc: str = "-", rules: RuleSet | None = None, warn: 
             continue
         spans = _pieces(match)
         unit_word = (match.m.groupdict().get("u") or "") if match.m is not None else ""
-        for idx, (q, (a, b)) in enumerate(zip(_quantities(norm.text, spans), spans)):
+        for idx, (q, (a, b)) in enumerate(zip(_quantities(norm.text, spans), spans, strict=True)):
             claim = _claim(d, match.rule, q, a, b, prev, idx if len(spans) > 1 else None, unit_word)
             if claim is not None:
                 claims.append(claim[0])

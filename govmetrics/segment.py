@@ -102,13 +102,15 @@ def _lines(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _is_heading(line: str, prev_ended: bool) -> bool:
+def _is_heading(line: str, prev_ended: bool, next_blank: bool) -> bool:
+    """A short line without closing punctuation: marked (一、…), or standing alone between
+    a finished sentence and a blank line. Otherwise it is a sentence broken across lines."""
     s = line.strip()
     if not s or len(s) > 45:
         return False
     if _HEADING_MARK.match(s):
         return s[-1] not in "。！？!?；;"
-    return prev_ended and s[-1] not in _TERMINAL + "，,、"
+    return prev_ended and next_blank and s[-1] not in _TERMINAL + "，,、"
 
 
 def analyse(text: str, rs: RuleSet, doc_name: str = "") -> Structure:
@@ -128,7 +130,8 @@ def analyse(text: str, rs: RuleSet, doc_name: str = "") -> Structure:
                 cur_start = None
             prev_ended = True
             continue
-        heading = _is_heading(line, prev_ended)
+        nxt_line = text[lines[i + 1][0]:lines[i + 1][1]] if i + 1 < len(lines) else ""
+        heading = _is_heading(line, prev_ended, not nxt_line.strip())
         if heading:
             headings.append((a, b))
         if cur_start is None:
@@ -148,7 +151,8 @@ def analyse(text: str, rs: RuleSet, doc_name: str = "") -> Structure:
     sentences: list[tuple[int, int]] = []
     for a, b in paragraphs:
         st = a
-        for m in regex.finditer(r"[。！？!?]+[”」』)）]*|\n", text[a:b]):
+        # Inside a paragraph a line break is a run-on (the paragraph split kept real breaks).
+        for m in regex.finditer(r"[。！？!?]+[”」』)）]*", text[a:b]):
             e = a + m.end()
             if text[st:e].strip():
                 sentences.append((st, e))
@@ -177,7 +181,7 @@ def _date_year(s: str) -> int | None:
 def _articles(text: str, lines: list[tuple[int, int]], doc_name: str) -> list[Article]:
     cuts = [0] + [m.start() for m in _SEPARATOR.finditer(text)] + [len(text)]
     arts: list[Article] = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in zip(cuts, cuts[1:], strict=False):
         if b <= a:
             continue
         body = text[a:b]

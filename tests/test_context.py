@@ -1,0 +1,80 @@
+"""Kind, sign, target, year and metric decided from the words around a number (SPEC §4a)."""
+
+from __future__ import annotations
+
+import pytest
+
+from govmetrics import extract_text
+
+
+def one(text: str, surface: str):
+    hits = [c for c in extract_text(text) if c.text == surface]
+    assert hits, (surface, [c.text for c in extract_text(text)])
+    return hits[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "kind", "value"),
+    [
+        ("2020年全区地区生产总值比上年增长8.2%。", "8.2%", "growth", 8.2),
+        ("单位国内生产总值能耗下降3.1%。", "3.1%", "growth", -3.1),
+        ("总投资压减7.8亿元。", "7.8亿元", "growth", -7.8e8),
+        ("科技进步贡献率提高到58.5%。", "58.5%", "level", 58.5),
+        ("新增就业23.4万人。", "23.4万人", "level", 234000),
+        ("实际使用外资占全省72.6%。", "72.6%", "share", 72.6),
+        ("城镇调查失业率5.5%左右。", "5.5%左右", "level", 5.5),
+        ("营商环境指数排名全国第1。", "第1", "rank", 1),
+        ("资产规模翻两番。", "翻两番", "growth", 4),
+        ("城乡居民人均可支配收入年均分别增长8.2%、10.1%。", "10.1%", "growth", 10.1),
+    ],
+)
+def test_kind_and_sign(text: str, surface: str, kind: str, value: float) -> None:
+    c = one(text, surface)
+    assert (c.kind, c.value) == (kind, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "target"),
+    [
+        ("2019年12月6日召开。到2025年，地区生产总值达到5000亿元。", "5000亿元", True),
+        ("2019年12月6日召开。力争高新技术企业超3000家。", "超3000家", True),
+        ("2022-01-25\n2021年，黄埔区预计地区生产总值突破4000亿元。", "突破4000亿元", False),
+        ("2019年12月6日召开。今年新增上市企业10家。", "10家", False),
+    ],
+)
+def test_target(text: str, surface: str, target: bool) -> None:
+    assert one(text, surface).target is target
+
+
+def test_years_from_sentence_section_and_document() -> None:
+    text = (
+        "2021年3月1日在会议上的报告\n"
+        "一、2020年工作回顾\n\n全年地区生产总值超3600亿元。\n\n"
+        "三、2021年工作安排\n\n新增学位2.8万个。到2025年，高新技术企业超5000家。\n"
+    )
+    assert one(text, "超3600亿元").year == 2020
+    assert one(text, "2.8万个").year == 2021
+    assert one(text, "超5000家").year == 2025
+
+
+def test_from_to_pair_takes_start_and_end_years() -> None:
+    c = extract_text("关税总水平由2017年的9.8%降至2018年的7.5%。")
+    assert [(x.value, x.year, x.kind) for x in c] == [(9.8, 2017, "level"), (7.5, 2018, "level")]
+
+
+def test_comparison_base_is_not_the_year() -> None:
+    text = "各位代表：\n一、2018年工作回顾\n\n三、2019年政府工作任务\n\n今年拟安排地方政府专项债券2.15万亿元，比去年增加8000亿元。\n"
+    assert one(text, "8000亿元").year == 2019
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "metric"),
+    [
+        ("国内生产总值增长6.6%，总量突破90万亿元。", "突破90万亿元", "gdp"),
+        ("规模以上工业总产值超8000亿元。", "超8000亿元", "industrial_output"),
+        ("外汇储备保持在3万亿美元以上。", "3万亿美元以上", "forex_reserves"),
+        ("新建道路101条。", "101条", ""),
+    ],
+)
+def test_metric(text: str, surface: str, metric: str) -> None:
+    assert one(text, surface).metric == metric

@@ -1,0 +1,78 @@
+"""The per-document extractor: what is and is not a claim, offsets, determinism."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from govmetrics import extract_text
+from govmetrics.claim import COLUMNS
+
+SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "会议于2019年12月6日召开。",
+        "2021-09-27 22:49 来源:澎湃新闻",
+        "深入学习贯彻党的十九届四中全会精神。",
+        "在“四个出新出彩”中奋勇争先，打造“黄金10条”。",
+        "开通地铁10号线，PM2.5浓度下降，5G基站建设。",
+        "庆祝建党100周年。",
+        "七大重点任务，五个方面，三项工程。",
+        "粤ICP备12345678号-1 版权所有 © 2021",
+        "进一步统一思想，一切为了群众。",
+        "“十四五”时期是关键五年。",
+    ],
+)
+def test_not_claims(text: str) -> None:
+    assert extract_text(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("地区生产总值超3600亿元", [(3.6e11, "元", "more_than")]),
+        ("引资12亿到15亿美元", [(1.2e9, "美元", "exact"), (1.5e9, "美元", "exact")]),
+        ("从110个工作日压减至13个工作日", [(110, "工作日", "exact"), (13, "工作日", "exact")]),
+        ("转移6069万农民", [(6.069e7, "人", "exact")]),
+        ("每平方公里127.53亿元", [(1.2753e10, "元/平方公里", "exact")]),
+        ("产能提升至每月4万片", [(40000, "片/月", "exact")]),
+        ("粮食总产量保持在1.3万亿斤以上", [(1.3e12, "斤", "more_than")]),
+        ("资助学生近1亿人次", [(1e8, "人次", "less_than")]),
+        ("增长百分之十八点五", [(18.5, "%", "exact")]),
+        ("占全省的2/3", [(66.67, "%", "exact")]),
+        ("出生率为7.52‰", [(7.52, "‰", "exact")]),
+    ],
+)
+def test_claims(text: str, expected: list[tuple]) -> None:
+    got = [(c.value, c.unit, c.qualifier) for c in extract_text(text)]
+    assert got == expected
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=[p.name for p in SEEDS])
+def test_offsets_index_the_original_text(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    claims = extract_text(text, doc=path.name)
+    assert claims
+    for c in claims:
+        assert text[c.start:c.end] == c.text
+        assert c.line == text.count("\n", 0, c.start) + 1
+    assert claims == sorted(claims, key=lambda c: (c.start, c.end))
+
+
+def test_same_input_same_output() -> None:
+    text = SEEDS[-1].read_text(encoding="utf-8")
+    assert extract_text(text) == extract_text(text)
+
+
+def test_claim_fields_are_the_spec_columns() -> None:
+    c = extract_text("新增就业23.4万人")[0]
+    assert list(c.as_dict()) == COLUMNS
+
+
+def test_boilerplate_yields_nothing() -> None:
+    page = "- 联系我们\n- 企业入驻\n版权所有：广州市黄埔区人民政府 粤ICP备05000000号\n联系电话：020-82111111\n"
+    assert extract_text(page) == []

@@ -1,0 +1,49 @@
+"""The normaliser: matching form plus an exact map back to the original text."""
+
+from __future__ import annotations
+
+import pytest
+
+from govmetrics.normalize import normalize
+
+
+@pytest.mark.parametrize(
+    ("original", "expected"),
+    [
+        ("１９９６年增长９．７％", "1996年增长9.7%"),
+        ("地區生產總值", "地区生产总值"),
+        ("區(qū)域", "区域"),
+        ("突破 4000 亿元", "突破4000亿元"),
+        ("1 9 9 3 年", "1993年"),
+        ("十 余 万", "十余万"),
+        ("经开区五指标全国第一 广州黄埔", "经开区五指标全国第一 广州黄埔"),
+        ("GDP 4000", "GDP 4000"),
+    ],
+)
+def test_matching_form(original: str, expected: str) -> None:
+    assert normalize(original).text == expected
+
+
+@pytest.mark.parametrize(
+    "original",
+    ["8.5個(gè)小時(shí)", "突破 4000 亿元", "１．３７万亿斤", "a\u3000b 1 9 9 3 年", "", "區(qū)"],
+)
+def test_offsets_map_back(original: str) -> None:
+    n = normalize(original)
+    assert len(n.starts) == len(n.text) == len(n.ends)
+    for i in range(len(n.text)):
+        for j in range(i + 1, len(n.text) + 1):
+            a, b = n.original_span(i, j)
+            assert 0 <= a < b <= len(original)
+    if n.text:
+        a, b = n.original_span(0, len(n.text))
+        # the whole normalised text maps onto a span that starts and ends on kept characters
+        assert normalize(original[a:b]).text.strip() == n.text.strip()
+
+
+def test_pinyin_is_glued_to_its_character() -> None:
+    original = "8.5個(gè)小時(shí)"
+    n = normalize(original)
+    assert n.text == "8.5个小时"
+    a, b = n.original_span(0, len(n.text))
+    assert original[a:b] == original

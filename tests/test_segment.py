@@ -1,0 +1,54 @@
+"""Document structure: articles and their dates, sections and their years, sentences."""
+
+from __future__ import annotations
+
+from govmetrics.normalize import normalize
+from govmetrics.rules import default_ruleset
+from govmetrics.segment import analyse
+
+
+def _analyse(text: str, name: str = ""):
+    return analyse(normalize(text).text, default_ruleset(), name)
+
+
+def test_dated_article() -> None:
+    s = _analyse("会议于2019年12月6日召开。\n全年新增企业100家。")
+    assert s.articles[0].year == 2019
+    assert not s.articles[0].early
+
+
+def test_report_reviewing_last_year_is_dated_the_year_after() -> None:
+    s = _analyse("各位代表：\n\n刚刚过去的１９８４年，是伟大的一年。\n")
+    assert s.articles[0].year == 1985
+    assert s.articles[0].early
+
+
+def test_several_articles_each_with_a_date() -> None:
+    text = "-\n第一篇\n2021年3月1日在会议上的报告。\n-\n第二篇\n数据。\n2022-01-25\n"
+    s = _analyse(text)
+    assert [a.year for a in s.articles if a.year] == [2021, 2022]
+
+
+def test_section_years_and_modes() -> None:
+    text = "一、2018年工作回顾\n\n去年完成很多。\n\n三、2019年政府工作任务\n\n今年要做的。\n"
+    s = _analyse(text)
+    modes = [(x.year, x.mode) for x in s.sections if x.heading]
+    assert (2018, "review") in modes and (2019, "plan") in modes
+
+
+def test_inline_heading_in_one_long_line() -> None:
+    text = "报告。一、“十三五”时期发展成就和2020年主要工作“十三五”时期是关键五年。三、2021年工作安排2021年是开局之年。"
+    s = _analyse(text)
+    years = {x.year for x in s.sections}
+    assert {2020, 2021} <= years
+
+
+def test_line_broken_mid_sentence_is_one_sentence() -> None:
+    text = "我们第一届全国人民代表大会第一次会议，在听了刘少奇同志的报告\n关于宪法草案的报告\n并进行了三天的讨论以后，通过了宪法。\n"
+    s = _analyse(text)
+    assert len(s.sentences) == 1
+
+
+def test_year_from_file_name_when_the_text_has_none() -> None:
+    s = _analyse("国内生产总值增长百分之八。", "reports/gwr_1995.txt")
+    assert s.articles[0].year == 1995
