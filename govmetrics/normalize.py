@@ -7,6 +7,9 @@ document exactly as it was decoded (SPEC §2: ``original[start:end] == text``).
 
 from __future__ import annotations
 
+import re
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -30,8 +33,8 @@ class Normalized:
     """Normalised text plus, per character, the original [start, end) it stands for."""
 
     text: str
-    starts: list[int]
-    ends: list[int]
+    starts: Sequence[int]
+    ends: Sequence[int]
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a normalised [start, end) back to the original text."""
@@ -45,12 +48,71 @@ def _converter():
     return OpenCC("t2s")
 
 
+class _T2SFilter:
+    """Tells, cheaply, that OpenCC t2s would leave a text unchanged.
+
+    Built from the converter's own tables: ``chars`` matches every character that a
+    one-character entry changes (and anything beyond the BMP); ``phrases`` are the
+    multi-character entries that change something although none of their characters
+    is in ``chars`` (反覆 → 反复), with ``phrase_chars`` matching their characters.
+    A text that holds no such character and no such phrase converts to itself, since
+    every entry OpenCC can apply either maps to itself or is one of those.
+    """
+
+    def __init__(self, chars, phrase_chars, phrases: tuple[str, ...]) -> None:
+        self.chars = chars
+        self.phrase_chars = phrase_chars
+        self.phrases = phrases
+
+    def may_change(self, text: str) -> bool:
+        if self.chars.search(text):
+            return True
+        return bool(self.phrase_chars.search(text)) and any(p in text for p in self.phrases)
+
+
+def _char_class(chars) -> re.Pattern:
+    # Characters beyond the BMP go in as one range: a class of BMP characters only
+    # compiles to a bitmap and scans ~100x faster.
+    bmp = "".join(re.escape(c) for c in sorted(chars) if ord(c) <= 0xFFFF)
+    return re.compile("[" + bmp + "\U00010000-\U0010ffff]")
+
+
+@lru_cache(maxsize=1)
+def _t2s_filter() -> _T2SFilter | None:
+    """The filter for the t2s tables, or None when they cannot be read (then convert all)."""
+    try:
+        entries = [(key, value.split(" ")[0]) for group in _converter()._dict_chain_data
+                   for _longest, _shortest, table in group for key, value in table.items()]
+    except (AttributeError, TypeError, ValueError):  # another OpenCC implementation
+        return None
+    changing = [(k, v) for k, v in entries if k != v]
+    chars = {k for k, _ in changing if len(k) == 1}
+    phrases = tuple(sorted({k for k, _ in changing if len(k) != 1 and not any(c in chars for c in k)}))
+    return _T2SFilter(_char_class(chars), _char_class({c for p in phrases for c in p}), phrases)
+
+
+def _convert(cc, text: str, flt: _T2SFilter | None) -> str:
+    """``cc.convert(text)``, skipping the separator-delimited pieces it would leave alone."""
+    split = getattr(cc, "split_chars_re", None)
+    chain = getattr(cc, "_dict_chain_data", None)
+    if flt is None or split is None or chain is None or not hasattr(cc, "_convert"):
+        return cc.convert(text)
+    parts = split.split(text)
+    for i in range(0, len(parts), 2):  # even: text pieces; odd: separators, kept as they are
+        if flt.may_change(parts[i]):
+            parts[i] = cc._convert(parts[i], chain)
+    return "".join(parts)
+
+
 def _to_simplified(text: str) -> str:
     """Traditional → Simplified, character for character so offsets stay valid."""
     if not text or not _HAN.search(text):
         return text
+    flt = _t2s_filter()
+    if flt is not None and not flt.may_change(text):
+        return text  # nothing Traditional: the common case, no conversion at all
     cc = _converter()
-    out = cc.convert(text)
+    out = _convert(cc, text, flt)
     if len(out) == len(text):
         return out
     # A phrase mapping changed the length: fall back to one character at a time.
@@ -62,6 +124,17 @@ def _width(c: str) -> str:
     if 0xFF01 <= o <= 0xFF5E:
         return chr(o - 0xFEE0)
     return _EXTRA.get(c, c)
+
+
+_WIDTH_TABLE = {o: _width(chr(o)) for o in [*range(0xFF01, 0xFF5F), *map(ord, _EXTRA)]}
+_WIDE = re.compile("[" + "".join(re.escape(chr(o)) for o in sorted(_WIDTH_TABLE)) + "]")
+
+
+def _widen(s: str) -> str:
+    """``_width`` over every character of ``s`` (one character for one)."""
+    for c in set(_WIDE.findall(s)):  # a few distinct characters: replace beats translate 3x
+        s = s.replace(c, _WIDTH_TABLE[ord(c)])
+    return s
 
 
 def _removable_space(text: str, a: int, b: int) -> bool:
@@ -79,33 +152,45 @@ def _removable_space(text: str, a: int, b: int) -> bool:
 
 
 def normalize(text: str) -> Normalized:
-    """Return the matching form of ``text`` with its offset map."""
-    chars: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    drop: dict[int, int] = {}  # start -> end of spans removed entirely
-    attach: dict[int, int] = {}  # pinyin spans: glued to the character before them
-    for m in _PINYIN.finditer(text):
-        attach[m.start()] = m.end()
+    """Return the matching form of ``text`` with its offset map.
+
+    ``starts``/``ends`` are compact integer sequences (a ``range`` when nothing was
+    removed, else an ``array``), not lists: a 10 MB document would otherwise need
+    hundreds of megabytes of int objects for its offset map.
+    """
+    events: list[tuple[int, int, bool]] = []  # (start, end, is_pinyin) of spans removed
+    attach: set[int] = set()  # pinyin spans: glued to the character before them
+    if "(" in text or "（" in text:
+        for m in _PINYIN.finditer(text):
+            attach.add(m.start())
+            events.append((m.start(), m.end(), True))
     for m in _HSPACE.finditer(text):
         if m.start() not in attach and _removable_space(text, m.start(), m.end()):
-            drop[m.start()] = m.end()
+            events.append((m.start(), m.end(), False))  # dropped entirely
     simple = _to_simplified(text)
-    i, n = 0, len(text)
-    while i < n:
-        if i in attach:
-            if ends:
-                ends[-1] = attach[i]
-            i = attach[i]
+    n = len(text)
+    if not events:
+        return Normalized(_widen(simple), range(n), range(1, n + 1))
+    events.sort()
+    pieces: list[str] = []
+    starts = array("q")
+    ends = array("q")
+    pos = 0
+    for a, b, pinyin in events:
+        if a < pos:  # inside a span already skipped
             continue
-        if i in drop:
-            i = drop[i]
-            continue
-        chars.append(_width(simple[i]))
-        starts.append(i)
-        ends.append(i + 1)
-        i += 1
-    return Normalized("".join(chars), starts, ends)
+        if a > pos:
+            pieces.append(simple[pos:a])
+            starts.extend(range(pos, a))
+            ends.extend(range(pos + 1, a + 1))
+        if pinyin and ends:
+            ends[-1] = b
+        pos = b
+    if pos < n:
+        pieces.append(simple[pos:])
+        starts.extend(range(pos, n))
+        ends.extend(range(pos + 1, n + 1))
+    return Normalized(_widen("".join(pieces)), starts, ends)
 
 
 def line_of(text: str, offset: int, _cache: dict | None = None) -> int:
