@@ -316,3 +316,16 @@ def test_missing_extra_is_a_clear_error(tmp_path, monkeypatch, kind, module, ext
     with pytest.raises(InputError) as e:
         read_document(str(path))
     assert str(e.value) == f"{path}: reading {label} needs the '{extra}' extra: pip install 'govmetrics[{extra}]'"
+
+
+def test_html_class_names_are_not_over_matched(tmp_path):
+    path = tmp_path / "classes.html"
+    path.write_text(
+        '<html><body><div class="header"><a href="/">首页</a><span>某区人民政府</span></div>'
+        '<header><h1>某区2023年经济运行情况</h1><p>发布时间：2024-01-20</p></header>'
+        '<div class="position-relative border-bottom"><p>' + BODY[0] + "</p></div>"
+        '<div class="bottom_box">粤ICP备05079753号</div><div id="foot">联系电话 020-82111111</div>'
+        '<ul class="mainNav"><li>机构</li></ul></body></html>',
+        encoding="utf-8",
+    )
+    assert read_document(str(path)).text == "某区2023年经济运行情况\n发布时间：2024-01-20\n" + BODY[0] + "\n"
