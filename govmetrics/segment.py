@@ -29,6 +29,7 @@ _REVIEW_LAST_YEAR = regex.compile(
     r"((?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})年(?:的?工作回顾|国内工作的回顾|工作总结|以来的工作)|刚刚过去的((?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})年"
 )
 _INLINE_HEADING = regex.compile(r"(?:^|(?<=[。！？!?]))[ \t]*([一二三四五六七八九十]{1,2}、)")
+_WORK_REPORT = regex.compile(r"\s*(?:-\s*)?各位代表")
 _FILENAME_YEAR = regex.compile(r"(?<!\d)((?:19[5-9]|20[0-4])\d)(?!\d)")
 
 
@@ -187,6 +188,9 @@ def _articles(text: str, lines: list[tuple[int, int]], doc_name: str) -> list[Ar
         body = text[a:b]
         year, early = _article_year(body)
         reviews = bool(_REVIEW_LAST_YEAR.search(body[:3000])) and year is not None
+        if _WORK_REPORT.match(body):
+            # 各位代表：… a work report, delivered at the congress early in its year.
+            early, reviews = True, True
         arts.append(Article(a, b, year, early, reviews))
     if not arts:
         arts = [Article(0, len(text), None)]
@@ -259,9 +263,13 @@ def _sections(text: str, headings: list[tuple[int, str]], rs: RuleSet, articles:
                     break
         if year is None and not mode:
             continue
+        art = next((x for x in articles if x.start <= a < x.end), None)
+        if year is None and art and art.year:
+            rel = [(w, int(off)) for w, off in rs.data.get("relative_years", {}).items() if w in h]
+            if rel:
+                year = art.year + max(rel, key=lambda x: len(x[0]))[1]
         if year is None and mode == "review":
-            art = next((x for x in articles if x.start <= a < x.end), None)
-            year = art.year - 1 if art and art.year and ("一年" in h or "工作回顾" in h) else None
+            year = art.year - 1 if art and art.year and art.early else None
         if year is None and mode == "plan":
             art = next((x for x in articles if x.start <= a < x.end), None)
             year = art.year if art and ("今年" in h or "工作" in h) else None
