@@ -185,3 +185,16 @@ def test_help_does_not_import_heavy_libraries():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that takes any bytes in names")
+def test_undecodable_file_name(tmp_path):
+    raw = os.path.join(os.fsencode(str(tmp_path)), b"report-\xff.txt")
+    with open(raw, "wb") as fh:
+        fh.write(SIMPLIFIED.encode("utf-8"))
+    name = os.fsdecode(raw)
+    doc = read_document(name)
+    assert doc.text == SIMPLIFIED
+    doc.name.encode("utf-8")  # writable: no lone surrogates
+    claims = list(iter_claims([str(tmp_path)]))
+    assert claims and all("\ufffd" in c.doc for c in claims)

@@ -59,4 +59,16 @@ def read_document(name: str, encoding: str | None = None) -> Document:
     from .formats import to_text
 
     data = read_bytes(name)
-    return Document(name, to_text(name, data, encoding))
+    return Document(display_name(name), to_text(name, data, encoding))
+
+
+def display_name(name: str) -> str:
+    """The name as text any writer accepts: undecodable bytes of a file name become U+FFFD."""
+    if not any("\ud800" <= c <= "\udfff" for c in name):
+        return name
+    import os
+
+    try:
+        return os.fsencode(name).decode("utf-8", errors="replace")
+    except (UnicodeError, ValueError):
+        return name.encode("utf-8", errors="replace").decode("utf-8")
