@@ -35,12 +35,15 @@ class Cues:
     growth_rate: regex.Pattern
     rate: tuple[str, ...]
     target: regex.Pattern
+    target_not: regex.Pattern
     result: regex.Pattern
     money: regex.Pattern
     metrics: regex.Pattern
     alias_to_metric: dict[str, str]
     relative: dict[str, int]
     relative_re: regex.Pattern
+    century: dict[str, int]
+    century_re: regex.Pattern
     plans: dict[str, int]
     plans_re: regex.Pattern
     qual_gov: dict[str, str]
@@ -70,12 +73,15 @@ def cues_for(rs: RuleSet) -> Cues:
         growth_rate=regex.compile(_alt(c.get("growth_rate_words", []))),
         rate=tuple(c.get("rate_words", [])),
         target=regex.compile(_alt(c.get("target", []))),
+        target_not=regex.compile(_alt(c.get("target_not", []))),
         result=regex.compile(_alt(c.get("result", []))),
         money=regex.compile(_alt(c.get("money_context", []))),
         metrics=regex.compile(_alt(list(alias))),
         alias_to_metric=alias,
         relative=rel,
         relative_re=regex.compile(_alt(list(rel))),
+        century={k: int(v) for k, v in rs.data.get("century_years", {}).items()},
+        century_re=regex.compile(_alt(list(rs.data.get("century_years", {})))),
         plans=plans,
         plans_re=regex.compile(r"(?<![一二三四五六七八九十])(?:" + _alt(list(plans)) + r")(?=规划|计划|时期|期间|末|”|\"|以来|开局|收官|目标|发展)"),
         qual_gov=gov,
@@ -181,6 +187,8 @@ def _years_in(text: str, cues: Cues, doc_year: int | None) -> list[tuple[int, in
     for m in cues.plans_re.finditer(text):
         out.append((m.start(), cues.plans[m.group()], "plan"))
     if doc_year:
+        for m in cues.century_re.finditer(text):
+            out.append((m.start(), doc_year // 100 * 100 + cues.century[m.group()], "to"))
         for m in cues.relative_re.finditer(text):
             if _is_comparison_base(text, m.start()):
                 continue
@@ -214,6 +222,8 @@ class Frame:
     early_in_year: bool = False  # the document is dated in its year's first months (work reports)
     year_stated: bool = False  # set by year_of: the sentence itself names the year
     year_from_doc: bool = False  # set by year_of: only the document's own date gave the year
+    number_end: int = 0
+    assumed_review: bool = False  # the section is the review a report is assumed to open with
 
 
 def year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: int | None) -> int | None:
@@ -252,8 +262,11 @@ def year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: int
 
 def is_target(text: str, pos: int, frame: Frame, year: int | None, cues: Cues) -> bool:
     s0, _ = frame.sentence
-    before = text[s0:pos]
-    if year is not None and frame.doc_year is not None and year < frame.doc_year:
+    # Blank out words that merely contain a cue (主要, 要求) so they cannot be read as one.
+    before = cues.target_not.sub(lambda m: "\u3000" * len(m.group()), text[s0:pos])
+    if year is not None and frame.doc_year is not None and year < frame.doc_year and not (
+        frame.assumed_review and not frame.year_stated and cues.target.search(before)
+    ):
         # A figure for a finished year is a result, even if it was forecast (预计).
         goal_quoted = regex.search(r"(?:预期|计划|确定|提出|目标)[^，,。]{0,12}$", text[frame.clause_start:pos])
         return bool(goal_quoted and "目标" in before)
@@ -262,10 +275,12 @@ def is_target(text: str, pos: int, frame: Frame, year: int | None, cues: Cues) -
     # The cue nearest the number decides (力争…累计超100名 is a goal; 计划…已完成 a result).
     last_result = max((m.end() for m in cues.result.finditer(before)), default=-1)
     last_target = max((m.end() for m in cues.target.finditer(before)), default=-1)
-    if last_result > last_target:
+    if last_result >= last_target and last_result >= 0:
         return False
     if last_target >= 0:
         return True
+    if regex.match(r"[^，,。；;]{0,6}?(?:的)?(?:宏伟|奋斗|预期)?目标", text, pos=frame.number_end):
+        return True  # 实现…翻两番的宏伟目标: the goal is named right after the number
     if frame.early_in_year and frame.year_stated and year is not None and year == frame.doc_year:
         return True  # a report given early in the year speaks of this year as a plan
     return frame.section_mode == "plan"

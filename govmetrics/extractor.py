@@ -218,10 +218,12 @@ def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
         section_mode=section.mode if section else "",
         paragraph_year=d.frame_year(a),
         early_in_year=article.early,
+        assumed_review=bool(section and not section.heading),
+        number_end=b,
     )
     year = year_of(text, a, frame, cues, from_to)
     target = rule.target if rule.target is not None else is_target(text, a, frame, year, cues)
-    if target and frame.year_from_doc and not frame.early_in_year:
+    if target and (frame.year_from_doc and not frame.early_in_year or frame.assumed_review and not frame.year_stated):
         year = None  # a goal with no year of its own: the document's date does not say when
     value = q.value * sign if kind == "growth" else q.value
     oa, ob = d.norm.original_span(a, b)

@@ -25,7 +25,7 @@ import yaml
 
 SECTIONS = {
     "fragments", "rules", "units", "digits", "small_units", "magnitudes", "money_subunits",
-    "count_nouns", "qualifiers", "governing", "cues", "relative_years", "five_year_plans",
+    "count_nouns", "qualifiers", "governing", "cues", "relative_years", "century_years", "five_year_plans",
     "metrics", "words",
 }
 RULE_FIELDS = {
