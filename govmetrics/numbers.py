@@ -176,6 +176,7 @@ def _int_value(toks: list[_Tok]) -> Decimal | None:
     last_unit = Decimal(0)  # the unit or magnitude just before a trailing digit (一百二, 三万五)
     abbrev_ok = False
     prev = "^"
+    any_literal = any(k in "anzu" for k, _, _ in toks)
     for k, x, text in toks:
         if k in "anz":
             if prev in "anz" and not (prev == "z" and k != "z"):
@@ -203,8 +204,8 @@ def _int_value(toks: list[_Tok]) -> Decimal | None:
             prev = k
         elif k == "m":
             part = section + (current or 0)
-            if part == 0 and total == 0:
-                part = Decimal(1)
+            if part == 0 and total == 0 and not any_literal:
+                part = Decimal(1)  # a bare magnitude stands for one of itself: 万, 万亿
             if x >= max_mag:
                 total = (total + part) * x
                 max_mag = x
@@ -331,10 +332,13 @@ def _percent_of(numr: Decimal, den: Decimal) -> float:
 
 def _strip_qualifiers(s: str, v: _Vocab) -> tuple[str, str]:
     qual = "exact"
-    for w, q in v.q_before:
-        if s.startswith(w) and len(s) > len(w):
-            s, qual = s[len(w):], q
-            break
+    stripped = True
+    while stripped:  # stacked words (约超过100万): the one next to the number wins
+        stripped = False
+        for w, q in v.q_before:
+            if s.startswith(w) and len(s) > len(w):
+                s, qual, stripped = s[len(w):], q, True
+                break
     for w, q in v.q_after:
         if s.endswith(w) and len(s) > len(w):
             s, qual = s[: -len(w)], q

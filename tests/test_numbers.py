@@ -51,7 +51,7 @@ def test_parse_quantities(case: list) -> None:
     text, expected = case
     got = parse_quantities(text)
     assert len(got) == len(expected), got
-    for q, (value, unit, *qual) in zip(got, expected):
+    for q, (value, unit, *qual) in zip(got, expected, strict=True):
         assert _close(q.value, value), got
         assert q.unit == unit, got
         if qual:
