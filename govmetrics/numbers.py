@@ -377,6 +377,15 @@ def _split_number_unit(s: str, v: _Vocab) -> tuple[Decimal, str, str, str] | Non
     return None
 
 
+def _approx_pair(num_text: str, v: _Vocab) -> bool:
+    """Two neighbouring digits side by side (两三, 七八) followed by units: an estimate."""
+    core = num_text.rstrip("".join(v.small) + "".join(v.big_mag_chars))
+    if len(core) != 2 or not all(c in v.digits for c in core):
+        return False
+    a, b = v.digits[core[0]], v.digits[core[1]]
+    return 1 <= a and b == a + 1
+
+
 def _money(s: str, v: _Vocab) -> tuple[Decimal, str] | None:
     """`123元1角1分`, `六十四万零一百四十三元一角七分`, `十块三毛`, `五块五`, `三毛五`, `3分`."""
     for w in v.money_end:
@@ -577,7 +586,9 @@ def _plain(s: str, v: _Vocab, qual: str) -> Quantity | None:
             return Quantity(_to_float(val), "%", _join_qual(qual, vague), "share")
     r = _split_number_unit(s, v)
     if r is not None:
-        value, unit, vague, _ = r
+        value, unit, vague, num_text = r
+        if _approx_pair(num_text, v):
+            return None  # 一两个, 七八成, 三四万: an estimate between two numbers, not 12/78/34
         return Quantity(_to_float(value), unit, _join_qual(qual, vague))
     m = _money(s, v)
     if m is not None:
@@ -661,12 +672,13 @@ def _range_tail(b: str, v: _Vocab) -> tuple[str, str]:
         num_text, unit_tail = core, ""
         if core.endswith("%"):
             num_text, unit_tail = core[:-1], "%"
-    mags = ""
     i = len(num_text)
     while i > 0 and (num_text[i - 1] in v.small or num_text[i - 1] in v.big_mag_chars
                      or num_text[i - 1] in v.vague_more):
         i -= 1
     mags = "".join(c for c in num_text[i:] if c not in v.vague_more)
-    # A lone small unit right after a digit is part of that digit's value (三千), not a suffix
-    # to borrow, unless the first half is a bare digit (两到三千 → 两千).
+    if i == 0:
+        # No digit before the units (十万): the leading 十/百/千 is the value itself, so
+        # only the big magnitudes are borrowed (五到十万元 → 五万元).
+        mags = "".join(c for c in mags[1:] if c in v.big_mag_chars)
     return mags, unit_tail
