@@ -155,7 +155,7 @@ def extract_text(text: str, doc: str = "-", rules: RuleSet | None = None, warn: 
     struct = analyse(norm.text, rs, doc)
     d = _Doc(text, norm, struct, rs, doc)
     claims: list[Claim] = []
-    prev: tuple[int, str, int] | None = None  # (clause start, kind, sign) of the last claim
+    prev: tuple[int, str, int, str] | None = None  # (clause start, kind, sign, unit) of the last claim
     for match in find_matches(norm.text, rs, warn, doc):
         if match.rule.action != "claim":
             continue
@@ -178,8 +178,8 @@ def _unit_word(rs: RuleSet, word: str) -> str:
 
 
 def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
-           prev: tuple[int, str, int] | None, order: int | None,
-           match_unit: str = "") -> tuple[Claim, tuple[int, str, int]] | None:
+           prev: tuple[int, str, int, str] | None, order: int | None,
+           match_unit: str = "") -> tuple[Claim, tuple[int, str, int, str]] | None:
     if q is None:
         return None
     unit = q.unit or _unit_word(d.rs, match_unit) or rule.unit
@@ -221,6 +221,8 @@ def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
         assumed_review=bool(section and not section.heading),
         number_end=b,
     )
+    if from_to == 1 and prev and prev[0] == c0 and prev[3].startswith(unit + "/"):
+        unit = prev[3]  # 从每月70元提高到88元: the rate's unit carries to the end value
     year = year_of(text, a, frame, cues, from_to)
     target = rule.target if rule.target is not None else is_target(text, a, frame, year, cues)
     if target and (frame.year_from_doc and not frame.early_in_year or frame.assumed_review and not frame.year_stated):
@@ -245,7 +247,7 @@ def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
         sentence=regex.sub(r"\s+", " ", text[s0:s1]).strip(),
         rule=rule.id,
     )
-    return claim, (c0, kind, sign)
+    return claim, (c0, kind, sign, unit)
 
 
 def _clean(v: float) -> float:

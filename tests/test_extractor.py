@@ -76,3 +76,8 @@ def test_claim_fields_are_the_spec_columns() -> None:
 def test_boilerplate_yields_nothing() -> None:
     page = "- 联系我们\n- 企业入驻\n版权所有：广州市黄埔区人民政府 粤ICP备05000000号\n联系电话：020-82111111\n"
     assert extract_text(page) == []
+
+
+def test_rate_unit_carries_to_the_end_of_a_from_to_pair() -> None:
+    got = [(c.value, c.unit) for c in extract_text("基础养老金最低标准从每月70元提高到88元。")]
+    assert got == [(70, "元/月"), (88, "元/月")]
