@@ -247,6 +247,8 @@ def _sections(text: str, headings: list[tuple[int, str]], rs: RuleSet, articles:
     plans = rs.data.get("five_year_plans", {})
     out: list[Section] = []
     for a, h in headings:
+        if _FULL_DATE.search(h):
+            continue  # a dateline, not a section
         year = None
         m = _YEAR.search(h)
         if m:
@@ -268,6 +270,9 @@ def _sections(text: str, headings: list[tuple[int, str]], rs: RuleSet, articles:
             rel = [(w, int(off)) for w, off in rs.data.get("relative_years", {}).items() if w in h]
             if rel:
                 year = art.year + max(rel, key=lambda x: len(x[0]))[1]
+        if not mode and year is not None and art and art.year and art.early:
+            # In a report given early in its year, a section about that year (or later) is its plan.
+            mode = "plan" if year >= art.year else "review"
         if year is None and mode == "review":
             year = art.year - 1 if art and art.year and art.early else None
         if year is None and mode == "plan":
