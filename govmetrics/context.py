@@ -250,8 +250,8 @@ def year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: int
         if y == -1:  # 全年: the year of the section, else the one just reported on
             return frame.section_year or frame.paragraph_year or frame.doc_year
         return y
-    if order_in_from_to == 0 and frame.section_year:
-        return frame.section_year - 1
+    if order_in_from_to == 0 and (frame.paragraph_year or frame.section_year):
+        return (frame.paragraph_year or frame.section_year) - 1  # the start of the change: the year before
     if frame.paragraph_year:
         return frame.paragraph_year
     if frame.section_year:

@@ -118,6 +118,15 @@ class _Doc:
                 y = year_value(m.group(1))
                 if y:
                     self.lead_year[i] = y
+                continue
+            m = self.cues.plans_re.search(self.text, a, min(b, a + 6))
+            if m and self.text[a:m.start()].strip(" “\"") == "":
+                self.lead_year[i] = self.cues.plans[m.group()]  # “十四五”时期，… frames what follows
+                continue
+            m = self.cues.relative_re.match(self.text, a + len(self.text[a:b]) - len(self.text[a:b].lstrip()))
+            doc_year = struct.article_at(a).year
+            if m and doc_year:
+                self.lead_year[i] = doc_year + self.cues.relative[m.group()]  # 过去五年，… / 今年，…
 
     def line(self, offset: int) -> int:
         return bisect.bisect_right(self._line_starts, offset)
@@ -225,6 +234,8 @@ def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
         unit = prev[3]  # 从每月70元提高到88元: the rate's unit carries to the end value
     year = year_of(text, a, frame, cues, from_to)
     target = rule.target if rule.target is not None else is_target(text, a, frame, year, cues)
+    if from_to == 0 and not frame.year_stated:
+        target = False  # the starting point of a change (从…提高到…) is where things stood
     if target and (frame.year_from_doc and not frame.early_in_year or frame.assumed_review and not frame.year_stated):
         year = None  # a goal with no year of its own: the document's date does not say when
     value = q.value * sign if kind == "growth" else q.value

@@ -259,10 +259,11 @@ def _sections(text: str, headings: list[tuple[int, str]], rs: RuleSet, articles:
         elif any(w in h for w in review_words):
             mode = "review"
         if year is None:
-            for name, last in sorted(plans.items(), key=lambda x: -len(x[0])):
-                if f"“{name}”" in h or f"{name}时期" in h or f"{name}规划" in h:
-                    year = int(last)
-                    break
+            named = [int(last) for name, last in plans.items()
+                     if regex.search(f"(?<![一二三四五六七八九十]){name}(?:”|时期|规划)", h)]
+            if named:
+                # 十三五时期发展成就和十四五时期主要目标任务: a plan section looks to the later plan.
+                year = max(named) if mode == "plan" else min(named)
         if year is None and not mode:
             continue
         art = next((x for x in articles if x.start <= a < x.end), None)
