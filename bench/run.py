@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Throughput benchmark: govmetrics against a regex floor and JioNLP's extract_money.
+
+Every figure is the median whole-process wall time of N runs (a subprocess each:
+interpreter start, imports and reading the files included), over the same files.
+
+    python bench/run.py                      # ../shared/corpus/national if present, else seeds/
+    python bench/run.py CORPUS_DIR -n 5      # any folder, 5 runs each
+    python bench/run.py --jobs 1,2           # govmetrics at several --jobs values
+
+See bench/README.md for what is measured and the targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_CORPORA = [REPO.parent / "shared" / "corpus" / "national", REPO / "seeds"]
+
+# The floor: start Python, read the files, one compiled `regex` pass finding numbers.
+FLOOR = r"""
+import sys, regex
+NUM = regex.compile(r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万亿]+")
+n = 0
+for path in open(sys.argv[1], encoding="utf-8").read().splitlines():
+    text = open(path, encoding="utf-8", errors="replace").read()
+    n += sum(1 for _ in NUM.finditer(text))
+print(n)
+"""
+
+# JioNLP's money extractor over the same files (an optional extra: pip install jionlp).
+JIONLP = r"""
+import sys, jionlp
+n = 0
+for path in open(sys.argv[1], encoding="utf-8").read().splitlines():
+    text = open(path, encoding="utf-8", errors="replace").read()
+    n += len(jionlp.ner.extract_money(text))
+print(n)
+"""
+
+
+def corpus_files(root: Path) -> list[Path]:
+    if root.is_file():
+        return [root]
+    return sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith("."))
+
+
+def count_chars(files: list[Path]) -> int:
+    """Characters of the decoded documents (as govmetrics reads them)."""
+    sys.path.insert(0, str(REPO))
+    from govmetrics.readers import InputError, read_document
+
+    total = 0
+    for f in files:
+        try:
+            total += len(read_document(str(f)).text)
+        except InputError:
+            pass
+    return total
+
+
+def has_jionlp(python: str) -> bool:
+    r = subprocess.run([python, "-c", "import importlib.util, sys; sys.exit(importlib.util.find_spec('jionlp') is None)"],
+                       capture_output=True)
+    return r.returncode == 0
+
+
+def govmetrics_cmd(python: str, root: Path, jobs: int | None) -> list[str]:
+    exe = Path(python).with_name("govmetrics")
+    base = [str(exe)] if exe.exists() else [python, "-c", "from govmetrics.cli import main; main()"]
+    cmd = [*base, "extract", str(root), "--format", "jsonl"]
+    if jobs is not None:
+        cmd += ["--jobs", str(jobs)]
+    return cmd
+
+
+def timed(cmd: list[str], runs: int) -> tuple[float, list[float]]:
+    """Median wall time of ``runs`` runs of ``cmd`` (stdout discarded; a failure aborts)."""
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO)
+        times.append(time.perf_counter() - t0)
+        if r.returncode not in (0, 1):  # 1: some input skipped, still a full run
+            sys.exit(f"bench: {' '.join(cmd[:3])} … failed ({r.returncode}):\n{r.stderr.decode(errors='replace')[-2000:]}")
+    return statistics.median(times), times
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("corpus", nargs="?", type=Path, help="folder (or file) to extract [default: the national corpus, else seeds/]")
+    ap.add_argument("-n", "--runs", type=int, default=3, help="runs per tool; the median is reported [3]")
+    ap.add_argument("--jobs", default="1,2", help="comma-separated --jobs values for govmetrics [1,2]")
+    ap.add_argument("--python", default=sys.executable, help="interpreter with govmetrics (and jionlp) installed")
+    ap.add_argument("--no-jionlp", action="store_true", help="skip JioNLP even when installed")
+    args = ap.parse_args(argv)
+
+    root = args.corpus or next((c for c in DEFAULT_CORPORA if c.exists()), DEFAULT_CORPORA[-1])
+    root = root.resolve()
+    files = corpus_files(root)
+    if not files:
+        sys.exit(f"bench: no files under {root}")
+    chars = count_chars(files)
+    jobs = [int(j) for j in args.jobs.split(",") if j.strip()]
+    print(f"corpus: {root} ({len(files)} files, {chars:,} characters); median of {args.runs} runs, whole process")
+    print(f"python: {args.python}; cpus: {os.cpu_count()}")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        listing = Path(tmp) / "files.txt"
+        listing.write_text("\n".join(str(f) for f in files), encoding="utf-8")
+        results: dict[str, float] = {}
+        rows = []
+
+        def run(label: str, cmd: list[str]) -> float:
+            med, times = timed(cmd, args.runs)
+            results[label] = med
+            rows.append((label, med, times))
+            print(f"  {label:<22} {med:7.2f} s  {chars / med:>12,.0f} chars/s   runs: {', '.join(f'{t:.2f}' for t in times)}",
+                  flush=True)
+            return med
+
+        for j in jobs:
+            run(f"govmetrics --jobs {j}", govmetrics_cmd(args.python, root, j))
+        run("floor (regex pass)", [args.python, "-c", FLOOR, str(listing)])
+        jio = not args.no_jionlp and has_jionlp(args.python)
+        if jio:
+            run("JioNLP extract_money", [args.python, "-c", JIONLP, str(listing)])
+        else:
+            print("  JioNLP extract_money   skipped (not installed: pip install jionlp)")
+
+    g1 = results[f"govmetrics --jobs {jobs[0]}"]
+    print("ratios (time; lower is better for govmetrics):")
+    floor = results["floor (regex pass)"]
+    print(f"  govmetrics/floor   = {g1 / floor:6.2f}x   (target <= 15x, --jobs {jobs[0]})")
+    if jio:
+        print(f"  govmetrics/JioNLP  = {g1 / results['JioNLP extract_money']:6.2f}x   (target <= 0.5x, --jobs {jobs[0]})")
+    for j in jobs[1:]:
+        print(f"  speed-up --jobs {j} over --jobs {jobs[0]} = {g1 / results[f'govmetrics --jobs {j}']:5.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
