@@ -78,7 +78,7 @@ class RuleSet:
         return next(r for r in self.rules if r.id == rule_id)
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present: ~10x faster
     """SafeLoader that records the source line of every mapping as `__line__`."""
 
 
