@@ -83,7 +83,8 @@ def cues_for(rs: RuleSet) -> Cues:
         century={k: int(v) for k, v in rs.data.get("century_years", {}).items()},
         century_re=regex.compile(_alt(list(rs.data.get("century_years", {})))),
         plans=plans,
-        plans_re=regex.compile(r"(?<![一二三四五六七八九十])(?:" + _alt(list(plans)) + r")(?=规划|计划|时期|期间|末|”|\"|以来|开局|收官|目标|发展)"),
+        # “七五”普法 is a campaign, not the plan: the plan name must be followed by a plan word.
+        plans_re=regex.compile(r"(?<![一二三四五六七八九十])(?:" + _alt(list(plans)) + r")(?=[”\"]?(?:规划|计划|时期|期间|末|以来|开局|收官|目标|发展))"),
         qual_gov=gov,
         gov_re=regex.compile(_alt(list(gov))) if gov else None,
     )

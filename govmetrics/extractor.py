@@ -34,7 +34,7 @@ _LEAD_YEAR = regex.compile(
 )
 
 
-_LIST_ITEM = regex.compile(r"\s*(?:[一二三四五六七八九十]{1,2}是|[(（][一二三四五六七八九十]{1,2}[)）])")
+_LIST_ITEM = regex.compile(r"\s*[一二三四五六七八九十]{1,2}是")
 
 
 @dataclass
