@@ -27,6 +27,8 @@ _YEAR_TOKEN = regex.compile(
 class Cues:
     up: regex.Pattern
     down: regex.Pattern
+    up_any: regex.Pattern
+    down_any: regex.Pattern
     level_after: tuple[str, ...]
     flow: regex.Pattern
     growth_context: regex.Pattern
@@ -64,6 +66,8 @@ def cues_for(rs: RuleSet) -> Cues:
     gov = {w: q for q, ws in rs.data.get("governing", {}).items() for w in ws}
     return Cues(
         up=regex.compile(f"(?:{_alt(c.get('growth_up', []))})$"),
+        up_any=regex.compile(_alt(c.get("growth_up", []))),
+        down_any=regex.compile(_alt(c.get("growth_down", []))),
         down=regex.compile(f"(?:{_alt(c.get('growth_down', []))})$"),
         flow=regex.compile(f"(?:{_alt(c.get('flow_words', []))})$"),
         level_after=tuple(sorted(c.get("level_after_change", []), key=len, reverse=True)),
@@ -99,6 +103,11 @@ def clause_start(text: str, sent_start: int, pos: int) -> int:
     return sent_start + last.end() if last else sent_start
 
 
+_SUBJECT_NOISE = regex.compile(r"(?:(?:1[89]|20)\d\d年(?:底|末|初)?|[,，、\s])")
+_FULL_YEAR = regex.compile(r"全年")
+_GOAL_QUOTED = regex.compile(r"(?:预期|计划|确定|提出|目标)[^，,。]{0,12}$")
+_GOAL_AFTER = regex.compile(r"[^，,。；;]{0,6}?(?:的)?(?:宏伟|奋斗|预期)?目标")
+_CLAUSE_END = regex.compile(r"[，,；;。]")
 _FILLERS = regex.compile(r"(?:了|分别|达|约|近|超|超过|同比|比上年|年均|平均|均|为|在|以上|左右|\s)+$")
 
 
@@ -140,12 +149,10 @@ def kind_and_sign(prefix: str, unit: str, rule_kind: str, cues: Cues, prev_kind:
 
 
 def _last_change_is_down(prefix: str, cues: Cues) -> bool:
-    for i in range(len(prefix), 0, -1):
-        if cues.down.search(prefix[:i]):
-            return True
-        if cues.up.search(prefix[:i]):
-            return False
-    return False
+    """Whether the change verb nearest before the number is a decline."""
+    down = max((m.end() for m in cues.down_any.finditer(prefix)), default=-1)
+    up = max((m.end() for m in cues.up_any.finditer(prefix)), default=-1)
+    return down > up
 
 
 def metric_of(clause_prefix: str, sentence_prefix: str, cues: Cues) -> str:
@@ -166,7 +173,7 @@ _SUBJECT_TRIM_TAIL = regex.compile(
 
 
 def subject_of(clause_prefix: str) -> str:
-    s = regex.sub(r"(?:(?:1[89]|20)\d\d年(?:底|末|初)?|[,，、\s])", "", clause_prefix)
+    s = _SUBJECT_NOISE.sub("", clause_prefix)
     s = _SUBJECT_TRIM_HEAD.sub("", s)
     s = _SUBJECT_TRIM_TAIL.sub("", s)
     return s[-30:]
@@ -194,7 +201,7 @@ def _years_in(text: str, cues: Cues, doc_year: int | None) -> list[tuple[int, in
             if _is_comparison_base(text, m.start()):
                 continue
             out.append((m.start(), doc_year + cues.relative[m.group()], "relative"))
-        for m in regex.finditer(r"全年", text):
+        for m in _FULL_YEAR.finditer(text):
             out.append((m.start(), -1, "full_year"))  # resolved by the caller against the section
     out.sort()
     return out
@@ -269,7 +276,7 @@ def is_target(text: str, pos: int, frame: Frame, year: int | None, cues: Cues) -
         frame.assumed_review and not frame.year_stated and cues.target.search(before)
     ):
         # A figure for a finished year is a result, even if it was forecast (预计).
-        goal_quoted = regex.search(r"(?:预期|计划|确定|提出|目标)[^，,。]{0,12}$", text[frame.clause_start:pos])
+        goal_quoted = _GOAL_QUOTED.search(text[frame.clause_start:pos])
         return bool(goal_quoted and "目标" in before)
     if year is not None and frame.doc_year is not None and year > frame.doc_year:
         return True
@@ -280,7 +287,7 @@ def is_target(text: str, pos: int, frame: Frame, year: int | None, cues: Cues) -
         return False
     if last_target >= 0:
         return True
-    if regex.match(r"[^，,。；;]{0,6}?(?:的)?(?:宏伟|奋斗|预期)?目标", text, pos=frame.number_end):
+    if _GOAL_AFTER.match(text, pos=frame.number_end):
         return True  # 实现…翻两番的宏伟目标: the goal is named right after the number
     if frame.early_in_year and frame.year_stated and year is not None and year == frame.doc_year:
         return True  # a report given early in the year speaks of this year as a plan
@@ -295,6 +302,6 @@ def qualifier_from_context(text: str, sent_start: int, pos: int, cues: Cues) -> 
     found = list(cues.gov_re.finditer(window))
     if found:
         between = window[found[-1].end():]
-        if not regex.search(r"[，,；;。]", between):
+        if not _CLAUSE_END.search(between):
             return cues.qual_gov[found[-1].group()]
     return ""

@@ -34,6 +34,12 @@ _LEAD_YEAR = regex.compile(
 )
 
 
+_GROUP_NAME = regex.compile(r"q\d+")
+_REST_OF_CLAUSE = regex.compile(r"[^，,。；;]*")
+_FROM_BEFORE = regex.compile(r"(?:从|由)[^，,。；;从由]{0,14}$")
+_FROM_TO_BEFORE = regex.compile(r"(?:从|由)[^，,。；;]*(?:到|至)[^，,。；;]*$")
+_SPACES = regex.compile(r"\s+")
+_NEWLINE = regex.compile(r"\n")
 _LIST_ITEM = regex.compile(r"\s*[一二三四五六七八九十]{1,2}是")
 
 
@@ -78,7 +84,7 @@ def _pieces(match: Match) -> list[tuple[int, int]]:
     """The spans that each become a claim: named groups q1, q2 … or the whole match."""
     m = match.m
     if m is not None:
-        groups = sorted(k for k in m.groupdict() if regex.fullmatch(r"q\d+", k))
+        groups = sorted(k for k in m.groupdict() if _GROUP_NAME.fullmatch(k))
         spans = [m.span(g) for g in groups if m.span(g)[0] >= 0]
         if spans:
             # Qualifier words before the first / after the last group belong to them.
@@ -109,7 +115,7 @@ class _Doc:
         self.rs = rs
         self.doc = doc
         self.cues = cues_for(rs)
-        self._line_starts = [0] + [i + 1 for i, c in enumerate(original) if c == "\n"]
+        self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(original)]
         # The year each sentence opens with (2020年，…), carried through its paragraph.
         self.lead_year: dict[int, int] = {}
         for i, (a, b) in enumerate(struct.sentences):
@@ -212,10 +218,10 @@ def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
     # 从X提高到Y: which end of the pair this number is.
     from_to = None
     if order is None:
-        after = regex.match(r"[^，,。；;]*", text, pos=b).group()
-        if regex.search(r"(?:从|由)[^，,。；;从由]{0,14}$", clause_prefix) and regex.search(r"到|至", after):
+        after = _REST_OF_CLAUSE.match(text, pos=b).group()
+        if _FROM_BEFORE.search(clause_prefix) and ("到" in after or "至" in after):
             from_to = 0
-        elif regex.search(r"(?:从|由)[^，,。；;]*(?:到|至)[^，,。；;]*$", clause_prefix):
+        elif _FROM_TO_BEFORE.search(clause_prefix):
             from_to = 1
     section = d.struct.section_at(a)
     article = d.struct.article_at(a)
@@ -255,7 +261,7 @@ def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
         year=year,
         metric=metric_of(clause_prefix, text[s0:a], cues),
         subject=subject_of(clause_prefix),
-        sentence=regex.sub(r"\s+", " ", text[s0:s1]).strip(),
+        sentence=_SPACES.sub(" ", text[s0:s1]).strip(),
         rule=rule.id,
     )
     return claim, (c0, kind, sign, unit)

@@ -452,6 +452,7 @@ def parse_quantity(text: str, rs: RuleSet | None = None) -> Quantity | None:
     return q
 
 
+@lru_cache(maxsize=65536)  # the same snippets (8.2%, 1万个) recur across a corpus
 def _simplify(text: str) -> str:
     from .normalize import normalize
 

@@ -30,6 +30,7 @@ _REVIEW_LAST_YEAR = regex.compile(
 )
 _INLINE_HEADING = regex.compile(r"(?:^|(?<=[。！？!?]))[ \t]*([一二三四五六七八九十]{1,2}、)")
 _WORK_REPORT = regex.compile(r"\s*(?:-\s*)?各位代表")
+_SENTENCE_END = regex.compile(r"[。！？!?]+[”」』)）]*")
 _FILENAME_YEAR = regex.compile(r"(?<!\d)((?:19[5-9]|20[0-4])\d)(?!\d)")
 
 
@@ -65,9 +66,11 @@ class Structure:
     sections: list[Section]
     _sent_starts: list[int] = field(default_factory=list)
     _para_starts: list[int] = field(default_factory=list)
+    _sec_starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._sent_starts = [s for s, _ in self.sentences]
+        self._sec_starts = [s.start for s in self.sections]
         self._para_starts = [s for s, _ in self.paragraphs]
 
     def sentence_at(self, pos: int) -> tuple[int, int]:
@@ -82,17 +85,19 @@ class Structure:
         return self.paragraphs[max(i, 0)]
 
     def article_at(self, pos: int) -> Article:
-        for a in self.articles:
-            if a.start <= pos < a.end:
-                return a
-        return self.articles[-1]
+        i = bisect.bisect_right([a.start for a in self.articles], pos) - 1
+        return self.articles[max(i, 0)]
 
     def section_at(self, pos: int) -> Section | None:
-        best = None
-        for s in self.sections:
+        """The latest-starting section that holds ``pos`` (sections may nest: the assumed
+        opening review holds the headings inside it)."""
+        i = bisect.bisect_right(self._sec_starts, pos) - 1
+        while i >= 0:
+            s = self.sections[i]
             if s.start <= pos < s.end:
-                best = s
-        return best
+                return s
+            i -= 1
+        return None
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -153,7 +158,7 @@ def analyse(text: str, rs: RuleSet, doc_name: str = "") -> Structure:
     for a, b in paragraphs:
         st = a
         # Inside a paragraph a line break is a run-on (the paragraph split kept real breaks).
-        for m in regex.finditer(r"[。！？!?]+[”」』)）]*", text[a:b]):
+        for m in _SENTENCE_END.finditer(text[a:b]):
             e = a + m.end()
             if text[st:e].strip():
                 sentences.append((st, e))
