@@ -25,9 +25,21 @@ class RunReport:
     read: int = 0
 
 
-def _extract_one(name: str, encoding: str | None, rs: RuleSet, warn: Callable[[str], None]) -> list[Claim]:
-    doc = read_document(name, encoding)
-    return extract_text(doc.text, doc=doc.name, rules=rs, warn=warn)
+def extract_document(name: str, encoding: str | None, rs: RuleSet, warn: Callable[[str], None],
+                     text: str | None = None) -> list[Claim]:
+    """Read and extract one input. Any failure, ours included, becomes an InputError naming
+    the file, so one bad document is skipped with a warning and never stops a cron run."""
+    doc_name = name
+    try:
+        if text is None:
+            doc = read_document(name, encoding)
+            text, doc_name = doc.text, doc.name
+        return extract_text(text, doc=doc_name, rules=rs, warn=warn)
+    except InputError:
+        raise
+    except Exception as e:  # noqa: BLE001 - isolate the document, report it, go on
+        raise InputError(f"{name}: internal error while extracting ({type(e).__name__}: {e}); please report it") from None
+
 
 
 def iter_claims(
@@ -66,7 +78,7 @@ def iter_claims(
             report.skipped.append(str(item))
             continue
         try:
-            claims = _extract_one(item, encoding, rs, warn)
+            claims = extract_document(item, encoding, rs, warn)
         except InputError as e:
             warn(f"skipped {e}")
             report.skipped.append(str(e))

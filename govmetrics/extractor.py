@@ -63,7 +63,8 @@ def find_matches(text: str, rs: RuleSet, warn: Warn | None = None, doc: str = "-
             if warn:
                 warn(f"{doc}: rule {rule.id!r} ({rule.file}) stopped after {PATTERN_TIMEOUT:g}s (catastrophic backtracking?); its matches in this document are dropped")
             found = [f for f in found if f.rule is not rule]
-    found.sort(key=lambda f: (-(f.end - f.start), -f.rule.priority, f.rule.action != "skip", f.start))
+    # Longest first; on a tie the higher priority, then the user's rule, then a skip rule.
+    found.sort(key=lambda f: (-(f.end - f.start), -f.rule.priority, not f.rule.user, f.rule.action != "skip", f.start))
     starts: list[int] = []
     ends: list[int] = []
     kept: list[Match] = []

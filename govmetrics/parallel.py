@@ -52,17 +52,16 @@ def _init_worker(rules_key: tuple[str, ...]) -> None:
 
 def _work(name: str, encoding: str | None, text: str | None) -> tuple[str, object, list[str]]:
     """Extract one input in a worker: ("ok", claims, warnings) or ("skipped", message, warnings)."""
-    from .extractor import extract_text
-    from .readers import InputError, read_document
+    from .api import extract_document
+    from .readers import InputError
     from .rules import cached_ruleset
 
     warnings: list[str] = []
     rs = cached_ruleset(_rules_key)
     try:
-        doc_text = text if text is not None else read_document(name, encoding).text
+        return "ok", extract_document(name, encoding, rs, warnings.append, text), warnings
     except InputError as e:
         return "skipped", str(e), warnings
-    return "ok", extract_text(doc_text, doc=name, rules=rs, warn=warnings.append), warnings
 
 
 def _context():

@@ -58,6 +58,7 @@ class Rule:
     file: str = ""
     line: int = 0
     compiled: Any = None  # regex.Pattern
+    user: bool = False  # from a --rules file: wins ties against the shipped rules
 
 
 @dataclass
@@ -226,6 +227,9 @@ def load_ruleset(extra_dirs: list[Path] | tuple = ()) -> RuleSet:
         _compile(_expand(pat, fragments, f"{fragment_where.get(name, 'generated')} (fragment {name})"),
                  f"{fragment_where.get(name, 'generated')} (fragment {name})")
     rules = [_build_rule(r, path, fragments) for r, path in raw_rules]
+    shipped = shipped_rules_dir()
+    for r in rules:
+        r.user = not Path(r.file).resolve().is_relative_to(shipped.resolve())
     seen: dict[str, str] = {}
     for r in rules:
         if r.id in seen and seen[r.id] != r.file:

@@ -81,3 +81,12 @@ def test_boilerplate_yields_nothing() -> None:
 def test_rate_unit_carries_to_the_end_of_a_from_to_pair() -> None:
     got = [(c.value, c.unit) for c in extract_text("基础养老金最低标准从每月70元提高到88元。")]
     assert got == [(70, "元/月"), (88, "元/月")]
+
+
+def test_a_user_rule_wins_a_tie_with_a_shipped_rule(tmp_path: Path) -> None:
+    from govmetrics.rules import load_ruleset
+
+    (tmp_path / "mine.yaml").write_text("rules: [{id: my_tons, pattern: '{NUM}万吨'}]\n", encoding="utf-8")
+    rs = load_ruleset([tmp_path])
+    claims = extract_text("钢产量500万吨。", rules=rs)
+    assert [(c.rule, c.value, c.unit) for c in claims] == [("my_tons", 5e6, "吨")]
