@@ -29,6 +29,7 @@ _REVIEW_LAST_YEAR = regex.compile(
     r"((?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})年(?:的?工作回顾|国内工作的回顾|工作总结|以来的工作)|刚刚过去的((?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})年"
 )
 _INLINE_HEADING = regex.compile(r"(?:^|(?<=[。！？!?]))[ \t]*([一二三四五六七八九十]{1,2}、)")
+_REPORT_TITLE = regex.compile(r"((?:19|20)\d\d)年[\p{Han}]{0,12}政府工作报告")
 _WORK_REPORT = regex.compile(r"\s*(?:-\s*)?各位代表")
 _SENTENCE_END = regex.compile(r"[。！？!?]+[”」』)）]*")
 _FILENAME_YEAR = regex.compile(r"(?<!\d)((?:19[5-9]|20[0-4])\d)(?!\d)")
@@ -235,6 +236,9 @@ def _article_year(body: str) -> tuple[int | None, bool]:
         y = year_value(m.group(1) or m.group(2))
         if y:
             return y + 1, True
+    m = _REPORT_TITLE.search(head)
+    if m and year_value(m.group(1)):
+        return year_value(m.group(1)), True  # 2021年黄埔区政府工作报告: delivered early that year
     # A page stamp on the article's last non-empty line.
     tail = [ln for ln in body.rstrip().split("\n")[-3:] if ln.strip()]
     for ln in reversed(tail):

@@ -52,3 +52,9 @@ def test_line_broken_mid_sentence_is_one_sentence() -> None:
 def test_year_from_file_name_when_the_text_has_none() -> None:
     s = _analyse("国内生产总值增长百分之八。", "reports/gwr_1995.txt")
     assert s.articles[0].year == 1995
+
+
+def test_report_title_dates_the_report_over_the_file_name() -> None:
+    s = _analyse("2021年政府工作报告\n\n过去一年，一般公共预算收入完成320亿元。\n", "report-2024.txt")
+    assert s.articles[0].year == 2021
+    assert s.articles[0].early
