@@ -186,7 +186,10 @@ def _date_year(s: str) -> int | None:
 
 
 def _articles(text: str, lines: list[tuple[int, int]], doc_name: str) -> list[Article]:
-    cuts = [0] + [m.start() for m in _SEPARATOR.finditer(text)] + [len(text)]
+    seps = [m.start() for m in _SEPARATOR.finditer(text)]
+    if not seps:
+        seps = _headline_cuts(text, lines)
+    cuts = [0] + seps + [len(text)]
     arts: list[Article] = []
     for a, b in zip(cuts, cuts[1:], strict=False):
         if b <= a:
@@ -221,6 +224,28 @@ def _latest_year_mentioned(body: str) -> int | None:
         y = int(m.group(1)) + (1 if m.group(2) else 0)
         best = y if best is None or y > best else best
     return best
+
+
+_DATE_LINE = regex.compile(
+    r"[ \t]*(?:(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}|(?:19|20)\d\d年\d{1,2}月\d{1,2}日)(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?[ \t]*$"
+)
+
+
+def _headline_cuts(text: str, lines: list[tuple[int, int]]) -> list[int]:
+    """Articles pasted one after another without separators: a new one starts at a short
+    headline followed (after blank lines) by a line holding only a date."""
+    cuts: list[int] = []
+    last_text: tuple[int, int] | None = None
+    for a, b in lines:
+        line = text[a:b]
+        if not line.strip():
+            continue
+        if _DATE_LINE.fullmatch(line) and last_text is not None:
+            head = text[last_text[0]:last_text[1]].strip()
+            if head and len(head) <= 40 and head[-1] not in _TERMINAL + "，,、" and last_text[0] > 0:
+                cuts.append(last_text[0])
+        last_text = (a, b)
+    return cuts
 
 
 def _article_year(body: str) -> tuple[int | None, bool]:

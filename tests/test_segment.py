@@ -58,3 +58,12 @@ def test_report_title_dates_the_report_over_the_file_name() -> None:
     s = _analyse("2021年政府工作报告\n\n过去一年，一般公共预算收入完成320亿元。\n", "report-2024.txt")
     assert s.articles[0].year == 2021
     assert s.articles[0].early
+
+
+def test_articles_pasted_without_separators_split_at_headline_and_date() -> None:
+    text = (
+        "区经济运行情况\n2020-01-15\n全年地区生产总值增长8%。\n\n"
+        "新一年工作部署\n2021年3月2日\n今年地区生产总值增长6%左右。\n"
+    )
+    s = _analyse(text)
+    assert [a.year for a in s.articles] == [2020, 2021]
