@@ -14,6 +14,7 @@ from functools import lru_cache
 import regex
 
 from .rules import RuleSet
+from .numbers import parse_number
 from .segment import year_value
 
 _CLAUSE_BREAK = regex.compile(r"[，,；;：:！!？?。]")
@@ -103,6 +104,7 @@ def clause_start(text: str, sent_start: int, pos: int) -> int:
     return sent_start + last.end() if last else sent_start
 
 
+_WITHIN_YEARS = regex.compile(r"(?<![\d一二三四五六七八九十])([一二三四五六七八九十]{1,3}|\d{1,2})年(?:内|之内|以内|时间里)")
 _SUBJECT_NOISE = regex.compile(r"(?:(?:1[89]|20)\d\d年(?:底|末|初)?|[,，、\s])")
 _FULL_YEAR = regex.compile(r"全年")
 _GOAL_QUOTED = regex.compile(r"(?:预期|计划|确定|提出|目标)[^，,。]{0,12}$")
@@ -195,6 +197,10 @@ def _years_in(text: str, cues: Cues, doc_year: int | None) -> list[tuple[int, in
     for m in cues.plans_re.finditer(text):
         out.append((m.start(), cues.plans[m.group()], "plan"))
     if doc_year:
+        for m in _WITHIN_YEARS.finditer(text):
+            n = parse_number(m.group(1))
+            if n and 1 < n <= 30:
+                out.append((m.start(), doc_year + int(n) - 1, "to"))  # 八年内: this year and seven more
         for m in cues.century_re.finditer(text):
             out.append((m.start(), doc_year // 100 * 100 + cues.century[m.group()], "to"))
         for m in cues.relative_re.finditer(text):

@@ -42,7 +42,10 @@ class Quantity:
 _ARABIC = regex.compile(r"\d+(?:\.\d+)?|\.\d+")
 _SPACE = regex.compile(r"\s+")
 _THOUSANDS = regex.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
-_RANGE_SEP = regex.compile(r"(?<=[^\s至到~～\-—－–])(?:至|到|~|～|-|—|－|–)(?=.)")
+# 、 joins two neighbouring digits into a range only between single Chinese digits (两、三倍).
+_RANGE_SEP = regex.compile(
+    r"(?<=[^\s至到~～\-—－–])(?:至|到|~|～|-|—|－|–)(?=.)|(?<=^[一二两三四五六七八九])、(?=[一二两三四五六七八九])"
+)
 
 
 def _width(s: str) -> str:

@@ -90,3 +90,12 @@ def test_a_user_rule_wins_a_tie_with_a_shipped_rule(tmp_path: Path) -> None:
     rs = load_ruleset([tmp_path])
     claims = extract_text("钢产量500万吨。", rules=rs)
     assert [(c.rule, c.value, c.unit) for c in claims] == [("my_tons", 5e6, "吨")]
+
+
+def test_neighbouring_digits_joined_by_a_pause_mark_are_a_range() -> None:
+    got = [(c.value, c.unit, c.year) for c in extract_text("各位代表：\n刚刚过去的1977年。\n八年内使商品粮比现在增加两、三倍。")]
+    assert got == [(2, "倍", 1985), (3, "倍", 1985)]
+
+
+def test_a_quarter_century_is_a_time_span_not_a_share() -> None:
+    assert extract_text("在今后不到四分之一世纪的时间内实现四个现代化。") == []
