@@ -51,13 +51,22 @@ class Match:
     m: regex.Match | None
 
 
+def _needs_met(text: str, start: int, rule: Rule, rs: RuleSet) -> bool:
+    """A rule's `needs` cue must be close before the match, in the same sentence. Checked
+    before overlaps are resolved, so a rule whose context is missing never hides another."""
+    near = text[max(0, start - 20):start]
+    cut = max(near.rfind(c) for c in "。！？!?\n")
+    near = near[cut + 1:]
+    return any(w in near for w in rs.data.get("cues", {}).get(rule.needs, []))
+
+
 def find_matches(text: str, rs: RuleSet, warn: Warn | None = None, doc: str = "-") -> list[Match]:
     """Every rule's matches over the normalised text, overlaps resolved (longest wins)."""
     found: list[Match] = []
     for rule in rs.rules:
         try:
             for m in rule.compiled.finditer(text, timeout=PATTERN_TIMEOUT, overlapped=False):
-                if m.end() > m.start():
+                if m.end() > m.start() and (not rule.needs or _needs_met(text, m.start(), rule, rs)):
                     found.append(Match(m.start(), m.end(), rule, m))
         except TimeoutError:
             if warn:
@@ -206,11 +215,6 @@ def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
     s0, s1 = d.struct.sentence_at(a)
     c0 = clause_start(text, s0, a)
     clause_prefix = text[c0:a]
-    if rule.needs:
-        words = d.rs.data.get("cues", {}).get(rule.needs, [])
-        near = text[max(s0, a - 20):a]  # the cue must be close: same clause or just before
-        if not any(w in near for w in words):
-            return None
     prev_kind = (prev[1], prev[2]) if prev and (prev[0] == c0 or order == 1) else None
     kind, sign = kind_and_sign(clause_prefix, unit, rule.kind or q.kind, cues, prev_kind, text[s0:a], order == 1)
     qualifier = rule.qualifier or q.qualifier

@@ -99,3 +99,9 @@ def test_neighbouring_digits_joined_by_a_pause_mark_are_a_range() -> None:
 
 def test_a_quarter_century_is_a_time_span_not_a_share() -> None:
     assert extract_text("在今后不到四分之一世纪的时间内实现四个现代化。") == []
+
+
+def test_a_rule_whose_context_is_missing_does_not_hide_another() -> None:
+    # bare 亿 is money only near money words; near people words it counts people
+    got = [(c.value, c.unit, c.rule) for c in extract_text("我国60岁以上人口已达2.5亿。")]
+    assert got == [(2.5e8, "人", "bare_magnitude_people")]
