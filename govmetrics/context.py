@@ -131,7 +131,8 @@ def kind_and_sign(prefix: str, unit: str, rule_kind: str, cues: Cues, prev_kind:
         if core.endswith(w):
             before = _FILLERS.sub("", core[: -len(w)])
             if cues.up.search(before) or cues.down.search(before) or not before:
-                return ("share", 1) if cues.share.search(prefix) else ("level", 1)
+                shared = cues.share.search(prefix) or (unit == "%" and cues.share_sentence.search(sentence_prefix))
+                return ("share", 1) if shared else ("level", 1)
     if cues.down.search(core):
         return "growth", -1
     if cues.up.search(core):
