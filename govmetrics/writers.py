@@ -66,21 +66,64 @@ _NUMERIC = {"start", "end", "line", "value", "year", "old_value", "new_value"}
 TABLE_COLUMNS = ["doc", "line", "text", "value", "unit", "qualifier", "kind", "target", "year", "metric", "subject"]
 
 
+_QUAL_SIGN = {"exact": "", "approx": "≈", "more_than": ">", "at_least": "≥", "less_than": "<", "at_most": "≤"}
+
+
+def _table_cell(col: str, v: object) -> str:
+    """A compact, one-line rendering for reading in a terminal (CSV/JSON keep full values)."""
+    if col == "doc":
+        return os.path.basename(str(v or ""))
+    if col == "value" and isinstance(v, float | int) and not isinstance(v, bool):
+        return f"{v:,.6g}" if abs(v) < 1e7 else f"{v:.4g}"
+    if col == "qualifier":
+        return _QUAL_SIGN.get(str(v), str(v or ""))
+    if col == "target":
+        return "target" if v else ""
+    return _cell(v)
+
+
+# Minimum widths, and the order in which columns give way on a narrow terminal.
+_MIN_WIDTH = {"text": 10, "value": 9, "unit": 4, "kind": 6, "year": 4, "target": 6, "qualifier": 1,
+              "metric": 10, "line": 4, "subject": 12, "doc": 10}
+_KEEP_ORDER = ["text", "value", "unit", "kind", "year", "target", "qualifier", "metric", "line", "subject", "doc"]
+
+
+def _fit(cols: list[str], width: int) -> list[str]:
+    """The columns that fit ``width`` (most useful first), in their original order."""
+    ranked = [c for c in _KEEP_ORDER if c in cols] + [c for c in cols if c not in _KEEP_ORDER]
+    chosen: list[str] = []
+    used = 0
+    for c in ranked:
+        need = _MIN_WIDTH.get(c, 8) + 3
+        if chosen and used + need > width:
+            continue
+        chosen.append(c)
+        used += need
+    return [c for c in cols if c in chosen]
+
+
 def _table(rows: Iterable[dict], cols: list[str], out: IO[str]) -> int:
     from rich.console import Console
     from rich.table import Table
 
+    console = Console(file=out, soft_wrap=False)
+    cols = _fit(cols, console.width)
     table = Table(show_lines=False, header_style="bold")
+    widths = {"doc": 24, "subject": 28, "sentence": 40, "metric": 16, "text": 18, "unit": 10}
     for c in cols:
-        table.add_column(c, overflow="fold", justify="right" if c in _NUMERIC else "left")
+        table.add_column(
+            "q" if c == "qualifier" else c,
+            justify="right" if c in _NUMERIC else "left",
+            no_wrap=c not in ("text", "metric", "subject", "unit"),  # these may shrink on a narrow screen
+            overflow="ellipsis",
+            min_width=_MIN_WIDTH.get(c),
+            max_width=widths.get(c),
+        )
     n = 0
     for r in rows:
-        vals = [_cell(r.get(c)) for c in cols]
-        if "doc" in cols:
-            vals[cols.index("doc")] = os.path.basename(vals[cols.index("doc")])
-        table.add_row(*vals)
+        table.add_row(*[_table_cell(c, r.get(c)) for c in cols])
         n += 1
-    Console(file=out, soft_wrap=False).print(table)
+    console.print(table)
     return n
 
 
