@@ -13,8 +13,8 @@ from functools import lru_cache
 
 import regex
 
-from .rules import RuleSet
 from .numbers import parse_number
+from .rules import RuleSet
 from .segment import year_value
 
 _CLAUSE_BREAK = regex.compile(r"[，,；;：:！!？?。]")
