@@ -16,7 +16,9 @@ from .numbers import parse_number
 from .rules import RuleSet
 
 _TERMINAL = "。！？!?；;：:”」』"
-_SEPARATOR = regex.compile(r"(?m)^[ \t]*(?:[-—=*_#]{1,}|·{3,})[ \t]*$")
+# A line of hyphens (or of 3+ other rule characters) separates pasted articles; a lone "——"
+# is Chinese punctuation that a line break cut off, not a separator.
+_SEPARATOR = regex.compile(r"(?m)^[ \t]*(?:-+|[—=*_#·]{3,})[ \t]*$")
 _FULL_DATE = regex.compile(
     r"((?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})\s*(?:年|[-/.])\s*(\d{1,2}|十[一二]?|[一二三四五六七八九])\s*(?:月|[-/.])"
     r"(?:\s*(\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])\s*[日号]?)?"
