@@ -28,8 +28,9 @@ _HEADING_MARK = regex.compile(
     r"^\s*(?:[一二三四五六七八九十]+[、.]|第[一二三四五六七八九十]+[部分章节、，,]|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[、.](?!\d)|[-•·]\s)"
 )
 _REVIEW_LAST_YEAR = regex.compile(
-    r"((?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})年(?:的?工作回顾|国内工作的回顾|工作总结|以来的工作)|刚刚过去的((?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})年"
+    r"((?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})年(?:的?(?:国内)?工作的?回顾|工作总结|以来的工作)|刚刚过去的((?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})年"
 )
+_TOP_HEADING = regex.compile(r"\s*[一二三四五六七八九十]{1,2}、")
 _INLINE_HEADING = regex.compile(r"(?:^|(?<=[。！？!?]))[ \t]*([一二三四五六七八九十]{1,2}、)")
 _REPORT_TITLE = regex.compile(r"((?:19|20)\d\d)年[\p{Han}]{0,12}政府工作报告")
 _WORK_REPORT = regex.compile(r"\s*(?:-\s*)?各位代表")
@@ -300,6 +301,14 @@ def _sections(text: str, headings: list[tuple[int, str]], rs: RuleSet, articles:
             if named:
                 # 十三五时期发展成就和十四五时期主要目标任务: a plan section looks to the later plan.
                 year = max(named) if mode == "plan" else min(named)
+        if year is None and not mode and _TOP_HEADING.match(h):
+            # 二、坚持实行扩大内需的方针: a top-level heading that names no year or mode; its
+            # body decides whether it lays out plans (要, 将, 继续 …) or reports results (了, 已).
+            body = text[a:a + 1500]
+            plan_votes = sum(body.count(w) for w in cues.get("plan_words", []))
+            result_votes = sum(body.count(w) for w in cues.get("result_words", []))
+            if plan_votes > 2 * result_votes + 3:
+                mode = "plan"
         if year is None and not mode:
             continue
         art = next((x for x in articles if x.start <= a < x.end), None)
@@ -313,8 +322,7 @@ def _sections(text: str, headings: list[tuple[int, str]], rs: RuleSet, articles:
         if year is None and mode == "review":
             year = art.year - 1 if art and art.year and art.early else None
         if year is None and mode == "plan":
-            art = next((x for x in articles if x.start <= a < x.end), None)
-            year = art.year if art and ("今年" in h or "工作" in h) else None
+            year = art.year if art and art.early else None
         out.append(Section(a, len(text), h, year, mode))
     # A report that opens by reviewing last year speaks of that year until its first plan section.
     for art in articles:

@@ -67,3 +67,14 @@ def test_articles_pasted_without_separators_split_at_headline_and_date() -> None
     )
     s = _analyse(text)
     assert [a.year for a in s.articles] == [2020, 2021]
+
+
+def test_unnamed_top_level_section_that_lays_out_plans_is_a_plan() -> None:
+    text = (
+        "各位代表：\n\n一、1999年国内工作回顾\n\n去年经济增长了7.1%。\n\n"
+        "二、坚持实行扩大内需的方针\n\n今年要继续实施积极的财政政策，要进一步扩大内需，"
+        "必须确保投资增长，要努力扩大消费，将继续发行国债，要加强管理。\n"
+    )
+    s = _analyse(text)
+    plan = [x for x in s.sections if x.heading.startswith("二、")]
+    assert plan and plan[0].mode == "plan" and plan[0].year == 2000
