@@ -255,10 +255,15 @@ def _article_year(body: str) -> tuple[int | None, bool]:
     """The article's own year, and whether it is dated early in that year."""
     head = body[:400]
     # A full date near the top: the dateline or the meeting the report was given at.
-    m = _FULL_DATE.search(head)
-    if m and year_value(m.group(1)):
-        month = parse_number(m.group(2)) or 12
-        return year_value(m.group(1)), month <= 4
+    for m in _FULL_DATE.finditer(head):
+        # A dateline has a day (2019年12月6日, 2021-09-27) or a line of its own; 从1993年3月就职
+        # is history, not the date of the text.
+        line_start = head.rfind("\n", 0, m.start()) + 1
+        line_end = head.find("\n", m.end())
+        line = head[line_start:line_end if line_end >= 0 else len(head)]
+        if (m.group(3) or len(line.strip()) <= 25) and year_value(m.group(1)):
+            month = parse_number(m.group(2)) or 12
+            return year_value(m.group(1)), month <= 4
     m = _REVIEW_LAST_YEAR.search(body[:3000])
     if m:
         y = year_value(m.group(1) or m.group(2))

@@ -78,3 +78,8 @@ def test_unnamed_top_level_section_that_lays_out_plans_is_a_plan() -> None:
     s = _analyse(text)
     plan = [x for x in s.sections if x.heading.startswith("二、")]
     assert plan and plan[0].mode == "plan" and plan[0].year == 2000
+
+
+def test_a_date_in_passing_is_not_the_dateline() -> None:
+    s = _analyse("各位代表：\n\n本届政府从1993年3月就职，到现在已经五年了。\n", "gwr_1998.txt")
+    assert s.articles[0].year == 1998
