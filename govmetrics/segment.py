@@ -261,7 +261,7 @@ def _article_year(body: str) -> tuple[int | None, bool]:
         line_start = head.rfind("\n", 0, m.start()) + 1
         line_end = head.find("\n", m.end())
         line = head[line_start:line_end if line_end >= 0 else len(head)]
-        if (m.group(3) or len(line.strip()) <= 25) and year_value(m.group(1)):
+        if (m.group(3) or len(line.strip()) - len(m.group(0)) <= 8) and year_value(m.group(1)):
             month = parse_number(m.group(2)) or 12
             return year_value(m.group(1)), month <= 4
     m = _REVIEW_LAST_YEAR.search(body[:3000])
