@@ -275,10 +275,9 @@ def _article_year(body: str) -> tuple[int | None, bool]:
     # A page stamp on the article's last non-empty line.
     tail = [ln for ln in body.rstrip().split("\n")[-3:] if ln.strip()]
     for ln in reversed(tail):
-        if len(ln.strip()) <= 25:
-            y = _date_year(ln)
-            if y:
-                return y, False
+        m = _FULL_DATE.search(ln)
+        if m and len(ln.strip()) - len(m.group(0)) <= 8 and year_value(m.group(1)):
+            return year_value(m.group(1)), False
     return None, False
 
 
