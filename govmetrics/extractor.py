@@ -7,6 +7,7 @@ import bisect
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -60,14 +61,31 @@ def _needs_met(text: str, start: int, rule: Rule, rs: RuleSet) -> bool:
     return any(w in near for w in rs.data.get("cues", {}).get(rule.needs, []))
 
 
+@lru_cache(maxsize=8)
+def _leading_qualifiers(rs: RuleSet) -> tuple[int, frozenset[str]]:
+    words = {w for d in rs.data.get("qualifiers", {}).values() for w in d.get("before", [])}
+    return max(map(len, words), default=0), frozenset(words)
+
+
+def _with_leading_qualifier(text: str, start: int, rs: RuleSet) -> int:
+    """Extend a claim back over a qualifier word that ends where its number starts (超3600亿元)."""
+    longest, words = _leading_qualifiers(rs)
+    for n in range(min(longest, start), 0, -1):
+        if text[start - n:start] in words:
+            return start - n
+    return start
+
+
 def find_matches(text: str, rs: RuleSet, warn: Warn | None = None, doc: str = "-") -> list[Match]:
     """Every rule's matches over the normalised text, overlaps resolved (longest wins)."""
     found: list[Match] = []
     for rule in rs.rules:
+        claim = rule.action == "claim"
         try:
             for m in rule.compiled.finditer(text, timeout=PATTERN_TIMEOUT, overlapped=False):
-                if m.end() > m.start() and (not rule.needs or _needs_met(text, m.start(), rule, rs)):
-                    found.append(Match(m.start(), m.end(), rule, m))
+                start = _with_leading_qualifier(text, m.start(), rs) if claim else m.start()
+                if m.end() > start and (not rule.needs or _needs_met(text, start, rule, rs)):
+                    found.append(Match(start, m.end(), rule, m))
         except TimeoutError:
             if warn:
                 warn(f"{doc}: rule {rule.id!r} ({rule.file}) stopped after {PATTERN_TIMEOUT:g}s (catastrophic backtracking?); its matches in this document are dropped")
