@@ -122,14 +122,19 @@ def _pieces(match: Match) -> list[tuple[int, int]]:
     return [(match.start, match.end)]
 
 
-def _quantities(text: str, spans: list[tuple[int, int]]) -> list[Quantity | None]:
+@lru_cache(maxsize=65536)  # the same surfaces (8%, 1万个) recur across documents
+def _parse(surface: str, rs: RuleSet) -> tuple[Quantity, ...]:
+    return tuple(parse_quantities(surface, rs))
+
+
+def _quantities(text: str, spans: list[tuple[int, int]], rs: RuleSet) -> list[Quantity | None]:
     if len(spans) == 1:
-        qs = parse_quantities(text[spans[0][0]:spans[0][1]])
+        qs = _parse(text[spans[0][0]:spans[0][1]], rs)
         return [qs[0] if qs else None]
-    joined = parse_quantities(text[spans[0][0]:spans[-1][1]])
+    joined = _parse(text[spans[0][0]:spans[-1][1]], rs)
     if len(joined) == len(spans):
         return list(joined)
-    return [(parse_quantities(text[a:b]) or [None])[0] for a, b in spans]
+    return [(_parse(text[a:b], rs) or (None,))[0] for a, b in spans]
 
 
 class _Doc:
@@ -204,7 +209,7 @@ def extract_text(text: str, doc: str = "-", rules: RuleSet | None = None, warn: 
             continue
         spans = _pieces(match)
         unit_word = (match.m.groupdict().get("u") or "") if match.m is not None else ""
-        for idx, (q, (a, b)) in enumerate(zip(_quantities(norm.text, spans), spans, strict=True)):
+        for idx, (q, (a, b)) in enumerate(zip(_quantities(norm.text, spans, rs), spans, strict=True)):
             claim = _claim(d, match.rule, q, a, b, prev, idx if len(spans) > 1 else None, unit_word)
             if claim is not None:
                 claims.append(claim[0])

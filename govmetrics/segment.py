@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex
 
@@ -38,6 +39,7 @@ _SENTENCE_END = regex.compile(r"[。！？!?]+[”」』)）]*")
 _FILENAME_YEAR = regex.compile(r"(?<!\d)((?:19[5-9]|20[0-4])\d)(?!\d)")
 
 
+@lru_cache(maxsize=4096)
 def year_value(s: str) -> int | None:
     v = parse_number(s)
     return int(v) if v is not None and 1600 <= v <= 2100 else None
@@ -281,6 +283,12 @@ def _article_year(body: str) -> tuple[int | None, bool]:
     return None, False
 
 
+@lru_cache(maxsize=8)
+def _plan_names(names: tuple[str, ...]) -> regex.Pattern:
+    alt = "|".join(regex.escape(n) for n in sorted(names, key=len, reverse=True))
+    return regex.compile(f"(?<![一二三四五六七八九十])({alt})(?:”|时期|规划)")
+
+
 def _sections(text: str, headings: list[tuple[int, str]], rs: RuleSet, articles: list[Article]) -> list[Section]:
     cues = rs.data.get("cues", {})
     plan_words = cues.get("plan_headings", [])
@@ -300,8 +308,7 @@ def _sections(text: str, headings: list[tuple[int, str]], rs: RuleSet, articles:
         elif any(w in h for w in review_words):
             mode = "review"
         if year is None:
-            named = [int(last) for name, last in plans.items()
-                     if regex.search(f"(?<![一二三四五六七八九十]){name}(?:”|时期|规划)", h)]
+            named = [int(plans[m.group(1)]) for m in _plan_names(tuple(plans)).finditer(h)]
             if named:
                 # 十三五时期发展成就和十四五时期主要目标任务: a plan section looks to the later plan.
                 year = max(named) if mode == "plan" else min(named)
