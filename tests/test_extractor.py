@@ -105,3 +105,11 @@ def test_a_rule_whose_context_is_missing_does_not_hide_another() -> None:
     # bare 亿 is money only near money words; near people words it counts people
     got = [(c.value, c.unit, c.rule) for c in extract_text("我国60岁以上人口已达2.5亿。")]
     assert got == [(2.5e8, "人", "bare_magnitude_people")]
+
+
+def test_a_user_unit_is_used_by_the_shipped_patterns(tmp_path: Path) -> None:
+    from govmetrics.rules import load_ruleset
+
+    (tmp_path / "units.yaml").write_text("units:\n  艘次: 艘次\n", encoding="utf-8")
+    claims = extract_text("全年靠泊大型邮轮120艘次。", rules=load_ruleset([tmp_path]))
+    assert [(c.value, c.unit) for c in claims] == [(120, "艘次")]
