@@ -223,10 +223,15 @@ def load_ruleset(extra_dirs: list[Path] | tuple = ()) -> RuleSet:
     fragments.setdefault("COUNT_NOUN", _word_alternation(list(data.get("count_nouns", {})) or ["人口"]))
     for name, words in data.get("words", {}).items():
         fragments.setdefault(name, _word_alternation(words))
-    for name, pat in fragments.items():  # every fragment must expand and compile on its own
-        _compile(_expand(pat, fragments, f"{fragment_where.get(name, 'generated')} (fragment {name})"),
-                 f"{fragment_where.get(name, 'generated')} (fragment {name})")
-    rules = [_build_rule(r, path, fragments) for r, path in raw_rules]
+    try:
+        rules = [_build_rule(r, path, fragments) for r, path in raw_rules]
+    except RuleError:
+        # Name the broken fragment when that is the cause (checked only on failure: compiling
+        # every fragment on its own doubles the start-up time).
+        for name, pat in fragments.items():
+            where = f"{fragment_where.get(name, 'generated')} (fragment {name})"
+            _compile(_expand(pat, fragments, where), where)
+        raise
     shipped = shipped_rules_dir()
     for r in rules:
         r.user = not Path(r.file).resolve().is_relative_to(shipped.resolve())
