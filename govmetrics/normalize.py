@@ -141,7 +141,7 @@ def _removable_space(text: str, a: int, b: int) -> bool:
     """Whitespace text[a:b] inside a run of Chinese or numbers: drop it (`4000 亿元`)."""
     if a == 0 or b >= len(text):
         return False
-    left, right = text[a - 1], text[b]
+    left, right = _width(text[a - 1]), _width(text[b])  # １ ．１ decides like 1 .1
     if left == "\n" or right == "\n":
         return False
     # A number and its unit or qualifier (`4000 亿元`, `突破 4000`, `8% 以上`), digits spaced

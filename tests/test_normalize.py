@@ -47,3 +47,7 @@ def test_pinyin_is_glued_to_its_character() -> None:
     assert n.text == "8.5个小时"
     a, b = n.original_span(0, len(n.text))
     assert original[a:b] == original
+
+
+def test_space_before_a_full_width_dot_is_inside_the_number() -> None:
+    assert normalize("达到1 ．1 亿门").text == "达到1.1亿门"
