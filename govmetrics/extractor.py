@@ -209,7 +209,14 @@ def extract_text(text: str, doc: str = "-", rules: RuleSet | None = None, warn: 
             continue
         spans = _pieces(match)
         unit_word = (match.m.groupdict().get("u") or "") if match.m is not None else ""
-        for idx, (q, (a, b)) in enumerate(zip(_quantities(norm.text, spans, rs), spans, strict=True)):
+        quantities = _quantities(norm.text, spans, rs)
+        if unit_word and len(spans) == 1 and quantities[0] is None:
+            # The unit word (group `u`) is no unit the parser knows (70岁左右): parse without it.
+            u0, u1 = match.m.span("u")
+            a, b = spans[0]
+            if a <= u0 and u1 <= b:
+                quantities = [(_parse(norm.text[a:u0] + norm.text[u1:b], rs) or (None,))[0]]
+        for idx, (q, (a, b)) in enumerate(zip(quantities, spans, strict=True)):
             claim = _claim(d, match.rule, q, a, b, prev, idx if len(spans) > 1 else None, unit_word)
             if claim is not None:
                 claims.append(claim[0])
