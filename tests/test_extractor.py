@@ -113,3 +113,11 @@ def test_a_user_unit_is_used_by_the_shipped_patterns(tmp_path: Path) -> None:
     (tmp_path / "units.yaml").write_text("units:\n  艘次: 艘次\n", encoding="utf-8")
     claims = extract_text("全年靠泊大型邮轮120艘次。", rules=load_ruleset([tmp_path]))
     assert [(c.value, c.unit) for c in claims] == [(120, "艘次")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["加快推进天河区第二人民医院建设。", "从5个方面进行科研攻关。", "制定实施《坚决落实“两个维护”十二项制度机制意见》。", "打造全市唯一一家区级平台。"],
+)
+def test_ordinals_titles_and_structure_are_not_claims(text: str) -> None:
+    assert extract_text(text) == []
