@@ -225,6 +225,12 @@ def extract_text(text: str, doc: str = "-", rules: RuleSet | None = None, warn: 
     return claims
 
 
+@lru_cache(maxsize=8)
+def _counted_with_ge(rs: RuleSet) -> frozenset[str]:
+    """Base units written with the classifier 个 in front (个工作日, 个月, 个百分点)."""
+    return frozenset(base for word, (base, _) in rs.units.items() if word.startswith("个") and len(word) > 1)
+
+
 def _unit_word(rs: RuleSet, word: str) -> str:
     """The unit a rule's named group `u` stands for (6069万农民 → 人)."""
     if not word:
@@ -271,8 +277,11 @@ def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
         assumed_review=bool(section and not section.heading),
         number_end=b,
     )
-    if from_to == 1 and prev and prev[0] == c0 and prev[3].startswith(unit + "/"):
-        unit = prev[3]  # 从每月70元提高到88元: the rate's unit carries to the end value
+    if from_to == 1 and prev and prev[0] == c0:
+        if prev[3].startswith(unit + "/"):
+            unit = prev[3]  # 从每月70元提高到88元: the rate's unit carries to the end value
+        elif unit == "个" and prev[3] in _counted_with_ge(d.rs):
+            unit = prev[3]  # 从110个工作日压减至13个: the bare 个 stands for 个工作日
     year = year_of(text, a, frame, cues, from_to)
     target = rule.target if rule.target is not None else is_target(text, a, frame, year, cues)
     if from_to == 0 and not frame.year_stated:
