@@ -105,6 +105,7 @@ def clause_start(text: str, sent_start: int, pos: int) -> int:
 
 
 _WITHIN_YEARS = regex.compile(r"(?<![\d一二三四五六七八九十])([一二三四五六七八九十]{1,3}|\d{1,2})年(?:内|之内|以内|时间里)")
+_YEARS_PAST = regex.compile(r"(?<![\d一二三四五六七八九十的])(?:[一二三四五六七八九十]{1,3}|\d{1,2})多?年(?:间|来|以来)")
 _SUBJECT_NOISE = regex.compile(r"(?:(?:1[89]|20)\d\d年(?:底|末|初)?|[,，、\s])")
 _FULL_YEAR = regex.compile(r"全年")
 _GOAL_QUOTED = regex.compile(r"(?:预期|计划|确定|提出|目标)[^，,。]{0,12}$")
@@ -202,6 +203,8 @@ def _years_in(text: str, cues: Cues, doc_year: int | None) -> list[tuple[int, in
             n = parse_number(m.group(1))
             if n and 1 < n <= 30:
                 out.append((m.start(), doc_year + int(n) - 1, "to"))  # 八年内: this year and seven more
+        for m in _YEARS_PAST.finditer(text):
+            out.append((m.start(), doc_year - 1, "at"))  # 十七年间 / 三年来: up to the year just ended
         for m in cues.century_re.finditer(text):
             out.append((m.start(), doc_year // 100 * 100 + cues.century[m.group()], "to"))
         for m in cues.relative_re.finditer(text):
@@ -265,6 +268,13 @@ def year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: int
         if y == -1:  # 全年: the year of the section, else the one just reported on
             return frame.section_year or frame.paragraph_year or frame.doc_year
         return y
+    # Nothing before the number: a deadline later in the sentence (…十二个基地，八年内使…;
+    # …，到2025年…) dates a goal.
+    s_end = frame.sentence[1]
+    later = [m for m in _years_in(text[pos:s_end], cues, frame.doc_year) if m[2] == "to"]
+    if later and order_in_from_to is None and (frame.doc_year is None or later[0][1] >= frame.doc_year):
+        frame.year_stated = True
+        return later[0][1]
     if order_in_from_to == 0 and (frame.paragraph_year or frame.section_year):
         return (frame.paragraph_year or frame.section_year) - 1  # the start of the change: the year before
     if frame.paragraph_year:

@@ -78,3 +78,14 @@ def test_comparison_base_is_not_the_year() -> None:
 )
 def test_metric(text: str, surface: str, metric: str) -> None:
     assert one(text, surface).metric == metric
+
+
+def test_deadline_after_the_number_dates_a_goal() -> None:
+    text = "各位代表：\n刚刚过去的1977年。\n要抓好十二个大面积商品粮基地，八年内使它们提供的商品粮增加两、三倍。\n"
+    assert one(text, "十二个").year == 1984 + 1
+
+
+def test_a_span_of_years_up_to_now_ends_last_year() -> None:
+    text = "各位代表：\n刚刚过去的1977年。\n大庆原油产量在十七年间平均每年增长百分之二十八。\n"
+    c = one(text, "百分之二十八")
+    assert (c.year, c.target) == (1977, False)
