@@ -21,7 +21,6 @@ _HSPACE = regex.compile(r"[ \t\u00a0\u3000\u2002-\u200b\ufeff]+")
 # Characters that make horizontal whitespace next to them removable.
 _GLUE = regex.compile(r"[\p{Han}\d%‰.,，。、；：:;（）()“”]")
 _HAN = regex.compile(r"\p{Han}")
-_NUMERALS = frozenset("零〇一二两三四五六七八九十百千万亿")
 _NUMERALS_SPACED = "零〇一二两三四五六七八九十百千万亿余多几"
 
 # Full-width ASCII range maps to ASCII by a fixed offset; a few others by table.
@@ -191,12 +190,3 @@ def normalize(text: str) -> Normalized:
         starts.extend(range(pos, n))
         ends.extend(range(pos + 1, n + 1))
     return Normalized(_widen("".join(pieces)), starts, ends)
-
-
-def line_of(text: str, offset: int, _cache: dict | None = None) -> int:
-    """1-based line number of ``offset`` in ``text``."""
-    return text.count("\n", 0, offset) + 1
-
-
-def has_numeral(s: str) -> bool:
-    return any(c.isdigit() or c in _NUMERALS for c in s)

@@ -185,9 +185,6 @@ def analyse(text: str, rs: RuleSet, doc_name: str = "") -> Structure:
     return Structure(text, sentences, paragraphs, articles, sections)
 
 
-def _date_year(s: str) -> int | None:
-    m = _FULL_DATE.search(s)
-    return year_value(m.group(1)) if m else None
 
 
 def _articles(text: str, lines: list[tuple[int, int]], doc_name: str) -> list[Article]:
