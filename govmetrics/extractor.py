@@ -79,16 +79,20 @@ def _with_leading_qualifier(text: str, start: int, rs: RuleSet) -> int:
 def find_matches(text: str, rs: RuleSet, warn: Warn | None = None, doc: str = "-") -> list[Match]:
     """Every rule's matches over the normalised text, overlaps resolved (longest wins)."""
     found: list[Match] = []
+    # The regex timeout covers a whole pass, so it grows with the text: a normal pass costs
+    # ~0.2 s per million characters; 5 s per million leaves room for a slow machine while a
+    # runaway pattern is still stopped within seconds.
+    timeout = PATTERN_TIMEOUT + 5e-6 * len(text)
     for rule in rs.rules:
         claim = rule.action == "claim"
         try:
-            for m in rule.compiled.finditer(text, timeout=PATTERN_TIMEOUT, overlapped=False):
+            for m in rule.compiled.finditer(text, timeout=timeout, overlapped=False):
                 start = _with_leading_qualifier(text, m.start(), rs) if claim else m.start()
                 if m.end() > start and (not rule.needs or _needs_met(text, start, rule, rs)):
                     found.append(Match(start, m.end(), rule, m))
         except TimeoutError:
             if warn:
-                warn(f"{doc}: rule {rule.id!r} ({rule.file}) stopped after {PATTERN_TIMEOUT:g}s (catastrophic backtracking?); its matches in this document are dropped")
+                warn(f"{doc}: rule {rule.id!r} ({rule.file}) stopped after {timeout:.3g}s (catastrophic backtracking?); its matches in this document are dropped")
             found = [f for f in found if f.rule is not rule]
     # Longest first; on a tie the higher priority, then the user's rule, then a skip rule.
     found.sort(key=lambda f: (-(f.end - f.start), -f.rule.priority, not f.rule.user, f.rule.action != "skip", f.start))
