@@ -23,7 +23,7 @@ from .context import (
     subject_of,
     year_of,
 )
-from .normalize import Normalized, normalize
+from .normalize import Normalized, normalize, readable
 from .numbers import Quantity, parse_quantities
 from .rules import PATTERN_TIMEOUT, Rule, RuleSet, default_ruleset
 from .segment import Structure, analyse, year_value
@@ -39,7 +39,6 @@ _GROUP_NAME = regex.compile(r"q\d+")
 _REST_OF_CLAUSE = regex.compile(r"[^，,。；;]*")
 _FROM_BEFORE = regex.compile(r"(?:从|由)[^，,。；;从由]{0,14}$")
 _FROM_TO_BEFORE = regex.compile(r"(?:从|由)[^，,。；;]*(?:到|至)[^，,。；;]*$")
-_SPACES = regex.compile(r"\s+")
 _NEWLINE = regex.compile(r"\n")
 _LIST_ITEM = regex.compile(r"\s*[一二三四五六七八九十]{1,2}是")
 
@@ -309,7 +308,7 @@ def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
         year=year,
         metric=metric_of(clause_prefix, text[s0:a], cues),
         subject=subject_of(clause_prefix),
-        sentence=_SPACES.sub(" ", text[s0:s1]).strip(),
+        sentence=readable(d.original[slice(*d.norm.original_span(s0, s1))]),
         rule=rule.id,
     )
     return claim, (c0, kind, sign, unit)

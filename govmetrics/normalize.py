@@ -190,3 +190,10 @@ def normalize(text: str) -> Normalized:
         starts.extend(range(pos, n))
         ends.extend(range(pos + 1, n + 1))
     return Normalized(_widen("".join(pieces)), starts, ends)
+
+
+def readable(original: str) -> str:
+    """A piece of the original text for people to read: Simplified, pinyin annotations
+    dropped, whitespace collapsed, but its own punctuation and digits kept (，not ,)."""
+    text = _PINYIN.sub("", original)
+    return " ".join(_to_simplified(text).split())

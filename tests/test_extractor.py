@@ -122,3 +122,8 @@ def test_a_user_unit_is_used_by_the_shipped_patterns(tmp_path: Path) -> None:
 )
 def test_ordinals_titles_and_structure_are_not_claims(text: str) -> None:
     assert extract_text(text) == []
+
+
+def test_sentence_keeps_its_own_punctuation_in_simplified() -> None:
+    c = extract_text("全區地區生產總值超3600億元，同比增長8%。")[0]
+    assert c.sentence == "全区地区生产总值超3600亿元，同比增长8%。"
