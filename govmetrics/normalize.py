@@ -192,6 +192,7 @@ def normalize(text: str) -> Normalized:
     return Normalized(_widen("".join(pieces)), starts, ends)
 
 
+@lru_cache(maxsize=4096)  # several claims share a sentence
 def readable(original: str) -> str:
     """A piece of the original text for people to read: Simplified, pinyin annotations
     dropped, whitespace collapsed, but its own punctuation and digits kept (，not ,)."""
