@@ -50,6 +50,7 @@ class Cues:
     plans: dict[str, int]
     plans_re: regex.Pattern
     qual_gov: dict[str, str]
+    figure: regex.Pattern
     gov_re: regex.Pattern | None
 
 
@@ -91,6 +92,11 @@ def cues_for(rs: RuleSet) -> Cues:
         # “七五”普法 is a campaign, not the plan: the plan name must be followed by a plan word.
         plans_re=regex.compile(r"(?<![一二三四五六七八九十])(?:" + _alt(list(plans)) + r")(?=[”\"]?(?:规划|计划|时期|期间|末|以来|开局|收官|目标|发展))"),
         qual_gov=gov,
+        # An earlier figure with its magnitude, unit and trailing qualifier (6172亿元, 8.2%, 101条以上).
+        figure=regex.compile(
+            r"(?:\d[\d.,]*|[一二两三四五六七八九十百千万亿]{2,})[万亿千百十]*"
+            + f"(?:{_alt(list(rs.units))})?[%‰]?(?:以上|以下|左右|多|余)?"
+        ),
         gov_re=regex.compile(_alt(list(gov))) if gov else None,
     )
 
@@ -106,6 +112,7 @@ def clause_start(text: str, sent_start: int, pos: int) -> int:
 
 _WITHIN_YEARS = regex.compile(r"(?<![\d一二三四五六七八九十])([一二三四五六七八九十]{1,3}|\d{1,2})年(?:内|之内|以内|时间里)")
 _YEARS_PAST = regex.compile(r"(?<![\d一二三四五六七八九十的])(?:[一二三四五六七八九十]{1,3}|\d{1,2})多?年(?:间|来|以来)")
+_COMPARISON_START = regex.compile(r"(?:比|较|同比|与)")
 _SUBJECT_NOISE = regex.compile(r"(?:(?:1[89]|20)\d\d年(?:底|末|初)?|[,，、\s])")
 _FULL_YEAR = regex.compile(r"全年")
 _GOAL_QUOTED = regex.compile(r"(?:预期|计划|确定|提出|目标)[^，,。]{0,12}$")
@@ -160,11 +167,17 @@ def _last_change_is_down(prefix: str, cues: Cues) -> bool:
 
 
 def metric_of(clause_prefix: str, sentence_prefix: str, cues: Cues) -> str:
-    for text in (clause_prefix, sentence_prefix):
-        found = list(cues.metrics.finditer(text, overlapped=False))
-        if found:
-            return cues.alias_to_metric[found[-1].group()]
-    return ""
+    """The metric named nearest before the number in its clause. An earlier clause's metric
+    carries over only when this clause names nothing of its own (总量突破90万亿元,
+    比去年预算高0.2个百分点), not to a new subject (…，集聚风险投资机构超500家)."""
+    found = list(cues.metrics.finditer(clause_prefix, overlapped=False))
+    if found:
+        return cues.alias_to_metric[found[-1].group()]
+    own = subject_of(clause_prefix, cues)
+    if len(own) > 4 and not _COMPARISON_START.match(own):
+        return ""
+    found = list(cues.metrics.finditer(sentence_prefix, overlapped=False))
+    return cues.alias_to_metric[found[-1].group()] if found else ""
 
 
 _SUBJECT_TRIM_HEAD = regex.compile(
@@ -176,11 +189,25 @@ _SUBJECT_TRIM_TAIL = regex.compile(
 )
 
 
-def subject_of(clause_prefix: str) -> str:
+def subject_of(clause_prefix: str, cues: Cues | None = None) -> str:
+    """The phrase naming what the number measures: the clause before it, after any earlier
+    figure of an enumeration (新建道路101条、升级改造道路167条 → 升级改造道路); when nothing
+    but a verb follows the earlier figure (投资6172亿元、增长17.3%), the enumeration's subject."""
     s = _SUBJECT_NOISE.sub("", clause_prefix)
-    s = _SUBJECT_TRIM_HEAD.sub("", s)
-    s = _SUBJECT_TRIM_TAIL.sub("", s)
-    return s[-30:]
+    if cues is not None:
+        for _ in range(2):
+            last = next(iter(reversed(list(cues.figure.finditer(s)))), None)
+            if last is None:
+                break
+            tail = _trim_subject(s[last.end():])
+            if tail:
+                return tail[-30:]
+            s = s[:last.start()]
+    return _trim_subject(s)[-30:]
+
+
+def _trim_subject(s: str) -> str:
+    return _SUBJECT_TRIM_TAIL.sub("", _SUBJECT_TRIM_HEAD.sub("", s))
 
 
 def _years_in(text: str, cues: Cues, doc_year: int | None) -> list[tuple[int, int, str]]:

@@ -89,3 +89,9 @@ def test_a_span_of_years_up_to_now_ends_last_year() -> None:
     text = "各位代表：\n刚刚过去的1977年。\n大庆原油产量在十七年间平均每年增长百分之二十八。\n"
     c = one(text, "百分之二十八")
     assert (c.year, c.target) == (1977, False)
+
+
+def test_subject_of_an_enumerated_figure_is_its_own_item() -> None:
+    text = "新建道路101条、升级改造道路167条，集聚风险投资机构超500家。"
+    assert one(text, "167条").subject == "升级改造道路"
+    assert one(text, "超500家").metric == ""
