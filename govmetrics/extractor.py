@@ -308,7 +308,7 @@ def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
         year=year,
         metric=metric_of(clause_prefix, text[s0:a], cues),
         subject=subject_of(clause_prefix, cues),
-        sentence=readable(d.original[slice(*d.norm.original_span(s0, s1))]),
+        sentence=readable(d.norm.simplified[slice(*d.norm.original_span(s0, s1))]),
         rule=rule.id,
     )
     return claim, (c0, kind, sign, unit)

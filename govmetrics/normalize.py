@@ -34,6 +34,7 @@ class Normalized:
     text: str
     starts: Sequence[int]
     ends: Sequence[int]
+    simplified: str = ""  # the original converted to Simplified, character for character
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a normalised [start, end) back to the original text."""
@@ -169,7 +170,7 @@ def normalize(text: str) -> Normalized:
     simple = _to_simplified(text)
     n = len(text)
     if not events:
-        return Normalized(_widen(simple), range(n), range(1, n + 1))
+        return Normalized(_widen(simple), range(n), range(1, n + 1), simple)
     events.sort()
     pieces: list[str] = []
     starts = array("q")
@@ -189,12 +190,11 @@ def normalize(text: str) -> Normalized:
         pieces.append(simple[pos:])
         starts.extend(range(pos, n))
         ends.extend(range(pos + 1, n + 1))
-    return Normalized(_widen("".join(pieces)), starts, ends)
+    return Normalized(_widen("".join(pieces)), starts, ends, simple)
 
 
 @lru_cache(maxsize=4096)  # several claims share a sentence
-def readable(original: str) -> str:
-    """A piece of the original text for people to read: Simplified, pinyin annotations
-    dropped, whitespace collapsed, but its own punctuation and digits kept (，not ,)."""
-    text = _PINYIN.sub("", original)
-    return " ".join(_to_simplified(text).split())
+def readable(simplified: str) -> str:
+    """A piece of the (Simplified) original for people to read: pinyin annotations dropped,
+    whitespace collapsed, its own punctuation and digits kept (，not ,)."""
+    return " ".join(_PINYIN.sub("", simplified).split())
