@@ -118,6 +118,7 @@ _FULL_YEAR = regex.compile(r"全年")
 _GOAL_QUOTED = regex.compile(r"(?:预期|计划|确定|提出|目标)[^，,。]{0,12}$")
 _GOAL_AFTER = regex.compile(r"[^，,。；;]{0,6}?(?:的)?(?:宏伟|奋斗|预期)?目标")
 _CLAUSE_END = regex.compile(r"[，,；;。]")
+_SOFT_FILLERS = regex.compile(r"(?:了|分别|约|近|超|超过|以上|左右|\s)+$")
 _FILLERS = regex.compile(r"(?:了|分别|达|约|近|超|超过|同比|比上年|年均|平均|均|为|在|以上|左右|\s)+$")
 
 
@@ -135,6 +136,11 @@ def kind_and_sign(prefix: str, unit: str, rule_kind: str, cues: Cues, prev_kind:
     core = _FILLERS.sub("", tail)
     if cues.flow.search(core):
         return "level", 1
+    # 下降为27.5%: a change verb with 为 names the level reached (but 增长达8% is a growth).
+    soft = _SOFT_FILLERS.sub("", tail)
+    if soft.endswith("为") and (cues.up.search(soft[:-1]) or cues.down.search(soft[:-1])):
+        shared = cues.share.search(prefix) or (unit == "%" and cues.share_sentence.search(sentence_prefix))
+        return ("share", 1) if shared else ("level", 1)
     for w in cues.level_after:
         if core.endswith(w):
             before = _FILLERS.sub("", core[: -len(w)])

@@ -95,3 +95,12 @@ def test_subject_of_an_enumerated_figure_is_its_own_item() -> None:
     text = "新建道路101条、升级改造道路167条，集聚风险投资机构超500家。"
     assert one(text, "167条").subject == "升级改造道路"
     assert one(text, "超500家").metric == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "kind", "value"),
+    [("个体手工业者的产值将下降为27.5%。", "27.5%", "level", 27.5), ("粮食产量增长达8%。", "8%", "growth", 8)],
+)
+def test_change_verb_with_wei_names_the_level(text: str, surface: str, kind: str, value: float) -> None:
+    c = one(text, surface)
+    assert (c.kind, c.value) == (kind, value)
