@@ -50,6 +50,7 @@ class Cues:
     plans: dict[str, int]
     plans_re: regex.Pattern
     qual_gov: dict[str, str]
+    generic_subjects: frozenset[str]
     figure: regex.Pattern
     gov_re: regex.Pattern | None
 
@@ -92,6 +93,7 @@ def cues_for(rs: RuleSet) -> Cues:
         # “七五”普法 is a campaign, not the plan: the plan name must be followed by a plan word.
         plans_re=regex.compile(r"(?<![一二三四五六七八九十])(?:" + _alt(list(plans)) + r")(?=[”\"]?(?:规划|计划|时期|期间|末|以来|开局|收官|目标|发展))"),
         qual_gov=gov,
+        generic_subjects=frozenset(c.get("generic_subjects", [])),
         # An earlier figure with its magnitude, unit and trailing qualifier (6172亿元, 8.2%, 101条以上).
         figure=regex.compile(
             r"(?:\d[\d.,]*|[一二两三四五六七八九十百千万亿]{2,})[万亿千百十]*"
@@ -172,15 +174,21 @@ def _last_change_is_down(prefix: str, cues: Cues) -> bool:
     return down > up
 
 
-def metric_of(clause_prefix: str, sentence_prefix: str, cues: Cues) -> str:
+def metric_of(clause_prefix: str, sentence_prefix: str, cues: Cues, after: str = "") -> str:
     """The metric named nearest before the number in its clause. An earlier clause's metric
     carries over only when this clause names nothing of its own (总量突破90万亿元,
     比去年预算高0.2个百分点), not to a new subject (…，集聚风险投资机构超500家)."""
-    found = list(cues.metrics.finditer(clause_prefix, overlapped=False))
+    # X占Y的比重: the metric is X, before 占, not the whole Y it is a share of.
+    head = clause_prefix.split("占")[0] if "占" in clause_prefix else clause_prefix
+    found = list(cues.metrics.finditer(head, overlapped=False))
     if found:
         return cues.alias_to_metric[found[-1].group()]
+    if after:
+        m = cues.metrics.match(after)  # 完成301张养老床位建设: the noun right after the number
+        if m:
+            return cues.alias_to_metric[m.group()]
     own = subject_of(clause_prefix, cues)
-    if len(own) > 4 and not _COMPARISON_START.match(own):
+    if own and not _COMPARISON_START.match(own) and own not in cues.generic_subjects:
         return ""
     found = list(cues.metrics.finditer(sentence_prefix, overlapped=False))
     return cues.alias_to_metric[found[-1].group()] if found else ""

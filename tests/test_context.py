@@ -104,3 +104,16 @@ def test_subject_of_an_enumerated_figure_is_its_own_item() -> None:
 def test_change_verb_with_wei_names_the_level(text: str, surface: str, kind: str, value: float) -> None:
     c = one(text, surface)
     assert (c.kind, c.value) == (kind, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "metric"),
+    [
+        ("钢增长28%，硫酸增长9%。", "9%", ""),
+        ("研发经费支出占地区生产总值比重达5%。", "5%", "rd_intensity"),
+        ("完成301张养老床位建设。", "301张", "elderly_care_beds"),
+        ("地区生产总值2617亿元左右，可比增长1.5%。", "1.5%", "gdp"),
+    ],
+)
+def test_metric_carries_over_only_to_clauses_without_their_own_subject(text: str, surface: str, metric: str) -> None:
+    assert one(text, surface).metric == metric
