@@ -115,6 +115,7 @@ def clause_start(text: str, sent_start: int, pos: int) -> int:
 _WITHIN_YEARS = regex.compile(r"(?<![\d一二三四五六七八九十])([一二三四五六七八九十]{1,3}|\d{1,2})年(?:内|之内|以内|时间里)")
 _YEARS_PAST = regex.compile(r"(?<![\d一二三四五六七八九十的])(?:[一二三四五六七八九十]{1,3}|\d{1,2})多?年(?:间|来|以来)")
 _COMPARISON_START = regex.compile(r"(?:比|较|同比|与)")
+_BASE_VALUE = regex.compile(r"(?:比|较|同|与)((?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})年(?:的|末|底)?$")
 _SUBJECT_NOISE = regex.compile(r"(?:(?:1[89]|20)\d\d年(?:底|末|初)?|[,，、\s])")
 _FULL_YEAR = regex.compile(r"全年")
 _GOAL_QUOTED = regex.compile(r"(?:预期|计划|确定|提出|目标)[^，,。]{0,12}$")
@@ -282,11 +283,17 @@ class Frame:
     year_stated: bool = False  # set by year_of: the sentence itself names the year
     year_from_doc: bool = False  # set by year_of: only the document's own date gave the year
     number_end: int = 0
+    is_base: bool = False  # set by year_of: the number is a comparison base (比1980年的…)
     assumed_review: bool = False  # the section is the review a report is assumed to open with
 
 
 def year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: int | None) -> int | None:
     s0, _ = frame.sentence
+    base = _BASE_VALUE.search(text, max(s0, pos - 12), pos)
+    if base and year_value(base.group(1)):
+        # 比一九八○年的七千一百五十九亿元: the number is the base value, of the year named.
+        frame.year_stated = frame.is_base = True
+        return year_value(base.group(1))
     mentions = _years_in(text[s0:pos], cues, frame.doc_year)
     frame.year_stated = bool(mentions)
     if mentions:
@@ -328,6 +335,8 @@ def year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: int
 
 def is_target(text: str, pos: int, frame: Frame, year: int | None, cues: Cues) -> bool:
     s0, _ = frame.sentence
+    if frame.is_base:
+        return False
     # Blank out words that merely contain a cue (主要, 要求) so they cannot be read as one.
     before = cues.target_not.sub(lambda m: "\u3000" * len(m.group()), text[s0:pos])
     if year is not None and frame.doc_year is not None and year < frame.doc_year and not (

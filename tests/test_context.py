@@ -117,3 +117,9 @@ def test_change_verb_with_wei_names_the_level(text: str, surface: str, kind: str
 )
 def test_metric_carries_over_only_to_clauses_without_their_own_subject(text: str, surface: str, metric: str) -> None:
     assert one(text, surface).metric == metric
+
+
+def test_a_comparison_base_value_is_dated_and_a_result() -> None:
+    text = "各位代表：\n到一九八五年，工农业总产值达到八千七百一十亿元，比一九八○年的七千一百五十九亿元增加一千五百五十一亿元。\n"
+    c = one(text, "七千一百五十九亿元")
+    assert (c.year, c.target) == (1980, False)
