@@ -15,11 +15,11 @@ import regex
 
 from .numbers import parse_number
 from .rules import RuleSet
-from .segment import year_value
+from .segment import YEAR, year_value
 
 _CLAUSE_BREAK = regex.compile(r"[，,；;：:！!？?。]")
 _YEAR_TOKEN = regex.compile(
-    r"(?<![\d])(到|至|截至|截止|从|由|在|于)?\s*((?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})(?![\d])"
+    r"(?<![\d])(到|至|截至|截止|从|由|在|于)?\s*(" + YEAR + r")(?![\d])"
     r"(?:\s*[-—–~～至到]\s*((?:1[89]|20)\d\d))?\s*年(?!代)(以来)?"
 )
 
@@ -115,7 +115,7 @@ def clause_start(text: str, sent_start: int, pos: int) -> int:
 _WITHIN_YEARS = regex.compile(r"(?<![\d一二三四五六七八九十])([一二三四五六七八九十]{1,3}|\d{1,2})年(?:内|之内|以内|时间里)")
 _YEARS_PAST = regex.compile(r"(?<![\d一二三四五六七八九十的])(?:[一二三四五六七八九十]{1,3}|\d{1,2})多?年(?:间|来|以来)")
 _COMPARISON_START = regex.compile(r"(?:比|较|同比|与)")
-_BASE_VALUE = regex.compile(r"(?:比|较|同|与)((?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})年(?:的|末|底)?$")
+_BASE_VALUE = regex.compile(r"(?:比|较|同|与)(" + YEAR + r")年(?:的|末|底)?$")
 _SUBJECT_NOISE = regex.compile(r"(?:(?:1[89]|20)\d\d年(?:底|末|初)?|[,，、\s])")
 _FULL_YEAR = regex.compile(r"全年")
 _GOAL_QUOTED = regex.compile(r"(?:预期|计划|确定|提出|目标)[^，,。]{0,12}$")

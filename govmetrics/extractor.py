@@ -26,12 +26,12 @@ from .context import (
 from .normalize import Normalized, normalize, readable
 from .numbers import Quantity, parse_quantities
 from .rules import PATTERN_TIMEOUT, Rule, RuleSet, default_ruleset
-from .segment import Structure, analyse, year_value
+from .segment import YEAR, Structure, analyse, year_value
 
 Warn = Callable[[str], None]
 
 _LEAD_YEAR = regex.compile(
-    r"\s*(?:[一二三四五六七八九十]{1,2}、[^，,。；;\d]{2,24}?)?(?:在|到|截至|截止|至)?\s*((?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})\s*年(?:底|末|初|以来|上半年|前三季度|1-\d+月)?\s*(?:[,，]|数据显示|以来)"
+    r"\s*(?:[一二三四五六七八九十]{1,2}、[^，,。；;\d]{2,24}?)?(?:在|到|截至|截止|至)?\s*(" + YEAR + r")\s*年(?:底|末|初|以来|上半年|前三季度|1-\d+月)?\s*(?:[,，]|数据显示|以来)"
 )
 
 

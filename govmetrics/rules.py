@@ -235,14 +235,9 @@ def load_ruleset(extra_dirs: list[Path] | tuple = ()) -> RuleSet:
     shipped = shipped_rules_dir()
     for r in rules:
         r.user = not Path(r.file).resolve().is_relative_to(shipped.resolve())
-    seen: dict[str, str] = {}
-    for r in rules:
-        if r.id in seen and seen[r.id] != r.file:
-            pass  # a user rule may replace a shipped one with the same id
-        seen[r.id] = r.file
     by_id: dict[str, Rule] = {}
     for r in rules:
-        by_id[r.id] = r  # later files override earlier ones
+        by_id[r.id] = r  # a later file's rule replaces an earlier one with the same id
     for sec in ("digits", "small_units", "magnitudes", "qualifiers"):
         if sec not in data:
             raise RuleError(f"rules: required section {sec!r} is missing from the shipped rules")

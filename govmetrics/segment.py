@@ -20,16 +20,18 @@ _TERMINAL = "。！？!?；;：:”」』"
 # A line of hyphens (or of 3+ other rule characters) separates pasted articles; a lone "——"
 # is Chinese punctuation that a line break cut off, not a separator.
 _SEPARATOR = regex.compile(r"(?m)^[ \t]*(?:-+|[—=*_#·]{3,})[ \t]*$")
+# A year in digits or in Chinese numerals (1983, 一九八三): every year pattern builds on it.
+YEAR = r"(?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4}"
 _FULL_DATE = regex.compile(
-    r"((?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})\s*(?:年|[-/.])\s*(\d{1,2}|十[一二]?|[一二三四五六七八九])\s*(?:月|[-/.])"
+    r"(" + YEAR + r")\s*(?:年|[-/.])\s*(\d{1,2}|十[一二]?|[一二三四五六七八九])\s*(?:月|[-/.])"
     r"(?:\s*(\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])\s*[日号]?)?"
 )
-_YEAR = regex.compile(r"(?<![\d])((?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})(?![\d])\s*年(?!代)")
+_YEAR = regex.compile(r"(?<![\d])(" + YEAR + r")(?![\d])\s*年(?!代)")
 _HEADING_MARK = regex.compile(
     r"^\s*(?:[一二三四五六七八九十]+[、.]|第[一二三四五六七八九十]+[部分章节、，,]|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[、.](?!\d)|[-•·]\s)"
 )
 _REVIEW_LAST_YEAR = regex.compile(
-    r"((?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})年(?:的?(?:国内)?工作的?回顾|工作总结|以来的工作)|刚刚过去的((?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})年"
+    r"(" + YEAR + r")年(?:的?(?:国内)?工作的?回顾|工作总结|以来的工作)|刚刚过去的(" + YEAR + r")年"
 )
 _TOP_HEADING = regex.compile(r"\s*[一二三四五六七八九十]{1,2}、")
 _INLINE_HEADING = regex.compile(r"(?:^|(?<=[。！？!?]))[ \t]*([一二三四五六七八九十]{1,2}、)")
