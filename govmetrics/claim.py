@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 COLUMNS = [
     "doc", "start", "end", "line", "text", "value", "unit", "qualifier", "kind",
@@ -29,4 +29,6 @@ class Claim:
     rule: str
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        # Every field is a scalar: a shallow copy is the whole row (dataclasses.asdict
+        # deep-copies field by field, a tenth of the run time on a large corpus).
+        return dict(self.__dict__)

@@ -24,7 +24,7 @@ _YEAR_TOKEN = regex.compile(
 )
 
 
-@dataclass
+@dataclass(eq=False)  # hashed by identity: one per rule set, a key of per-sentence caches
 class Cues:
     up: regex.Pattern
     down: regex.Pattern
@@ -227,7 +227,23 @@ def _trim_subject(s: str) -> str:
 
 def _years_in(text: str, cues: Cues, doc_year: int | None) -> list[tuple[int, int, str]]:
     """(position, year, how) for every year mention in ``text``."""
-    out: list[tuple[int, int, str]] = []
+    return [(a, y, how) for a, _, y, how in _mentions(text, cues, doc_year)]
+
+
+def _years_before(sentence: str, pos: int, cues: Cues, doc_year: int | None) -> list[tuple[int, int, str]]:
+    """``_years_in(sentence[:pos])``, from the mentions of the whole sentence, found once for
+    all the numbers in it (a mention counts when it ends before the number)."""
+    return [(a, y, how) for a, b, y, how in _sentence_mentions(sentence, cues, doc_year) if b <= pos]
+
+
+@lru_cache(maxsize=256)
+def _sentence_mentions(sentence: str, cues: Cues, doc_year: int | None) -> tuple[tuple[int, int, int, str], ...]:
+    return tuple(_mentions(sentence, cues, doc_year))
+
+
+def _mentions(text: str, cues: Cues, doc_year: int | None) -> list[tuple[int, int, int, str]]:
+    """(start, end, year, how) for every year mention in ``text``."""
+    out: list[tuple[int, int, int, str]] = []
     for m in _YEAR_TOKEN.finditer(text):
         if _in_label(text, m.start()):
             continue
@@ -237,25 +253,25 @@ def _years_in(text: str, cues: Cues, doc_year: int | None) -> list[tuple[int, in
         how = "to" if m.group(1) in ("到", "至") else ("from" if m.group(1) in ("从", "由") else "at")
         if m.group(4) and doc_year and doc_year > y:
             y = doc_year  # 2019年以来: the period runs to the document's own year
-        out.append((m.start(), y, how))
+        out.append((m.start(), m.end(), y, how))
     for m in cues.plans_re.finditer(text):
-        out.append((m.start(), cues.plans[m.group()], "plan"))
+        out.append((m.start(), m.end(), cues.plans[m.group()], "plan"))
     if doc_year:
         for m in _WITHIN_YEARS.finditer(text):
             n = parse_number(m.group(1))
             if n and 1 < n <= 30:
-                out.append((m.start(), doc_year + int(n) - 1, "to"))  # 八年内: this year and seven more
+                out.append((m.start(), m.end(), doc_year + int(n) - 1, "to"))  # 八年内: this year and seven more
         for m in _YEARS_PAST.finditer(text):
-            out.append((m.start(), doc_year - 1, "at"))  # 十七年间 / 三年来: up to the year just ended
+            out.append((m.start(), m.end(), doc_year - 1, "at"))  # 十七年间 / 三年来: up to the year just ended
         for m in cues.century_re.finditer(text):
-            out.append((m.start(), doc_year // 100 * 100 + cues.century[m.group()], "to"))
+            out.append((m.start(), m.end(), doc_year // 100 * 100 + cues.century[m.group()], "to"))
         for m in cues.relative_re.finditer(text):
             if _is_comparison_base(text, m.start()):
                 continue
-            out.append((m.start(), doc_year + cues.relative[m.group()], "relative"))
+            out.append((m.start(), m.end(), doc_year + cues.relative[m.group()], "relative"))
         for m in _FULL_YEAR.finditer(text):
-            out.append((m.start(), -1, "full_year"))  # resolved by the caller against the section
-    out.sort()
+            out.append((m.start(), m.end(), -1, "full_year"))  # resolved by the caller against the section
+    out.sort(key=lambda t: (t[0], t[2], t[3]))
     return out
 
 
@@ -294,7 +310,7 @@ def year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: int
         # 比一九八○年的七千一百五十九亿元: the number is the base value, of the year named.
         frame.year_stated = frame.is_base = True
         return year_value(base.group(1))
-    mentions = _years_in(text[s0:pos], cues, frame.doc_year)
+    mentions = _years_before(text[s0:frame.sentence[1]], pos - s0, cues, frame.doc_year)
     frame.year_stated = bool(mentions)
     if mentions:
         # 从2.1%提高到2.5% with 从2015年…到2020年: the first number takes the start year.

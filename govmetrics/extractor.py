@@ -152,26 +152,49 @@ class _Doc:
         self.doc = doc
         self.cues = cues_for(rs)
         self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(original)]
-        # The year each sentence opens with (2020年，…), carried through its paragraph.
-        self.lead_year: dict[int, int] = {}
-        for i, (a, b) in enumerate(struct.sentences):
-            m = _LEAD_YEAR.match(self.text, a, b)
-            if m:
-                y = year_value(m.group(1))
-                if y:
-                    self.lead_year[i] = y
-                continue
-            m = self.cues.plans_re.search(self.text, a, min(b, a + 6))
-            if m and self.text[a:m.start()].strip(" “\"") == "":
-                self.lead_year[i] = self.cues.plans[m.group()]  # “十四五”时期，… frames what follows
-                continue
-            m = self.cues.relative_re.match(self.text, a + len(self.text[a:b]) - len(self.text[a:b].lstrip()))
-            doc_year = struct.article_at(a).year
-            if m and doc_year:
-                self.lead_year[i] = doc_year + self.cues.relative[m.group()]  # 过去五年，… / 今年，…
+        self._lead_years: dict[int, int | None] = {}
+        self._markers: dict[int, int] = {}
+
+    def lead_year(self, i: int) -> int | None:
+        """The year sentence ``i`` opens with (2020年，…), which frames what follows it;
+        worked out on first use, as only sentences near a number are ever asked about."""
+        if i in self._lead_years:
+            return self._lead_years[i]
+        y = self._lead_years[i] = self._find_lead_year(i)
+        return y
+
+    def _find_lead_year(self, i: int) -> int | None:
+        a, b = self.struct.sentences[i]
+        m = _LEAD_YEAR.match(self.text, a, b)
+        if m:
+            return year_value(m.group(1)) or None
+        m = self.cues.plans_re.search(self.text, a, min(b, a + 6))
+        if m and self.text[a:m.start()].strip(" “\"") == "":
+            return self.cues.plans[m.group()]  # “十四五”时期，… frames what follows
+        m = self.cues.relative_re.match(self.text, a + len(self.text[a:b]) - len(self.text[a:b].lstrip()))
+        doc_year = self.struct.article_at(a).year
+        if m and doc_year:
+            return doc_year + self.cues.relative[m.group()]  # 过去五年，… / 今年，…
+        return None
 
     def line(self, offset: int) -> int:
         return bisect.bisect_right(self._line_starts, offset)
+
+    def _marker_at_or_before(self, i: int) -> int:
+        """The last sentence at or before ``i`` that opens with a year or a list item (一是…),
+        -1 if none; remembered, since every number walks back over the same sentences."""
+        walked = []
+        while i >= 0:
+            if i in self._markers:
+                i = self._markers[i]
+                break
+            walked.append(i)
+            if self.lead_year(i) is not None or _LIST_ITEM.match(self.text, self.struct.sentences[i][0]):
+                break
+            i -= 1
+        for j in walked:
+            self._markers[j] = i
+        return i
 
     def frame_year(self, pos: int) -> int | None:
         """The year an earlier sentence opened with (2020年，…), carried forward: never across
@@ -180,20 +203,16 @@ class _Doc:
         art = self.struct.article_at(pos)
         section = self.struct.section_at(pos)
         floor = max(art.start, section.start if section else 0, pos - 1500)
-        i = self.struct.sentence_index(pos) - 1
-        while i >= 0 and self.struct.sentences[i][0] >= floor:
-            if i in self.lead_year:
-                return self.lead_year[i]
-            if _LIST_ITEM.match(self.text, self.struct.sentences[i][0]):
-                return None
-            i -= 1
+        i = self._marker_at_or_before(self.struct.sentence_index(pos) - 1)
+        if i >= 0 and self.struct.sentences[i][0] >= floor:
+            return self.lead_year(i)  # None when the marker is a list item
         if pos - art.start < 200 and not section:
             for j in range(self.struct.sentence_index(pos) + 1, len(self.struct.sentences)):
                 a, _ = self.struct.sentences[j]
                 if a >= art.end or a - art.start > 600:
                     break
-                if j in self.lead_year:
-                    return self.lead_year[j]
+                if (y := self.lead_year(j)) is not None:
+                    return y
         return None
 
 

@@ -75,8 +75,10 @@ class Structure:
     _sent_starts: list[int] = field(default_factory=list)
     _para_starts: list[int] = field(default_factory=list)
     _sec_starts: list[int] = field(default_factory=list)
+    _art_starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self._art_starts = [a.start for a in self.articles]
         self._sent_starts = [s for s, _ in self.sentences]
         self._sec_starts = [s.start for s in self.sections]
         self._para_starts = [s for s, _ in self.paragraphs]
@@ -93,7 +95,7 @@ class Structure:
         return self.paragraphs[max(i, 0)]
 
     def article_at(self, pos: int) -> Article:
-        i = bisect.bisect_right([a.start for a in self.articles], pos) - 1
+        i = bisect.bisect_right(self._art_starts, pos) - 1
         return self.articles[max(i, 0)]
 
     def section_at(self, pos: int) -> Section | None:
