@@ -63,11 +63,14 @@ class _T2SFilter:
         self.chars = chars
         self.phrase_chars = phrase_chars
         self.phrases = phrases
+        # One pass finds any of the phrases (a loop of `in` tests reads the text once each).
+        self._phrases_re = re.compile("|".join(map(re.escape, phrases))) if phrases else None
 
     def may_change(self, text: str) -> bool:
         if self.chars.search(text):
             return True
-        return bool(self.phrase_chars.search(text)) and any(p in text for p in self.phrases)
+        return (self._phrases_re is not None and bool(self.phrase_chars.search(text))
+                and bool(self._phrases_re.search(text)))
 
 
 def _char_class(chars) -> re.Pattern:
