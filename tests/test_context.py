@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import regex
 
 from govmetrics import extract_text
 
@@ -123,3 +124,24 @@ def test_a_comparison_base_value_is_dated_and_a_result() -> None:
     text = "各位代表：\n到一九八五年，工农业总产值达到八千七百一十亿元，比一九八○年的七千一百五十九亿元增加一千五百五十一亿元。\n"
     c = one(text, "七千一百五十九亿元")
     assert (c.year, c.target) == (1980, False)
+
+
+def test_year_mentions_of_a_sentence_serve_every_number_in_it() -> None:
+    """year_of finds the year mentions of a whole sentence once and keeps those that end
+    before the number; that must equal reading the sentence only up to the number."""
+    from govmetrics.context import _years_before, _years_in, cues_for
+    from govmetrics.rules import default_ruleset
+
+    cues = cues_for(default_ruleset())
+    sentences = [
+        "到2025年，全区地区生产总值达到5000亿元，比2020年增长50%，2021—2025年年均增长8%以上。",
+        "过去五年，三年内新增就业120万人，“十四五”规划期间累计投资2万亿元，全年增长6%。",
+        "与上年相比，2019年以来减少1386万人，今年力争再减少1000万人以上。",
+    ]
+    checked = 0
+    for s in sentences:
+        for m in regex.finditer(r"\d+", s):
+            for doc_year in (None, 2021):
+                assert _years_before(s, m.start(), cues, doc_year) == _years_in(s[:m.start()], cues, doc_year)
+                checked += 1
+    assert checked > 20

@@ -127,3 +127,43 @@ def test_ordinals_titles_and_structure_are_not_claims(text: str) -> None:
 def test_sentence_keeps_its_own_punctuation_in_simplified() -> None:
     c = extract_text("全區地區生產總值超3600億元，同比增長8%。")[0]
     assert c.sentence == "全区地区生产总值超3600亿元，同比增长8%。"
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=[p.name for p in SEEDS])
+def test_frame_year_walk_is_remembered_without_changing_it(path: Path) -> None:
+    """frame_year remembers the last year-opening (or list-item) sentence; the answer must be
+    the one a plain walk back over the sentences gives, for every sentence of the document."""
+    from govmetrics.extractor import _LIST_ITEM, _Doc
+    from govmetrics.normalize import normalize
+    from govmetrics.rules import default_ruleset
+    from govmetrics.segment import analyse
+
+    rs = default_ruleset()
+    text = path.read_text(encoding="utf-8")
+    norm = normalize(text)
+    doc = _Doc(text, norm, analyse(norm.text, rs), rs, path.name)
+    st = doc.struct
+
+    def plain_walk(pos: int) -> int | None:
+        art, section = st.article_at(pos), st.section_at(pos)
+        floor = max(art.start, section.start if section else 0, pos - 1500)
+        i = st.sentence_index(pos) - 1
+        while i >= 0 and st.sentences[i][0] >= floor:
+            if doc.lead_year(i) is not None:
+                return doc.lead_year(i)
+            if _LIST_ITEM.match(doc.text, st.sentences[i][0]):
+                return None
+            i -= 1
+        if pos - art.start < 200 and not section:  # a headline: the first frame after it
+            for j in range(st.sentence_index(pos) + 1, len(st.sentences)):
+                a = st.sentences[j][0]
+                if a >= art.end or a - art.start > 600:
+                    break
+                if doc.lead_year(j) is not None:
+                    return doc.lead_year(j)
+        return None
+
+    positions = [a + (b - a) // 2 for a, b in st.sentences]
+    assert len(positions) > 10
+    for pos in reversed(positions):  # out of order, so the memo is filled from the end first
+        assert doc.frame_year(pos) == plain_walk(pos)
