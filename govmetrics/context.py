@@ -304,13 +304,13 @@ class Frame:
 
 
 def year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: int | None) -> int | None:
-    s0, _ = frame.sentence
+    s0, s1 = frame.sentence
     base = _BASE_VALUE.search(text, max(s0, pos - 12), pos)
     if base and year_value(base.group(1)):
         # 比一九八○年的七千一百五十九亿元: the number is the base value, of the year named.
         frame.year_stated = frame.is_base = True
         return year_value(base.group(1))
-    mentions = _years_before(text[s0:frame.sentence[1]], pos - s0, cues, frame.doc_year)
+    mentions = _years_before(text[s0:s1], pos - s0, cues, frame.doc_year)
     frame.year_stated = bool(mentions)
     if mentions:
         # 从2.1%提高到2.5% with 从2015年…到2020年: the first number takes the start year.
@@ -334,8 +334,7 @@ def year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: int
         return y
     # Nothing before the number: a deadline later in the sentence (…十二个基地，八年内使…;
     # …，到2025年…) dates a goal.
-    s_end = frame.sentence[1]
-    later = [m for m in _years_in(text[pos:s_end], cues, frame.doc_year) if m[2] == "to"]
+    later = [m for m in _years_in(text[pos:s1], cues, frame.doc_year) if m[2] == "to"]
     if later and order_in_from_to is None and (frame.doc_year is None or later[0][1] >= frame.doc_year):
         frame.year_stated = True
         return later[0][1]

@@ -158,10 +158,9 @@ class _Doc:
     def lead_year(self, i: int) -> int | None:
         """The year sentence ``i`` opens with (2020年，…), which frames what follows it;
         worked out on first use, as only sentences near a number are ever asked about."""
-        if i in self._lead_years:
-            return self._lead_years[i]
-        y = self._lead_years[i] = self._find_lead_year(i)
-        return y
+        if i not in self._lead_years:
+            self._lead_years[i] = self._find_lead_year(i)
+        return self._lead_years[i]
 
     def _find_lead_year(self, i: int) -> int | None:
         a, b = self.struct.sentences[i]

@@ -54,14 +54,13 @@ class _T2SFilter:
     Built from the converter's own tables: ``chars`` matches every character that a
     one-character entry changes (and anything beyond the BMP); ``phrases`` are the
     multi-character entries that change something although none of their characters
-    is in ``chars`` (反覆 → 反复), with ``phrase_chars`` matching their characters.
+    is in ``chars`` (反覆 → 反复), found by one alternation pass.
     A text that holds no such character and no such phrase converts to itself, since
     every entry OpenCC can apply either maps to itself or is one of those.
     """
 
-    def __init__(self, chars, phrase_chars, phrases: tuple[str, ...]) -> None:
+    def __init__(self, chars, phrases: tuple[str, ...]) -> None:
         self.chars = chars
-        self.phrase_chars = phrase_chars
         self.phrases = phrases
         # One pass finds any of the phrases (a loop of `in` tests reads the text once each).
         self._phrases_re = re.compile("|".join(map(re.escape, phrases))) if phrases else None
@@ -69,8 +68,7 @@ class _T2SFilter:
     def may_change(self, text: str) -> bool:
         if self.chars.search(text):
             return True
-        return (self._phrases_re is not None and bool(self.phrase_chars.search(text))
-                and bool(self._phrases_re.search(text)))
+        return self._phrases_re is not None and bool(self._phrases_re.search(text))
 
 
 def _char_class(chars) -> re.Pattern:
@@ -91,7 +89,7 @@ def _t2s_filter() -> _T2SFilter | None:
     changing = [(k, v) for k, v in entries if k != v]
     chars = {k for k, _ in changing if len(k) == 1}
     phrases = tuple(sorted({k for k, _ in changing if len(k) != 1 and not any(c in chars for c in k)}))
-    return _T2SFilter(_char_class(chars), _char_class({c for p in phrases for c in p}), phrases)
+    return _T2SFilter(_char_class(chars), phrases)
 
 
 def _convert(cc, text: str, flt: _T2SFilter | None) -> str:
