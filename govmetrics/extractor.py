@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -25,6 +26,7 @@ from .context import (
 )
 from .normalize import Normalized, normalize, readable
 from .numbers import Quantity, parse_quantities
+from .prefilter import TextIndex, scope_of, windows
 from .rules import PATTERN_TIMEOUT, Rule, RuleSet, default_ruleset
 from .segment import YEAR, Structure, analyse, year_value
 
@@ -82,10 +84,11 @@ def find_matches(text: str, rs: RuleSet, warn: Warn | None = None, doc: str = "-
     # ~0.2 s per million characters; 5 s per million leaves room for a slow machine while a
     # runaway pattern is still stopped within seconds.
     timeout = PATTERN_TIMEOUT + 5e-6 * len(text)
+    index = TextIndex(text)
     for rule in rs.rules:
         claim = rule.action == "claim"
         try:
-            for m in rule.compiled.finditer(text, timeout=timeout, overlapped=False):
+            for m in _rule_matches(rule.compiled, text, timeout, index):
                 start = _with_leading_qualifier(text, m.start(), rs) if claim else m.start()
                 if m.end() > start and (not rule.needs or _needs_met(text, start, rule, rs)):
                     found.append(Match(start, m.end(), rule, m))
@@ -109,6 +112,22 @@ def find_matches(text: str, rs: RuleSet, warn: Warn | None = None, doc: str = "-
         kept.append(f)
     kept.sort(key=lambda f: f.start)
     return kept
+
+
+def _rule_matches(pattern: regex.Pattern, text: str, timeout: float, index: TextIndex) -> Iterator[regex.Match]:
+    """A rule's matches, as one `finditer` over the whole text would give them; only the
+    parts of the text the rule's pre-filter allows are scanned. `timeout` covers them all."""
+    scope = scope_of(pattern.pattern, pattern.flags)
+    ranges = windows(index, scope) if scope else None
+    if ranges is None:
+        yield from pattern.finditer(text, timeout=timeout)
+        return
+    deadline = time.perf_counter() + timeout
+    for pos, endpos in ranges:
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            raise TimeoutError("regex timed out")
+        yield from pattern.finditer(text, pos, endpos, timeout=left)
 
 
 def _pieces(match: Match) -> list[tuple[int, int]]:
