@@ -26,7 +26,7 @@ from .context import (
 )
 from .normalize import Normalized, normalize, readable
 from .numbers import Quantity, parse_quantities
-from .prefilter import TextIndex, scope_of, windows
+from .prefilter import Scope, TextIndex, windows
 from .rules import PATTERN_TIMEOUT, Rule, RuleSet, default_ruleset
 from .segment import YEAR, Structure, analyse, year_value
 
@@ -88,7 +88,7 @@ def find_matches(text: str, rs: RuleSet, warn: Warn | None = None, doc: str = "-
     for rule in rs.rules:
         claim = rule.action == "claim"
         try:
-            for m in _rule_matches(rule.compiled, text, timeout, index):
+            for m in _rule_matches(rule.compiled, rule.scope, text, timeout, index):
                 start = _with_leading_qualifier(text, m.start(), rs) if claim else m.start()
                 if m.end() > start and (not rule.needs or _needs_met(text, start, rule, rs)):
                     found.append(Match(start, m.end(), rule, m))
@@ -114,10 +114,10 @@ def find_matches(text: str, rs: RuleSet, warn: Warn | None = None, doc: str = "-
     return kept
 
 
-def _rule_matches(pattern: regex.Pattern, text: str, timeout: float, index: TextIndex) -> Iterator[regex.Match]:
+def _rule_matches(pattern: regex.Pattern, scope: Scope | None, text: str, timeout: float,
+                  index: TextIndex) -> Iterator[regex.Match]:
     """A rule's matches, as one `finditer` over the whole text would give them; only the
     parts of the text the rule's pre-filter allows are scanned. `timeout` covers them all."""
-    scope = scope_of(pattern.pattern, pattern.flags)
     ranges = windows(index, scope) if scope else None
     if ranges is None:
         yield from pattern.finditer(text, timeout=timeout)

@@ -23,6 +23,8 @@ from typing import Any
 import regex
 import yaml
 
+from .prefilter import scopes_for
+
 SECTIONS = {
     "fragments", "rules", "units", "digits", "small_units", "magnitudes", "money_subunits",
     "count_nouns", "qualifiers", "governing", "cues", "relative_years", "century_years", "five_year_plans",
@@ -58,6 +60,7 @@ class Rule:
     file: str = ""
     line: int = 0
     compiled: Any = None  # regex.Pattern
+    scope: Any = None  # prefilter.Scope: where the pattern can match; None scans everything
     user: bool = False  # from a --rules file: wins ties against the shipped rules
 
 
@@ -232,6 +235,8 @@ def load_ruleset(extra_dirs: list[Path] | tuple = ()) -> RuleSet:
             where = f"{fragment_where.get(name, 'generated')} (fragment {name})"
             _compile(_expand(pat, fragments, where), where)
         raise
+    for r, scope in zip(rules, scopes_for([(r.compiled.pattern, r.compiled.flags) for r in rules]), strict=True):
+        r.scope = scope
     shipped = shipped_rules_dir()
     for r in rules:
         r.user = not Path(r.file).resolve().is_relative_to(shipped.resolve())

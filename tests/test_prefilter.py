@@ -28,7 +28,8 @@ def scope(pattern: str):
 
 
 def spans(pattern: regex.Pattern, text: str, timeout: float = 30.0) -> list[tuple[int, int]]:
-    return [m.span() for m in _rule_matches(pattern, text, timeout, TextIndex(text))]
+    s = scope_of(pattern.pattern, pattern.flags)
+    return [m.span() for m in _rule_matches(pattern, s, text, timeout, TextIndex(text))]
 
 
 def test_required_character_becomes_the_anchor():

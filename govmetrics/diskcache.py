@@ -1,0 +1,64 @@
+"""A small JSON file in the user's cache folder for derived data that is slow to work out
+(the rule pre-filters: ~0.25 s of parsing per process). It only ever saves time: a missing,
+unreadable, stale or corrupt file is ignored and rebuilt, and a folder that cannot be
+written to just means no cache. Written atomically, so concurrent runs never see half a file.
+
+Location: $GOVMETRICS_CACHE_DIR, else $XDG_CACHE_HOME/govmetrics, else ~/.cache/govmetrics.
+GOVMETRICS_CACHE_DIR set to an empty string turns the cache off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+def cache_dir() -> Path | None:
+    explicit = os.environ.get("GOVMETRICS_CACHE_DIR")
+    if explicit is not None:
+        return Path(explicit) if explicit else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "govmetrics"
+
+
+class JsonCache:
+    """Key → JSON value. Entries made under another `signature` (code or library version)
+    are dropped on load."""
+
+    def __init__(self, name: str, signature: str) -> None:
+        folder = cache_dir()
+        self.path = folder / f"{name}.json" if folder else None
+        self.signature = signature
+        self.entries: dict[str, Any] = {}
+        self.dirty = False
+        if self.path is not None:
+            with contextlib.suppress(OSError, ValueError):
+                stored = json.loads(self.path.read_text(encoding="utf-8"))
+                if isinstance(stored, dict) and stored.get("signature") == signature and isinstance(stored.get("entries"), dict):
+                    self.entries = stored["entries"]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.entries.get(key, default)
+
+    def put(self, key: str, value: Any) -> None:
+        self.entries[key] = value
+        self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty or self.path is None:
+            return
+        self.dirty = False
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.stem}-", suffix=".tmp", dir=self.path.parent)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    json.dump({"signature": self.signature, "entries": self.entries}, fh, ensure_ascii=False)
+                os.replace(tmp, self.path)
+            finally:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)  # gone after a successful replace; left behind only on failure

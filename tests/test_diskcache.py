@@ -1,0 +1,68 @@
+"""The cache of derived data: it only ever saves time, whatever state its file is in."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from govmetrics.diskcache import JsonCache, cache_dir
+from govmetrics.prefilter import scope_of, scopes_for
+from govmetrics.rules import default_ruleset
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("GOVMETRICS_CACHE_DIR", str(tmp_path / "c"))
+    return tmp_path / "c"
+
+
+def test_round_trip(folder):
+    c = JsonCache("t", "v1")
+    c.put("k", [1, "亿"])
+    c.save()
+    assert JsonCache("t", "v1").get("k") == [1, "亿"]
+
+
+def test_another_signature_starts_empty(folder):
+    c = JsonCache("t", "v1")
+    c.put("k", 1)
+    c.save()
+    assert JsonCache("t", "v2").get("k") is None
+
+
+def test_a_corrupt_file_is_ignored_and_replaced(folder):
+    folder.mkdir()
+    (folder / "t.json").write_text("{not json", encoding="utf-8")
+    c = JsonCache("t", "v1")
+    assert c.get("k") is None
+    c.put("k", 2)
+    c.save()
+    assert json.loads((folder / "t.json").read_text(encoding="utf-8"))["entries"] == {"k": 2}
+    assert [p.name for p in folder.iterdir()] == ["t.json"]  # no temporary file left
+
+
+def test_an_unwritable_place_means_no_cache_and_no_error(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    monkeypatch.setenv("GOVMETRICS_CACHE_DIR", str(blocker / "sub"))  # a folder under a file
+    c = JsonCache("t", "v1")
+    c.put("k", 1)
+    c.save()
+    assert c.get("k") == 1
+
+
+def test_empty_setting_turns_the_cache_off(monkeypatch):
+    monkeypatch.setenv("GOVMETRICS_CACHE_DIR", "")
+    assert cache_dir() is None
+    c = JsonCache("t", "v1")
+    c.put("k", 1)
+    c.save()  # nowhere to write: nothing happens
+
+
+def test_prefilters_from_the_cache_equal_the_analysis(folder):
+    pairs = [(r.compiled.pattern, r.compiled.flags) for r in default_ruleset().rules]
+    cold = scopes_for(pairs)
+    assert (folder / "prefilter.json").exists()
+    warm = scopes_for(pairs)
+    assert warm == cold == [scope_of(p, f) for p, f in pairs]
