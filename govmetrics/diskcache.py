@@ -25,6 +25,11 @@ def cache_dir() -> Path | None:
     return Path(base) / "govmetrics"
 
 
+# More entries than this (rule authors editing patterns leave old ones behind): start over
+# from what this run put in.
+MAX_ENTRIES = 5000
+
+
 class JsonCache:
     """Key → JSON value. Entries made under another `signature` (code or library version)
     are dropped on load."""
@@ -34,6 +39,7 @@ class JsonCache:
         self.path = folder / f"{name}.json" if folder else None
         self.signature = signature
         self.entries: dict[str, Any] = {}
+        self.fresh: dict[str, Any] = {}  # put by this run
         self.dirty = False
         if self.path is not None:
             with contextlib.suppress(OSError, ValueError):
@@ -45,13 +51,15 @@ class JsonCache:
         return self.entries.get(key, default)
 
     def put(self, key: str, value: Any) -> None:
-        self.entries[key] = value
+        self.entries[key] = self.fresh[key] = value
         self.dirty = True
 
     def save(self) -> None:
         if not self.dirty or self.path is None:
             return
         self.dirty = False
+        if len(self.entries) > MAX_ENTRIES:
+            self.entries = dict(self.fresh)
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{self.path.stem}-", suffix=".tmp", dir=self.path.parent)

@@ -42,6 +42,19 @@ def test_a_corrupt_file_is_ignored_and_replaced(folder):
     assert [p.name for p in folder.iterdir()] == ["t.json"]  # no temporary file left
 
 
+def test_an_overgrown_cache_starts_over_from_this_run(folder, monkeypatch):
+    monkeypatch.setattr("govmetrics.diskcache.MAX_ENTRIES", 3)
+    c = JsonCache("t", "v1")
+    for k in "abcd":
+        c.put(k, 1)
+    c.save()
+    assert len(JsonCache("t", "v1").entries) == 4  # all from this run: kept
+    c = JsonCache("t", "v1")
+    c.put("e", 2)
+    c.save()
+    assert JsonCache("t", "v1").entries == {"e": 2}
+
+
 def test_an_unwritable_place_means_no_cache_and_no_error(tmp_path, monkeypatch):
     blocker = tmp_path / "file"
     blocker.write_text("x")
