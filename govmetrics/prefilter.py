@@ -30,7 +30,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, product
+from itertools import product
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,8 @@ _GAP = 64
 # Anchors more frequent than one per this many characters, or runs covering more than this
 # share of the text, leave too little to skip: the rule scans everything.
 _DENSE = 40
+# The smallest anchor set is taken without counting the others when it is this sparse.
+_CLEARLY_SPARSE = 400
 _MOST = 0.6
 # Anchor sets tried per text, smallest first.
 _MAX_TRIES = 3
@@ -212,10 +214,7 @@ class TextIndex:
         """Positions of the separators, ascending."""
         got = self._cuts.get(separators)
         if got is None:
-            # From C-level split and sums: a Python loop over ~40 000 separators per million
-            # characters cost more than the filter saved.
-            pieces = re.split("[" + re.escape(separators) + "]", self.text)[:-1]
-            got = self._cuts[separators] = list(accumulate(map(len, pieces), lambda acc, n: acc + n + 1, initial=-1))[1:]
+            got = self._cuts[separators] = self.at(separators)
         return got
 
     def count(self, chars: str) -> int:
@@ -233,6 +232,8 @@ class TextIndex:
         for c in chars:
             got = self._at.get(c)
             if got is None:
+                # A literal search runs at C speed (~1 ms per million characters); only the
+                # hits cost Python time.
                 got = self._at[c] = [m.start() for m in re.finditer(re.escape(c), self.text)]
             out += got
         out.sort()
@@ -244,7 +245,9 @@ def windows(index: TextIndex, scope: Scope) -> list[tuple[int, int]] | None:
     with the separator after it; None when the anchors are so common in this text that one
     pass over all of it is cheaper."""
     n = len(index.text)
-    anchors = min(scope.anchors, key=index.count)  # the rarest set in this text
+    anchors = scope.anchors[0]
+    if index.count(anchors) * _CLEARLY_SPARSE > n and len(scope.anchors) > 1:
+        anchors = min(scope.anchors, key=index.count)  # the rarest set in this text
     if index.count(anchors) * _DENSE > n:
         return None
     cuts = index.cuts(scope.separators)
