@@ -48,18 +48,12 @@ _RANGE_SEP = regex.compile(
 )
 
 
+_HALF_WIDTH = {o: o - 0xFEE0 for o in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
 def _width(s: str) -> str:
     """Full-width ASCII → ASCII (１．３７ → 1.37, ％ → %); ideographic space → space."""
-    out = []
-    for c in s:
-        o = ord(c)
-        if 0xFF01 <= o <= 0xFF5E:
-            out.append(chr(o - 0xFEE0))
-        elif c == "\u3000":
-            out.append(" ")
-        else:
-            out.append(c)
-    return "".join(out)
+    return s.translate(_HALF_WIDTH)
 
 
 class _Vocab:
@@ -102,7 +96,19 @@ class _Vocab:
         self.q_after = sorted(
             ((w, q) for q, d in quals.items() for w in d.get("after", [])), key=lambda x: -len(x[0])
         )
+        # The same lists by the character a word must start (end) with, longest first as
+        # above: a parse looks only at the few words that can match, not at all of them.
+        self.q_before_at = _bucket(self.q_before, 0)
+        self.q_after_at = _bucket(self.q_after, -1)
+        self.mag_words_at = _bucket([(w, w) for w in self.mag_words], 0)
         self.numeral_chars = set(self.digits) | set(self.small) | self.big_mag_chars | {"点"}
+
+
+def _bucket(pairs: list[tuple[str, str]], at: int) -> dict[str, list[tuple[str, str]]]:
+    out: dict[str, list[tuple[str, str]]] = {}
+    for w, x in pairs:
+        out.setdefault(w[at], []).append((w, x))
+    return out
 
 
 @lru_cache(maxsize=8)
@@ -149,7 +155,7 @@ def _tokens(s: str, v: _Vocab) -> list[_Tok] | None:
         elif c in v.vague_more or c in v.vague_approx:
             out.append(("v", Decimal(0), c))
         else:
-            for w in v.mag_words:
+            for w, _ in v.mag_words_at.get(c, ()):
                 if s.startswith(w, i):
                     out.append(("m", Decimal(v.mags[w]), w))
                     i += len(w)
@@ -338,11 +344,11 @@ def _strip_qualifiers(s: str, v: _Vocab) -> tuple[str, str]:
     stripped = True
     while stripped:  # stacked words (约超过100万): the one next to the number wins
         stripped = False
-        for w, q in v.q_before:
+        for w, q in v.q_before_at.get(s[:1], ()):
             if s.startswith(w) and len(s) > len(w):
                 s, qual, stripped = s[len(w):], q, True
                 break
-    for w, q in v.q_after:
+    for w, q in v.q_after_at.get(s[-1:], ()):
         if s.endswith(w) and len(s) > len(w):
             s, qual = s[: -len(w)], q
             break
