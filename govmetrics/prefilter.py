@@ -164,25 +164,39 @@ def _required(node: Any) -> list[frozenset[str]]:
 def scopes_for(patterns: list[tuple[str, int]]) -> list[Scope | None]:
     """The pre-filters for (pattern source, flags) pairs, from the disk cache when it has
     them (parsing every rule again costs ~0.25 s per process)."""
-    cache = JsonCache("prefilter", _signature())
+    signature = _signature()
+    cache = JsonCache("prefilter", signature) if signature else None
     out: list[Scope | None] = []
     for pattern, flags in patterns:
         key = hashlib.sha1(f"{flags}\0{pattern}".encode()).hexdigest()
-        stored = cache.get(key, False)
-        if stored is False:
+        scope = _decode(cache.get(key, False)) if cache else False
+        if scope is False:
             scope = scope_of(pattern, flags)
-            cache.put(key, scope and [scope.separators, list(scope.anchors)])
-        else:
-            scope = stored and Scope(stored[0], tuple(stored[1]))
+            if cache:
+                cache.put(key, scope and [scope.separators, list(scope.anchors)])
         out.append(scope)
-    cache.save()
+    if cache:
+        cache.save()
     return out
 
 
+def _decode(stored: Any) -> Scope | None | bool:
+    """A cached entry back into a Scope (None: no filter); False when missing or malformed."""
+    if stored is None:
+        return None
+    if (isinstance(stored, list) and len(stored) == 2 and isinstance(stored[0], str) and stored[0]
+            and isinstance(stored[1], list) and stored[1] and all(isinstance(a, str) and a for a in stored[1])):
+        return Scope(stored[0], tuple(stored[1]))
+    return False
+
+
 @lru_cache(maxsize=1)
-def _signature() -> str:
+def _signature() -> str | None:
     # The analysis is this file's code run on `regex`'s parser: a change to either redoes it.
-    return f"{regex.__version__}:{hashlib.sha1(Path(__file__).read_bytes()).hexdigest()}"
+    try:
+        return f"{regex.__version__}:{hashlib.sha1(Path(__file__).read_bytes()).hexdigest()}"
+    except (OSError, AttributeError):  # no source to read (a frozen build): no cache
+        return None
 
 
 @lru_cache(maxsize=512)

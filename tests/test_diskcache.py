@@ -79,3 +79,14 @@ def test_prefilters_from_the_cache_equal_the_analysis(folder):
     assert (folder / "prefilter.json").exists()
     warm = scopes_for(pairs)
     assert warm == cold == [scope_of(p, f) for p, f in pairs]
+
+
+def test_malformed_prefilter_entries_are_worked_out_again(folder):
+    pairs = [(r.compiled.pattern, r.compiled.flags) for r in default_ruleset().rules]
+    scopes_for(pairs)
+    path = folder / "prefilter.json"
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    for k in stored["entries"]:
+        stored["entries"][k] = [1, ["亿"]]  # right signature, wrong shape
+    path.write_text(json.dumps(stored), encoding="utf-8")
+    assert scopes_for(pairs) == [scope_of(p, f) for p, f in pairs]
