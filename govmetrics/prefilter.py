@@ -55,6 +55,11 @@ _MAX_TRIES = 3
 # Conjunctive-normal-form clauses kept while combining alternatives (any subset is sound).
 _MAX_CLAUSES = 8
 
+# Flags that change how a search proceeds, not what a match is: (?r) finds matches from the
+# end backwards (so in another order, and not necessarily the same ones), (?p) the longest
+# overall. Fuzzy matching and its BESTMATCH/ENHANCEMATCH modes are left out by the parse.
+_SEARCH_FLAGS = regex.REVERSE | regex.POSIX | regex.BESTMATCH | regex.ENHANCEMATCH
+
 _ZERO_WIDTH = frozenset({
     "StartOfLine", "StartOfLineU", "StartOfString", "EndOfLine", "EndOfLineU", "Boundary",
     "DefaultBoundary", "StartOfWord", "EndOfWord", "DefaultStartOfWord", "DefaultEndOfWord",
@@ -202,6 +207,8 @@ def _signature() -> str | None:
 @lru_cache(maxsize=512)
 def scope_of(pattern: str, flags: int) -> Scope | None:
     """The pre-filter for a compiled pattern's source and flags, or None to scan everything."""
+    if flags & _SEARCH_FLAGS:
+        return None  # a search that runs right to left, or for the longest match overall
     try:
         tree = _parse(pattern, flags)
         separators = "".join(c for c in SEPARATORS if c not in _consumable(tree, SEPARATORS))

@@ -62,6 +62,8 @@ def test_no_filter_for_what_a_cut_text_would_change_or_the_analysis_does_not_mod
     assert scope(r"(?i)亿x") is None  # case-insensitive
     assert scope(r"(?:亿){e<=1}") is None  # fuzzy
     assert scope(r"(亿)\1") is None  # back-reference
+    assert scope(r"(?r)\d+亿") is None  # searched right to left: other matches, other order
+    assert scope(r"(?p)\d+亿") is None  # POSIX: the longest match overall
 
 
 def test_dense_anchors_scan_everything():
@@ -95,8 +97,12 @@ EDGE_PATTERNS = [
     r"\d[\d亿]*亿\s?",
     r"(?<!\n)亿",
     r"a?亿|万a",
+    r"(?w)\b亿\d",
+    r"(?w)(?m)^亿$",
+    r"(?x) \d + 亿  # verbose",
+    r"\m亿\M",
 ]
-ALPHABET = "亿万元1 2a\n。！？；x"
+ALPHABET = "亿万元1 2a\n\r。！？；x"
 
 
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
