@@ -19,8 +19,8 @@ text:
 
 The analysis reads the pattern's parse tree from `regex`'s own parser, so it agrees with
 the engine on what the pattern means. Anything it does not know (a node type, case-
-insensitive matching, a fuzzy match…) gives no filter: the rule then scans the whole text,
-as every rule did before.
+insensitive matching, a fuzzy match, the (?r) (?p) (?w) (?a) flags…) gives no filter: the
+rule then scans the whole text, as every rule did before.
 """
 
 from __future__ import annotations
@@ -55,15 +55,17 @@ _MAX_TRIES = 3
 # Conjunctive-normal-form clauses kept while combining alternatives (any subset is sound).
 _MAX_CLAUSES = 8
 
-# Flags that change how a search proceeds, not what a match is: (?r) finds matches from the
-# end backwards (so in another order, and not necessarily the same ones), (?p) the longest
-# overall. Fuzzy matching and its BESTMATCH/ENHANCEMATCH modes are left out by the parse.
-_SEARCH_FLAGS = regex.REVERSE | regex.POSIX | regex.BESTMATCH | regex.ENHANCEMATCH
+# Flags the analysis does not model, found by review with counterexamples: (?r) searches
+# from the end backwards (matches in another order), (?p) for the longest match overall,
+# (?w) uses Unicode word-break rules whose \b looks past a neighbouring ；, and (?a) makes
+# negated properties match every non-ASCII character while the parser's own `matches`
+# answers in Unicode terms. Fuzzy matching (BESTMATCH/ENHANCEMATCH) is left out anyway.
+_SEARCH_FLAGS = (regex.REVERSE | regex.POSIX | regex.WORD | regex.ASCII
+                 | regex.BESTMATCH | regex.ENHANCEMATCH)
 
-_ZERO_WIDTH = frozenset({
-    "StartOfLine", "StartOfLineU", "StartOfString", "EndOfLine", "EndOfLineU", "Boundary",
-    "DefaultBoundary", "StartOfWord", "EndOfWord", "DefaultStartOfWord", "DefaultEndOfWord",
-})
+# Zero-width nodes that read only the characters next to their position. The "Default…"
+# boundaries and the "…U" line ends of (?w) are left out (see above).
+_ZERO_WIDTH = frozenset({"StartOfLine", "StartOfString", "EndOfLine", "Boundary", "StartOfWord", "EndOfWord"})
 _CHAR_NODES = frozenset({"Character", "Range", "Property", "SetUnion", "SetInter", "SetDiff", "SetSymDiff"})
 _REPEATS = frozenset({"GreedyRepeat", "LazyRepeat", "PossessiveRepeat"})
 _WRAPPERS = frozenset({"Group", "Atomic"})
@@ -98,8 +100,10 @@ def _name(node: Any) -> str:
 def _consumable(node: Any, chars: str) -> set[str]:
     """The characters of `chars` that `node` (look-arounds included) might consume."""
     t = _name(node)
+    if getattr(node, "encoding", 0) == _ascii_encoding():
+        raise _Unknown("ASCII-only (?a:…) part")  # see _SEARCH_FLAGS
     if t in _CHAR_NODES:
-        if node.case_flags:
+        if node.case_flags or _has_ascii_part(node):
             return set(chars)
         return {c for c in chars if node.matches(ord(c))}
     if t in _ZERO_WIDTH:
@@ -111,6 +115,17 @@ def _consumable(node: Any, chars: str) -> set[str]:
     if t in _REPEATS or t in _WRAPPERS or t == "LookAround":
         return _consumable(node.subpattern, chars)
     raise _Unknown(t)
+
+
+def _ascii_encoding() -> int:
+    from regex import _regex_core as core
+
+    return core.ASCII_ENCODING
+
+
+def _has_ascii_part(node: Any) -> bool:
+    return getattr(node, "encoding", 0) == _ascii_encoding() or any(
+        _has_ascii_part(i) for i in getattr(node, "items", None) or ())
 
 
 def _char_set(node: Any) -> frozenset[str] | None:
