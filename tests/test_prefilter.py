@@ -167,3 +167,16 @@ def test_the_analysis_understands_most_shipped_rules():
     # quietly turns off (still correct, only slower) — this says so out loud.
     filtered = [r.id for r in default_ruleset().rules if scope_of(r.compiled.pattern, r.compiled.flags)]
     assert len(filtered) >= 30, filtered
+
+
+CLASSES = [r"\S", r"\W", r"\w", r"\D", r"[^，]", r"\p{P}", r"\P{P}", r"\p{Po}", r"[^\p{Po}]", r"\P{Han}",
+           r"[[:^punct:]]", r"[[:graph:]]", r"[\p{P}--[。]]", r"[^\s\d]", r"[\p{Han}&&[^一]]", r"[！-？]", r"\pL"]
+
+
+@pytest.mark.parametrize("source", CLASSES)
+def test_the_parsers_verdict_on_separators_agrees_with_the_engine(source):
+    # The analysis asks the parsed nodes whether they match a separator; `fullmatch` is the
+    # engine's own answer, so a `regex` release where the two part ways fails here.
+    p = regex.compile(source, regex.V1)
+    verdict = prefilter._consumable(prefilter._parse(p.pattern, p.flags), SEPARATORS)
+    assert verdict == {sep for sep in SEPARATORS if p.fullmatch(sep)}, source
