@@ -45,7 +45,7 @@ _NEWLINE = regex.compile(r"\n")
 _LIST_ITEM = regex.compile(r"\s*[一二三四五六七八九十]{1,2}是")
 
 
-@dataclass
+@dataclass(slots=True)
 class Match:
     start: int  # normalised offsets
     end: int
