@@ -47,11 +47,11 @@ _GAP = 64
 # Anchors more frequent than one per this many characters, or runs covering more than this
 # share of the text, leave too little to skip: the rule scans everything.
 _DENSE = 40
-# The smallest anchor set is taken without counting the others when it is this sparse.
-_CLEARLY_SPARSE = 400
 _MOST = 0.6
-# Anchor sets tried per text, smallest first.
+# Anchor sets kept per rule (smallest first); the rarest in a text is used, but the smallest
+# is taken without counting the others when it is at most one per this many characters.
 _MAX_TRIES = 3
+_CLEARLY_SPARSE = 400
 # Conjunctive-normal-form clauses kept while combining alternatives (any subset is sound).
 _MAX_CLAUSES = 8
 
@@ -223,7 +223,7 @@ def _signature() -> str | None:
 def scope_of(pattern: str, flags: int) -> Scope | None:
     """The pre-filter for a compiled pattern's source and flags, or None to scan everything."""
     if flags & _SEARCH_FLAGS:
-        return None  # a search that runs right to left, or for the longest match overall
+        return None  # see _SEARCH_FLAGS
     try:
         tree = _parse(pattern, flags)
         separators = "".join(c for c in SEPARATORS if c not in _consumable(tree, SEPARATORS))
