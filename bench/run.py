@@ -2,7 +2,9 @@
 """Throughput benchmark: govmetrics against a regex floor and JioNLP's extract_money.
 
 Every figure is the median whole-process wall time of N runs (a subprocess each:
-interpreter start, imports and reading the files included), over the same files.
+interpreter start, imports and reading the files included), over the same files. The tools
+take turns round by round, and each ratio is also given as the median of the rounds' own
+ratios, which a shared machine's drifting load disturbs least.
 
     python bench/run.py                      # ../shared/corpus/national if present, else seeds/
     python bench/run.py CORPUS_DIR -n 5      # any folder, 5 runs each
@@ -82,16 +84,24 @@ def govmetrics_cmd(python: str, root: Path, jobs: int | None) -> list[str]:
     return cmd
 
 
-def timed(cmd: list[str], runs: int) -> tuple[float, list[float]]:
-    """Median wall time of ``runs`` runs of ``cmd`` (stdout discarded; a failure aborts)."""
-    times = []
+def timed_once(cmd: list[str]) -> float:
+    """Wall time of one run of ``cmd`` (stdout discarded; a failure aborts)."""
+    t0 = time.perf_counter()
+    r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO)
+    elapsed = time.perf_counter() - t0
+    if r.returncode not in (0, 1):  # 1: some input skipped, still a full run
+        sys.exit(f"bench: {' '.join(cmd[:3])} … failed ({r.returncode}):\n{r.stderr.decode(errors='replace')[-2000:]}")
+    return elapsed
+
+
+def round_robin(tools: dict[str, list[str]], runs: int) -> dict[str, list[float]]:
+    """``runs`` rounds, each running every tool once in turn: a slow spell of a shared
+    machine then falls on all tools alike instead of on one tool's block of runs."""
+    times: dict[str, list[float]] = {label: [] for label in tools}
     for _ in range(runs):
-        t0 = time.perf_counter()
-        r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO)
-        times.append(time.perf_counter() - t0)
-        if r.returncode not in (0, 1):  # 1: some input skipped, still a full run
-            sys.exit(f"bench: {' '.join(cmd[:3])} … failed ({r.returncode}):\n{r.stderr.decode(errors='replace')[-2000:]}")
-    return statistics.median(times), times
+        for label, cmd in tools.items():
+            times[label].append(timed_once(cmd))
+    return times
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,34 +126,35 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         listing = Path(tmp) / "files.txt"
         listing.write_text("\n".join(str(f) for f in files), encoding="utf-8")
-        results: dict[str, float] = {}
-        rows = []
-
-        def run(label: str, cmd: list[str]) -> float:
-            med, times = timed(cmd, args.runs)
-            results[label] = med
-            rows.append((label, med, times))
-            print(f"  {label:<22} {med:7.2f} s  {chars / med:>12,.0f} chars/s   runs: {', '.join(f'{t:.2f}' for t in times)}",
-                  flush=True)
-            return med
-
-        for j in jobs:
-            run(f"govmetrics --jobs {j}", govmetrics_cmd(args.python, root, j))
-        run("floor (regex pass)", [args.python, "-c", FLOOR, str(listing)])
+        tools = {f"govmetrics --jobs {j}": govmetrics_cmd(args.python, root, j) for j in jobs}
+        tools["floor (regex pass)"] = [args.python, "-c", FLOOR, str(listing)]
         jio = not args.no_jionlp and has_jionlp(args.python)
         if jio:
-            run("JioNLP extract_money", [args.python, "-c", JIONLP, str(listing)])
-        else:
-            print("  JioNLP extract_money   skipped (not installed: pip install jionlp)")
+            tools["JioNLP extract_money"] = [args.python, "-c", JIONLP, str(listing)]
+        times = round_robin(tools, args.runs)
+    results = {label: statistics.median(ts) for label, ts in times.items()}
+    for label, ts in times.items():
+        med = results[label]
+        print(f"  {label:<22} {med:7.2f} s  {chars / med:>12,.0f} chars/s   runs: {', '.join(f'{t:.2f}' for t in ts)}")
+    if not jio:
+        print("  JioNLP extract_money   skipped (not installed: pip install jionlp)")
 
-    g1 = results[f"govmetrics --jobs {jobs[0]}"]
-    print("ratios (time; lower is better for govmetrics):")
-    floor = results["floor (regex pass)"]
-    print(f"  govmetrics/floor   = {g1 / floor:6.2f}x   (target <= 15x, --jobs {jobs[0]})")
+    first = f"govmetrics --jobs {jobs[0]}"
+    g1 = results[first]
+
+    def paired(other: str) -> float:
+        # The median of the ratios within each round: robust to the machine's load drifting.
+        return statistics.median(a / b for a, b in zip(times[first], times[other], strict=True))
+
+    print("ratios (time; lower is better for govmetrics): of the medians, and [median of each round's ratio]")
+    floor = "floor (regex pass)"
+    print(f"  govmetrics/floor   = {g1 / results[floor]:6.2f}x  [{paired(floor):6.2f}x]   (target <= 15x, --jobs {jobs[0]})")
     if jio:
-        print(f"  govmetrics/JioNLP  = {g1 / results['JioNLP extract_money']:6.2f}x   (target <= 0.5x, --jobs {jobs[0]})")
+        jl = "JioNLP extract_money"
+        print(f"  govmetrics/JioNLP  = {g1 / results[jl]:6.2f}x  [{paired(jl):6.2f}x]   (target <= 0.5x, --jobs {jobs[0]})")
     for j in jobs[1:]:
-        print(f"  speed-up --jobs {j} over --jobs {jobs[0]} = {g1 / results[f'govmetrics --jobs {j}']:5.2f}x")
+        other = f"govmetrics --jobs {j}"
+        print(f"  speed-up --jobs {j} over --jobs {jobs[0]} = {g1 / results[other]:5.2f}x  [{paired(other):5.2f}x]")
     return 0
 
 
