@@ -100,10 +100,10 @@ def _name(node: Any) -> str:
 def _consumable(node: Any, chars: str) -> set[str]:
     """The characters of `chars` that `node` (look-arounds included) might consume."""
     t = _name(node)
-    if getattr(node, "encoding", 0) == _ascii_encoding():
+    if _has_ascii_part(node) if t in _CHAR_NODES else getattr(node, "encoding", 0) == _ascii_encoding():
         raise _Unknown("ASCII-only (?a:…) part")  # see _SEARCH_FLAGS
     if t in _CHAR_NODES:
-        if node.case_flags or _has_ascii_part(node):
+        if node.case_flags:
             return set(chars)
         return {c for c in chars if node.matches(ord(c))}
     if t in _ZERO_WIDTH:
