@@ -36,6 +36,7 @@ class Cues:
     share: regex.Pattern
     share_sentence: regex.Pattern
     growth_rate: regex.Pattern
+    growth_rate_end: regex.Pattern
     rate: tuple[str, ...]
     target: regex.Pattern
     target_not: regex.Pattern
@@ -78,6 +79,7 @@ def cues_for(rs: RuleSet) -> Cues:
         share=regex.compile(_alt(c.get("share", []))),
         share_sentence=regex.compile(_alt(c.get("share_sentence", []))),
         growth_rate=regex.compile(_alt(c.get("growth_rate_words", []))),
+        growth_rate_end=regex.compile(f"(?:{_alt(c.get('growth_rate_words', []))})$"),
         rate=tuple(c.get("rate_words", [])),
         target=regex.compile(_alt(c.get("target", []))),
         target_not=regex.compile(_alt(c.get("target_not", []))),
@@ -141,6 +143,8 @@ def kind_and_sign(prefix: str, unit: str, rule_kind: str, cues: Cues, prev_kind:
         return "level", 1
     # 下降为27.5%: a change verb with 为 names the level reached (but 增长达8% is a growth).
     soft = _SOFT_FILLERS.sub("", tail)
+    if soft.endswith(("为", "是")) and cues.growth_rate_end.search(soft[:-1]):
+        return "growth", 1  # 增速为-6.8%: a growth rate names a growth (its sign is the number's)
     if soft.endswith("为") and (cues.up.search(soft[:-1]) or cues.down.search(soft[:-1])):
         shared = cues.share.search(prefix) or (unit == "%" and cues.share_sentence.search(sentence_prefix))
         return ("share", 1) if shared else ("level", 1)
