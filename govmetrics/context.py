@@ -51,6 +51,7 @@ class Cues:
     plans: dict[str, int]
     plans_re: regex.Pattern
     qual_gov: dict[str, str]
+    under_review: frozenset[str]
     generic_subjects: frozenset[str]
     figure: regex.Pattern
     gov_re: regex.Pattern | None
@@ -95,6 +96,7 @@ def cues_for(rs: RuleSet) -> Cues:
         # “七五”普法 is a campaign, not the plan: the plan name must be followed by a plan word.
         plans_re=regex.compile(r"(?<![一二三四五六七八九十])(?:" + _alt(list(plans)) + r")(?=[”\"]?(?:规划|计划|时期|期间|末|以来|开局|收官|目标|发展))"),
         qual_gov=gov,
+        under_review=frozenset(c.get("year_under_review", [])),
         generic_subjects=frozenset(c.get("generic_subjects", [])),
         # An earlier figure with its magnitude, unit and trailing qualifier (6172亿元, 8.2%, 101条以上).
         figure=regex.compile(
@@ -229,24 +231,28 @@ def _trim_subject(s: str) -> str:
     return _SUBJECT_TRIM_TAIL.sub("", _SUBJECT_TRIM_HEAD.sub("", s))
 
 
-def _years_in(text: str, cues: Cues, doc_year: int | None) -> list[tuple[int, int, str]]:
+def _years_in(text: str, cues: Cues, doc_year: int | None, genre: str = "") -> list[tuple[int, int, str]]:
     """(position, year, how) for every year mention in ``text``."""
-    return [(a, y, how) for a, _, y, how in _mentions(text, cues, doc_year)]
+    return [(a, y, how) for a, _, y, how in _mentions(text, cues, doc_year, genre)]
 
 
-def _years_before(sentence: str, pos: int, cues: Cues, doc_year: int | None) -> list[tuple[int, int, str]]:
+def _years_before(sentence: str, pos: int, cues: Cues, doc_year: int | None,
+                  genre: str = "") -> list[tuple[int, int, str]]:
     """``_years_in(sentence[:pos])``, from the mentions of the whole sentence, found once for
     all the numbers in it (a mention counts when it ends before the number)."""
-    return [(a, y, how) for a, b, y, how in _sentence_mentions(sentence, cues, doc_year) if b <= pos]
+    return [(a, y, how) for a, b, y, how in _sentence_mentions(sentence, cues, doc_year, genre) if b <= pos]
 
 
 @lru_cache(maxsize=256)
-def _sentence_mentions(sentence: str, cues: Cues, doc_year: int | None) -> tuple[tuple[int, int, int, str], ...]:
-    return tuple(_mentions(sentence, cues, doc_year))
+def _sentence_mentions(sentence: str, cues: Cues, doc_year: int | None,
+                       genre: str = "") -> tuple[tuple[int, int, int, str], ...]:
+    return tuple(_mentions(sentence, cues, doc_year, genre))
 
 
-def _mentions(text: str, cues: Cues, doc_year: int | None) -> list[tuple[int, int, int, str]]:
-    """(start, end, year, how) for every year mention in ``text``."""
+def _mentions(text: str, cues: Cues, doc_year: int | None, genre: str = "") -> list[tuple[int, int, int, str]]:
+    """(start, end, year, how) for every year mention in ``text``. In a statistical communiqué
+    ``doc_year`` is the year it reports on, and a review up to "the year just ended" is that year."""
+    review_year = doc_year if genre == "communique" else (doc_year - 1 if doc_year else None)
     out: list[tuple[int, int, int, str]] = []
     for m in _YEAR_TOKEN.finditer(text):
         if _in_label(text, m.start()):
@@ -266,17 +272,27 @@ def _mentions(text: str, cues: Cues, doc_year: int | None) -> list[tuple[int, in
             if n and 1 < n <= 30:
                 out.append((m.start(), m.end(), doc_year + int(n) - 1, "to"))  # 八年内: this year and seven more
         for m in _YEARS_PAST.finditer(text):
-            out.append((m.start(), m.end(), doc_year - 1, "at"))  # 十七年间 / 三年来: up to the year just ended
+            out.append((m.start(), m.end(), review_year, "at"))  # 十七年间 / 三年来: up to the year just ended
         for m in cues.century_re.finditer(text):
             out.append((m.start(), m.end(), doc_year // 100 * 100 + cues.century[m.group()], "to"))
         for m in cues.relative_re.finditer(text):
             if _is_comparison_base(text, m.start()):
                 continue
-            out.append((m.start(), m.end(), doc_year + cues.relative[m.group()], "relative"))
+            out.append((m.start(), m.end(), relative_year(m.group(), doc_year, genre, cues), "relative"))
+        year_ends = {e for _, e, _, how in out if how in ("at", "to", "from")}
         for m in _FULL_YEAR.finditer(text):
+            if m.start() in year_ends:
+                continue  # 2012年全年: the year just named
             out.append((m.start(), m.end(), -1, "full_year"))  # resolved by the caller against the section
     out.sort(key=lambda t: (t[0], t[2], t[3]))
     return out
+
+
+def relative_year(word: str, doc_year: int, genre: str, cues: Cues) -> int:
+    """The year a relative word (今年, 去年, 一年来) names in an article of ``doc_year``."""
+    if word in cues.under_review:
+        return doc_year if genre == "communique" else doc_year - 1
+    return doc_year + cues.relative[word]
 
 
 def _in_label(text: str, pos: int) -> bool:
@@ -305,6 +321,7 @@ class Frame:
     number_end: int = 0
     is_base: bool = False  # set by year_of: the number is a comparison base (比1980年的…)
     assumed_review: bool = False  # the section is the review a report is assumed to open with
+    genre: str = ""  # the article's genre (segment.Article.genre)
 
 
 def year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: int | None) -> int | None:
@@ -314,7 +331,7 @@ def year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: int
         # 比一九八○年的七千一百五十九亿元: the number is the base value, of the year named.
         frame.year_stated = frame.is_base = True
         return year_value(base.group(1))
-    mentions = _years_before(text[s0:s1], pos - s0, cues, frame.doc_year)
+    mentions = _years_before(text[s0:s1], pos - s0, cues, frame.doc_year, frame.genre)
     frame.year_stated = bool(mentions)
     if mentions:
         # 从2.1%提高到2.5% with 从2015年…到2020年: the first number takes the start year.
@@ -338,7 +355,7 @@ def year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: int
         return y
     # Nothing before the number: a deadline later in the sentence (…十二个基地，八年内使…;
     # …，到2025年…) dates a goal.
-    later = [m for m in _years_in(text[pos:s1], cues, frame.doc_year) if m[2] == "to"]
+    later = [m for m in _years_in(text[pos:s1], cues, frame.doc_year, frame.genre) if m[2] == "to"]
     if later and order_in_from_to is None and (frame.doc_year is None or later[0][1] >= frame.doc_year):
         frame.year_stated = True
         return later[0][1]

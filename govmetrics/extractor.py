@@ -21,6 +21,7 @@ from .context import (
     kind_and_sign,
     metric_of,
     qualifier_from_context,
+    relative_year,
     subject_of,
     year_of,
 )
@@ -190,9 +191,9 @@ class _Doc:
         if m and self.text[a:m.start()].strip(" “\"") == "":
             return self.cues.plans[m.group()]  # “十四五”时期，… frames what follows
         m = self.cues.relative_re.match(self.text, a + len(self.text[a:b]) - len(self.text[a:b].lstrip()))
-        doc_year = self.struct.article_at(a).year
-        if m and doc_year:
-            return doc_year + self.cues.relative[m.group()]  # 过去五年，… / 今年，…
+        art = self.struct.article_at(a)
+        if m and art.year:
+            return relative_year(m.group(), art.year, art.genre, self.cues)  # 过去五年，… / 今年，…
         return None
 
     def line(self, offset: int) -> int:
@@ -316,6 +317,7 @@ def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
         early_in_year=article.early,
         assumed_review=bool(section and not section.heading),
         number_end=b,
+        genre=article.genre,
     )
     if from_to == 1 and prev and prev[0] == c0:
         if prev[3].startswith(unit + "/"):

@@ -63,6 +63,9 @@ class Article:
     year: int | None
     early: bool = False  # dated in the first months of its year, as work reports are
     reviews_last_year: bool = False  # opens by reviewing the year before (刚刚过去的1984年)
+    genre: str = ""  # "news", "communique", "party", "work_report" or "" (see rules/genres.yaml)
+    published: int | None = None  # the year of the date on the page, when it differs from `year`
+    year_evidence: str = ""  # what the article's year was read from (shown by `explain`)
 
 
 @dataclass
@@ -177,7 +180,7 @@ def analyse(text: str, rs: RuleSet, doc_name: str = "") -> Structure:
             sentences.append((st, b))
     if not sentences:
         sentences = [(0, len(text))]
-    articles = _articles(text, lines, doc_name)
+    articles = _articles(text, lines, doc_name, rs.data.get("cues", {}))
     # Headings run into their paragraph in text copied from web pages (一、2020年工作回顾2020年是…):
     # take the first few characters after a top-level marker that opens a sentence.
     found = {a: text[a:b].strip() for a, b in headings}
@@ -191,7 +194,8 @@ def analyse(text: str, rs: RuleSet, doc_name: str = "") -> Structure:
 
 
 
-def _articles(text: str, lines: list[tuple[int, int]], doc_name: str) -> list[Article]:
+def _articles(text: str, lines: list[tuple[int, int]], doc_name: str, cues: dict | None = None) -> list[Article]:
+    cues = cues or {}
     seps = [m.start() for m in _SEPARATOR.finditer(text)]
     if not seps:
         seps = _headline_cuts(text, lines)
@@ -201,12 +205,16 @@ def _articles(text: str, lines: list[tuple[int, int]], doc_name: str) -> list[Ar
         if b <= a:
             continue
         body = text[a:b]
-        year, early = _article_year(body)
+        year, early, evidence = _article_year(body)
         reviews = bool(_REVIEW_LAST_YEAR.search(body[:3000])) and year is not None
+        genre = _genre(body, cues)
         if _WORK_REPORT.match(body):
             # 各位代表：… a work report, delivered at the congress early in its year.
             early, reviews = True, True
-        arts.append(Article(a, b, year, early, reviews))
+        art = Article(a, b, year, early, reviews, genre, None, evidence)
+        if genre == "communique":
+            _communique_frame(art, body)
+        arts.append(art)
     if not arts:
         arts = [Article(0, len(text), None)]
     fallback = None
@@ -216,7 +224,44 @@ def _articles(text: str, lines: list[tuple[int, int]], doc_name: str) -> list[Ar
     for art in arts:
         if art.year is None:
             art.year = fallback or _latest_year_mentioned(text[art.start:art.end])
+            art.year_evidence = "file name" if fallback else "latest year mentioned"
     return arts
+
+
+def _genre(body: str, cues: dict) -> str:
+    """The article's genre from the words of its first lines (rules/genres.yaml)."""
+    head = body[:300]
+    for genre in ("news", "communique", "party", "work_report"):
+        if any(w in head for w in cues.get(f"genre_{genre}", [])):
+            return genre
+    return ""
+
+
+_COMMUNIQUE_TITLE = regex.compile(r"(" + YEAR + r")\s*年[^\n。]{0,40}?统计公报")
+_OPENING_YEAR = regex.compile(r"\s*(" + YEAR + r")\s*年\s*(?:[,，是]|全年|末|以来)")
+
+
+def _communique_frame(art: Article, body: str) -> None:
+    """A statistical communiqué on year Y reports Y: Y is the year of its title (2024年…统计
+    公报) or of the sentence it opens with (2011年，珠海市…), else the year before its date.
+    The date on the page is only when it was published: it dates no figure and makes no
+    result a plan."""
+    m = _COMMUNIQUE_TITLE.search(body[:300])
+    how = "communiqué title"
+    if not m:
+        for line in body[:800].split("\n"):
+            m = _OPENING_YEAR.match(line)
+            if m:
+                how = "communiqué opening sentence"
+                break
+    year = year_value(m.group(1)) if m else None
+    if year is None and art.year is not None:
+        year, how = art.year - 1, "communiqué published the year after"
+    if year is None:
+        return
+    if art.year is not None and art.year != year:
+        art.published = art.year
+    art.year, art.early, art.reviews_last_year, art.year_evidence = year, False, False, how
 
 
 _MENTION = regex.compile(r"(?<![\d到])(?<!(?<!截)至)((?:19|20)\d\d)\s*年(底|末|全年)?(?![前代])")
@@ -254,7 +299,7 @@ def _headline_cuts(text: str, lines: list[tuple[int, int]]) -> list[int]:
     return cuts
 
 
-def _article_year(body: str) -> tuple[int | None, bool]:
+def _article_year(body: str) -> tuple[int | None, bool, str]:
     """The article's own year, and whether it is dated early in that year."""
     head = body[:400]
     # A full date near the top: the dateline or the meeting the report was given at.
@@ -266,22 +311,22 @@ def _article_year(body: str) -> tuple[int | None, bool]:
         line = head[line_start:line_end if line_end >= 0 else len(head)]
         if (m.group(3) or len(line.strip()) - len(m.group(0)) <= 8) and year_value(m.group(1)):
             month = parse_number(m.group(2)) or 12
-            return year_value(m.group(1)), month <= 4
+            return year_value(m.group(1)), month <= 4, "date at the top"
     m = _REVIEW_LAST_YEAR.search(body[:3000])
     if m:
         y = year_value(m.group(1) or m.group(2))
         if y:
-            return y + 1, True
+            return y + 1, True, "review of the year before"
     m = _REPORT_TITLE.search(head)
     if m and year_value(m.group(1)):
-        return year_value(m.group(1)), True  # 2021年黄埔区政府工作报告: delivered early that year
+        return year_value(m.group(1)), True, "report title"  # 2021年黄埔区政府工作报告: delivered early that year
     # A page stamp on the article's last non-empty line.
     tail = [ln for ln in body.rstrip().split("\n")[-3:] if ln.strip()]
     for ln in reversed(tail):
         m = _FULL_DATE.search(ln)
         if m and len(ln.strip()) - len(m.group(0)) <= 8 and year_value(m.group(1)):
-            return year_value(m.group(1)), False
-    return None, False
+            return year_value(m.group(1)), False, "date at the end"
+    return None, False, ""
 
 
 @lru_cache(maxsize=8)
