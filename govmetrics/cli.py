@@ -141,7 +141,7 @@ def _check_output(output: str | None) -> None:
 
 
 def emit(rows, columns: list[str], fmt: str | None, output: str | None, excel: bool,
-         table_columns: list[str] | None = None) -> int:
+         table_columns: list[str] | None = None, widths: dict[str, tuple[int, int]] | None = None) -> int:
     """Write rows to stdout or atomically to a file; return the count."""
     from .writers import atomic_output, utf8_stdout, write_rows
 
@@ -160,7 +160,8 @@ def emit(rows, columns: list[str], fmt: str | None, output: str | None, excel: b
         except OSError as e:
             _fail(f"{output}: cannot write: {e.strerror or e}")
     if fmt == "table":
-        return write_rows(rows, columns, fmt, sys.stdout, bom=excel, table_columns=table_columns)
+        return write_rows(rows, columns, fmt, sys.stdout, bom=excel, table_columns=table_columns,
+                          widths=widths)
     with utf8_stdout() as out:
         return write_rows(rows, columns, fmt, out, bom=excel, table_columns=table_columns)
 
@@ -206,7 +207,8 @@ def _iter_claims_kwargs(jobs: int | None) -> dict:
 @rules_option
 @click.option("--encoding", metavar="ENC", help="Decode inputs with this encoding instead of detecting it.")
 @click.option("--metric", "metrics", multiple=True, metavar="ID",
-              help="Only claims about this metric (repeatable; or comma-separated).")
+              help="Only claims about this metric: an id, a group prefix (value_added) or a Chinese "
+                   "alias (repeatable; or comma-separated).")
 @click.option("--kind", "kinds", multiple=True, metavar="KIND",
               help="Only this kind: level, growth, share, rank (repeatable; or comma-separated).")
 @click.option("--target/--actual", "target", default=None,
@@ -237,8 +239,9 @@ def extract(paths, fmt, output, excel, rules, encoding, metrics, kinds, target, 
     _check_encoding(encoding)
     rs = _load_rules(rules)
     try:
-        row_filter = make_row_filter(metrics, kinds, target, year, units,
-                                     known_metrics=(rs.data.get("metrics") or {}).keys())
+        from .catalogue import Catalogue
+
+        row_filter = make_row_filter(metrics, kinds, target, year, units, catalogue=Catalogue.of(rs))
         cols = parse_columns(columns)
         where_filter = WhereFilter(where) if where is not None else None
     except FilterError as e:
@@ -445,7 +448,7 @@ def rules_test(rules, verbose) -> None:
 @rules_option
 @_format_option
 def metrics(rules, fmt) -> None:
-    """The metric catalogue: canonical ids and the aliases that name them.
+    """The indicator catalogue: ids, English names and the Chinese aliases that name them.
 
     \b
     Examples:
@@ -455,7 +458,12 @@ def metrics(rules, fmt) -> None:
     from .ruletools import METRIC_COLUMNS, metric_rows
 
     rs = _load_rules(rules)
-    emit(iter(metric_rows(rs)), METRIC_COLUMNS, fmt, None, False, table_columns=METRIC_COLUMNS)
+    fmt = _resolve_format(fmt, None, False)
+    rows = metric_rows(rs, aliases_as_list=fmt in ("json", "jsonl"))
+    # The id is the key of the listing: shown whole, the names and aliases give way.
+    longest = max((len(r["metric"]) for r in rows), default=6)
+    emit(iter(rows), METRIC_COLUMNS, fmt, None, False, table_columns=METRIC_COLUMNS,
+         widths={"metric": (longest, longest), "name": (10, 40)})
 
 
 @main.command()

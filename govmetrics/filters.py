@@ -12,9 +12,12 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .claim import COLUMNS
+
+if TYPE_CHECKING:
+    from .catalogue import Catalogue
 
 KINDS = ("level", "growth", "share", "rank")
 
@@ -104,10 +107,26 @@ def make_row_filter(
     year: str | None = None,
     units: Iterable[str] = (),
     known_metrics: Iterable[str] | None = None,
+    catalogue: Catalogue | None = None,
 ) -> RowFilter:
-    """Build and validate a RowFilter from the CLI's option values."""
+    """Build and validate a RowFilter from the CLI's option values.
+
+    With a ``catalogue``, each --metric value may be an id, a group prefix (`value_added`,
+    `industrial_value_added` with its dotted children) or any Chinese alias; it is expanded
+    to the ids it selects. Without one, values are ids checked against ``known_metrics``."""
     ms = split_list(metrics)
-    if known_metrics is not None:
+    if catalogue is not None:
+        ids: list[str] = []
+        for m in ms:
+            found = catalogue.resolve(m)
+            if not found:
+                close = catalogue.suggest(m)
+                hint = f" (did you mean {', '.join(close)}?)" if close else ""
+                raise FilterError(f"--metric: unknown metric {m!r}{hint}: give an id, a group prefix or an alias "
+                                  "(see `govmetrics metrics`)")
+            ids.extend(i for i in found if i not in ids)
+        ms = ids
+    elif known_metrics is not None:
         known = set(known_metrics)
         for m in ms:
             if m not in known:

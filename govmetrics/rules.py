@@ -65,12 +65,35 @@ class Rule:
 
 
 @dataclass
+class MetricInfo:
+    """One indicator of the catalogue (rules/metrics.yaml)."""
+
+    id: str
+    name: str = ""  # English name; empty for an entry in the old list form
+    aliases: list[str] = field(default_factory=list)
+    better: str = "higher"  # higher | lower: which way is an improvement (track)
+    tolerance: float | None = None  # how far a 左右 target may be missed, in the figure's unit
+
+    @property
+    def group(self) -> str:
+        """The top-level group of a dotted id (value_added.primary -> value_added)."""
+        return self.id.split(".", 1)[0]
+
+
+@dataclass
 class RuleSet:
     rules: list[Rule]
     fragments: dict[str, str]
     data: dict[str, Any]
     units: dict[str, tuple[str, float]]
     files: list[str]
+    # The catalogue with names and track settings; data["metrics"] keeps id -> aliases.
+    metric_info: dict[str, MetricInfo] = field(default_factory=dict)
+
+    @property
+    def metrics(self) -> dict[str, list[str]]:
+        """The catalogue as id -> Chinese aliases, in file order."""
+        return self.data.get("metrics", {})
 
     def __hash__(self) -> int:  # identity: rule sets are built once and shared
         return id(self)
@@ -185,6 +208,7 @@ def load_ruleset(extra_dirs: list[Path] | tuple = ()) -> RuleSet:
     fragment_where: dict[str, str] = {}
     raw_rules: list[tuple[dict, str]] = []
     units: dict[str, tuple[str, float]] = {}
+    metric_info: dict[str, MetricInfo] = {}
     for path in files:
         doc = _read(path)
         for section, body in doc.items():
@@ -207,6 +231,8 @@ def load_ruleset(extra_dirs: list[Path] | tuple = ()) -> RuleSet:
                     fragment_where[name] = f"{path}:{body['__line__']}"
             elif section == "units":
                 units.update(_units_table(body, where))
+            elif section == "metrics" and isinstance(body, dict):
+                _merge_metrics(metric_info, body)
             elif isinstance(body, dict):
                 merged = data.setdefault(section, {})
                 for k, v in _strip_lines(body).items():
@@ -246,7 +272,44 @@ def load_ruleset(extra_dirs: list[Path] | tuple = ()) -> RuleSet:
     for sec in ("digits", "small_units", "magnitudes", "qualifiers"):
         if sec not in data:
             raise RuleError(f"rules: required section {sec!r} is missing from the shipped rules")
-    return RuleSet(list(by_id.values()), fragments, data, units, [str(f) for f in files])
+    data["metrics"] = {mid: list(m.aliases) for mid, m in metric_info.items()}
+    return RuleSet(list(by_id.values()), fragments, data, units, [str(f) for f in files], metric_info)
+
+
+def _as_words(v: Any) -> list[str]:
+    """Aliases as a list of non-empty strings: a lone string or number is one alias."""
+    if v is None or isinstance(v, dict | bool):
+        return []
+    items = v if isinstance(v, list) else [v]
+    return [str(x).strip() for x in items if isinstance(x, str | int | float) and not isinstance(x, bool) and str(x).strip()]
+
+
+def _merge_metrics(info: dict[str, MetricInfo], body: dict) -> None:
+    """Merge one file's `metrics:` section into the catalogue.
+
+    An entry is `id: {name, aliases, better, tolerance}` or the old `id: [alias, ...]`. A later
+    file adds aliases to an id it repeats and may set its name and track settings. Malformed
+    entries are read as far as they make sense (`rules check` reports them); loading never
+    fails on them."""
+    for mid, spec in body.items():
+        if mid == "__line__":
+            continue
+        mid = str(mid)
+        m = info.setdefault(mid, MetricInfo(mid))
+        if isinstance(spec, dict):
+            aliases = _as_words(spec.get("aliases"))
+            name = spec.get("name")
+            if isinstance(name, str) and name.strip():
+                m.name = name.strip()
+            better = spec.get("better")
+            if better in ("higher", "lower"):
+                m.better = better
+            tol = spec.get("tolerance")
+            if isinstance(tol, int | float) and not isinstance(tol, bool):
+                m.tolerance = float(tol)
+        else:
+            aliases = _as_words(spec)
+        m.aliases.extend(a for a in aliases if a not in m.aliases)
 
 
 def _compile(pattern: str, where: str) -> Any:

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .rules import Rule, RuleSet
 
 RULE_COLUMNS = ["file", "line", "id", "action", "kind", "unit", "priority", "examples", "reason"]
-METRIC_COLUMNS = ["metric", "aliases"]
+METRIC_COLUMNS = ["metric", "name", "aliases"]
 EXAMPLE_FIELDS = ("value", "unit", "kind", "qualifier", "metric", "target", "year", "text", "subject", "rule")
 
 
@@ -80,12 +80,13 @@ def rule_rows(rs: RuleSet) -> list[dict]:
     ]
 
 
-def metric_rows(rs: RuleSet) -> list[dict]:
-    """The metric catalogue: one row per canonical id with its aliases, in file order."""
-    metrics = rs.data.get("metrics", {}) or {}
+def metric_rows(rs: RuleSet, aliases_as_list: bool = False) -> list[dict]:
+    """The catalogue: one row per id with its English name and aliases, in file order.
+    Aliases are a list (JSON) or joined with 、 (CSV, table)."""
     return [
-        {"metric": mid, "aliases": "、".join(str(a) for a in (aliases or []))}
-        for mid, aliases in metrics.items()
+        {"metric": mid, "name": m.name,
+         "aliases": list(m.aliases) if aliases_as_list else "、".join(m.aliases)}
+        for mid, m in rs.metric_info.items()
     ]
 
 

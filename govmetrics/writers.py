@@ -31,7 +31,7 @@ def _json_value(v: object) -> object:
 
 
 def write_rows(rows: Iterable[dict], columns: list[str], fmt: str, out: IO[str], bom: bool = False,
-               table_columns: list[str] | None = None) -> int:
+               table_columns: list[str] | None = None, widths: dict[str, tuple[int, int]] | None = None) -> int:
     """Stream ``rows`` to ``out``; returns the number written.
 
     ``columns`` are the fields written, in order. The terminal table shows only
@@ -56,7 +56,7 @@ def write_rows(rows: Iterable[dict], columns: list[str], fmt: str, out: IO[str],
             n += 1
         out.write("\n]\n" if n else "]\n")
     elif fmt == "table":
-        n = _table(rows, table_columns or [c for c in TABLE_COLUMNS if c in columns] or columns, out)
+        n = _table(rows, table_columns or [c for c in TABLE_COLUMNS if c in columns] or columns, out, widths)
     else:
         raise ValueError(f"unknown format {fmt!r}")
     return n
@@ -84,7 +84,7 @@ def _table_cell(col: str, v: object) -> str:
 
 # Minimum widths, and the order in which columns give way on a narrow terminal.
 _MIN_WIDTH = {"text": 10, "value": 9, "unit": 4, "kind": 6, "year": 4, "target": 6, "qualifier": 1,
-              "metric": 10, "line": 4, "subject": 12, "doc": 10}
+              "metric": 10, "line": 4, "subject": 12, "doc": 10, "name": 10}
 _KEEP_ORDER = ["text", "value", "unit", "kind", "year", "target", "qualifier", "metric", "line", "subject", "doc"]
 
 
@@ -102,22 +102,25 @@ def _fit(cols: list[str], width: int) -> list[str]:
     return [c for c in cols if c in chosen]
 
 
-def _table(rows: Iterable[dict], cols: list[str], out: IO[str]) -> int:
+def _table(rows: Iterable[dict], cols: list[str], out: IO[str], fixed: dict[str, tuple[int, int]] | None = None) -> int:
+    """``fixed`` gives columns a (min, max) width of their own (the ids of `govmetrics metrics`)."""
     from rich.console import Console
     from rich.table import Table
 
     console = Console(file=out, soft_wrap=False)
     cols = _fit(cols, console.width)
     table = Table(show_lines=False, header_style="bold")
+    fixed = fixed or {}
     widths = {"doc": 24, "subject": 28, "sentence": 40, "metric": 16, "text": 18, "unit": 10}
     for c in cols:
         table.add_column(
             "q" if c == "qualifier" else c,
             justify="right" if c in _NUMERIC else "left",
-            no_wrap=c not in ("text", "metric", "subject", "unit"),  # these may shrink on a narrow screen
+            # these may shrink (wrap) on a narrow screen; `metrics` lists long alias lists
+            no_wrap=c not in ("text", "metric", "subject", "unit", "name", "aliases"),
             overflow="ellipsis",
-            min_width=_MIN_WIDTH.get(c),
-            max_width=widths.get(c),
+            min_width=fixed[c][0] if c in fixed else _MIN_WIDTH.get(c),
+            max_width=fixed[c][1] if c in fixed else widths.get(c),
         )
     n = 0
     for r in rows:

@@ -137,7 +137,7 @@ def test_metrics_catalogue(tmp_path):
         assert mid in rows
     p = write(tmp_path, "m.yaml", "metrics:\n  reservoirs: [水库, 水库数量]\n")
     r = run("metrics", "--rules", p, "--format", "csv")
-    assert "reservoirs,水库、水库数量" in r.stdout
+    assert "reservoirs,,水库、水库数量" in r.stdout  # old list form: no English name
     # A user metric can then be used as a filter.
     doc = write(tmp_path, "d.txt", "全市水库数量达到120座。\n")
     r = run("extract", doc, "--rules", p, "--metric", "reservoirs", "--format", "jsonl")
