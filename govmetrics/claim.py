@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 COLUMNS = [
-    "doc", "start", "end", "line", "text", "value", "unit", "qualifier", "kind",
-    "target", "year", "metric", "subject", "sentence", "rule",
+    "doc", "doc_date", "start", "end", "line", "text", "value", "unit", "qualifier", "kind",
+    "target", "year", "region", "metric", "subject", "sentence", "rule",
 ]
 
 
 @dataclass
 class Claim:
     doc: str
+    doc_date: str  # the document's (article's) own date: 2021-03-01, 2021-03, 2021 or ""
     start: int
     end: int
     line: int
@@ -23,6 +24,7 @@ class Claim:
     kind: str
     target: bool
     year: int | None
+    region: str  # the jurisdiction the figure is about (黄埔区, 全国), "" when the text never says
     metric: str
     subject: str
     sentence: str

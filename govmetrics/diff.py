@@ -4,8 +4,9 @@ Each side is a file written by `govmetrics extract` (CSV, JSON or JSON Lines, de
 from its content) or documents / directories, which are extracted first.
 
 Claims are matched by what they say, not where they sit: the document's base name, the
-metric (or the subject when there is no metric), kind, target, year and unit make the
-key; among claims with the same key their order decides (aligned like diff(1) aligns
+metric (or the subject when there is no metric), kind, target, year, region and unit make
+the key (region only when both sides carry one: files written before the column existed
+still pair up); among claims with the same key their order decides (aligned like diff(1) aligns
 lines, so one claim removed from the middle does not shift the others). A paragraph
 inserted above unchanged claims therefore changes nothing. Two claims with the same key
 and position whose value or qualifier differ are a ``changed`` row.
@@ -26,10 +27,10 @@ from pathlib import Path
 from .claim import COLUMNS
 
 DIFF_COLUMNS = [
-    "change", "doc", "metric", "subject", "kind", "target", "year", "unit",
+    "change", "doc", "metric", "subject", "kind", "target", "year", "region", "unit",
     "old_value", "new_value", "old_text", "new_text",
 ]
-KEY_FIELDS = ("doc", "what", "kind", "target", "year", "unit")
+KEY_FIELDS = ("doc", "what", "kind", "target", "year", "region", "unit")
 
 
 class DiffError(Exception):
@@ -87,7 +88,7 @@ def _normalise_row(raw: dict, where: str) -> dict:
         target=_bool(raw.get("target", False)),
         year=_year(raw.get("year")),
     )
-    for c in ("doc", "text", "unit", "qualifier", "kind", "metric", "subject", "sentence", "rule"):
+    for c in ("doc", "doc_date", "text", "unit", "qualifier", "kind", "region", "metric", "subject", "sentence", "rule"):
         row[c] = "" if row[c] is None else str(row[c])
     return row
 
@@ -189,9 +190,10 @@ def _doc_name(row: dict) -> str:
     return os.path.basename(d.rstrip("/\\")) or d
 
 
-def _key(row: dict, doc: str) -> tuple:
+def _key(row: dict, doc: str, regions: bool = True) -> tuple:
     what = row.get("metric") or row.get("subject") or ""
-    return (doc, what, row.get("kind") or "", bool(row.get("target")), row.get("year"), row.get("unit") or "")
+    region = (row.get("region") or "") if regions else ""
+    return (doc, what, row.get("kind") or "", bool(row.get("target")), row.get("year"), region, row.get("unit") or "")
 
 
 def _same(a: dict, b: dict) -> bool:
@@ -225,6 +227,7 @@ def _out(change: str, doc: str, old: dict | None, new: dict | None) -> dict:
         "kind": ref.get("kind") or "",
         "target": bool(ref.get("target")),
         "year": ref.get("year"),
+        "region": ref.get("region") or "",
         "unit": ref.get("unit") or "",
         "old_value": None if old is None else old.get("value"),
         "new_value": None if new is None else new.get("value"),
@@ -257,19 +260,21 @@ def diff_claims(old: list[dict], new: list[dict]) -> list[dict]:
 
     old_by_doc, new_by_doc = ordered(old), ordered(new)
     docs = list(dict.fromkeys([*(doc_of(r) for r in old), *(doc_of(r) for r in new)]))
+    # A side written before the region column existed has none: then region is no part of the key.
+    regions = any(r.get("region") for r in old) and any(r.get("region") for r in new)
     out: list[dict] = []
     for doc in docs:
-        out.extend(_diff_doc(doc, old_by_doc.get(doc, []), new_by_doc.get(doc, [])))
+        out.extend(_diff_doc(doc, old_by_doc.get(doc, []), new_by_doc.get(doc, []), regions))
     return out
 
 
-def _diff_doc(doc: str, old: list[dict], new: list[dict]) -> list[dict]:
+def _diff_doc(doc: str, old: list[dict], new: list[dict], regions: bool = True) -> list[dict]:
     old_groups: dict[tuple, list[int]] = defaultdict(list)
     new_groups: dict[tuple, list[int]] = defaultdict(list)
     for i, r in enumerate(old):
-        old_groups[_key(r, doc)].append(i)
+        old_groups[_key(r, doc, regions)].append(i)
     for j, r in enumerate(new):
-        new_groups[_key(r, doc)].append(j)
+        new_groups[_key(r, doc, regions)].append(j)
     match_of_new: dict[int, int] = {}  # new index -> old index, for claims on both sides
     rows: list[tuple[tuple, dict]] = []
     added: list[int] = []

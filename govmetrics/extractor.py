@@ -28,6 +28,7 @@ from .context import (
 from .normalize import Normalized, normalize, readable
 from .numbers import Quantity, parse_quantities
 from .prefilter import Scope, TextIndex, windows
+from .region import clause_region, set_article_regions
 from .rules import PATTERN_TIMEOUT, Rule, RuleSet, default_ruleset
 from .segment import YEAR, Structure, analyse, year_value
 
@@ -174,6 +175,7 @@ class _Doc:
         self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(original)]
         self._lead_years: dict[int, int | None] = {}
         self._markers: dict[int, int] = {}
+        self.places: frozenset[str] = frozenset()  # names the document shows to be places
 
     def lead_year(self, i: int) -> int | None:
         """The year sentence ``i`` opens with (2020年，…), which frames what follows it;
@@ -242,7 +244,9 @@ def extract_text(text: str, doc: str = "-", rules: RuleSet | None = None, warn: 
         return []
     norm = normalize(text)
     struct = analyse(norm.text, rs, doc)
+    places = set_article_regions(norm.text, struct.articles, rs)
     d = _Doc(text, norm, struct, rs, doc)
+    d.places = places
     claims: list[Claim] = []
     prev: tuple[int, str, int, str] | None = None  # (clause start, kind, sign, unit) of the last claim
     for match in find_matches(norm.text, rs, warn, doc):
@@ -335,6 +339,7 @@ def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
     surface = d.original[oa:ob]
     claim = Claim(
         doc=d.doc,
+        doc_date=article.date,
         start=oa,
         end=ob,
         line=d.line(oa),
@@ -345,6 +350,7 @@ def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
         kind=kind,
         target=bool(target),
         year=year,
+        region=clause_region(text, c0, a, article.region, d.rs, d.places),
         metric=metric_of(clause_prefix, text[s0:a], cues, text[b:b + 8]),
         subject=subject_of(clause_prefix, cues),
         sentence=readable(d.norm.simplified[slice(*d.norm.original_span(s0, s1))]),

@@ -154,9 +154,9 @@ def _frame(rows: list[dict]) -> Any:
 
 
 _SAMPLE = {
-    "doc": "a.txt", "start": 0, "end": 1, "line": 1, "text": "1个", "value": 1.0, "unit": "个",
-    "qualifier": "exact", "kind": "level", "target": False, "year": 2020, "metric": "gdp",
-    "subject": "", "sentence": "", "rule": "quantity",
+    "doc": "a.txt", "doc_date": "2021-03-01", "start": 0, "end": 1, "line": 1, "text": "1个", "value": 1.0, "unit": "个",
+    "qualifier": "exact", "kind": "level", "target": False, "year": 2020, "region": "黄埔区",
+    "metric": "gdp", "subject": "", "sentence": "", "rule": "quantity",
 }
 
 

@@ -6,7 +6,7 @@ load order (the shipped rules first, then each `--rules DIR`):
   fragments   NAME -> regex (or a list of words), referenced as {NAME}
   rules       list of patterns: {id, pattern, action, kind, unit, qualifier, reason, priority, examples}
   units, digits, small_units, magnitudes, money_subunits, count_nouns,
-  qualifiers, governing, cues, relative_years, five_year_plans, metrics, words
+  qualifiers, governing, cues, relative_years, five_year_plans, metrics, words, regions
                  vocabulary tables (see the files themselves)
 
 Errors name the file, the line and the rule id, and raise RuleError; nothing is
@@ -28,7 +28,7 @@ from .prefilter import scopes_for
 SECTIONS = {
     "fragments", "rules", "units", "digits", "small_units", "magnitudes", "money_subunits",
     "count_nouns", "qualifiers", "governing", "cues", "relative_years", "century_years", "five_year_plans",
-    "metrics", "words",
+    "metrics", "words", "regions",
 }
 RULE_FIELDS = {
     "id", "pattern", "action", "kind", "unit", "qualifier", "reason", "priority", "examples", "target", "needs",

@@ -66,6 +66,8 @@ class Article:
     genre: str = ""  # "news", "communique", "party", "work_report" or "" (see rules/genres.yaml)
     published: int | None = None  # the year of the date on the page, when it differs from `year`
     year_evidence: str = ""  # what the article's year was read from (shown by `explain`)
+    date: str = ""  # its own date as precisely as the text gives it: 2021-03-01, 2021-03, 2021
+    region: str = ""  # the jurisdiction it is about (filled by the region stage)
 
 
 @dataclass
@@ -211,7 +213,7 @@ def _articles(text: str, lines: list[tuple[int, int]], doc_name: str, cues: dict
         if _WORK_REPORT.match(body):
             # 各位代表：… a work report, delivered at the congress early in its year.
             early, reviews = True, True
-        art = Article(a, b, year, early, reviews, genre, None, evidence)
+        art = Article(a, b, year, early, reviews, genre, None, evidence, _article_date(body))
         if genre == "communique":
             _communique_frame(art, body)
         arts.append(art)
@@ -297,6 +299,39 @@ def _headline_cuts(text: str, lines: list[tuple[int, int]]) -> list[int]:
                 cuts.append(last_text[0])
         last_text = (a, b)
     return cuts
+
+
+def _date_text(m: regex.Match) -> str:
+    """A _FULL_DATE match as an ISO date, as precise as it is written (2021-03-01, 2021-03)."""
+    year, month = year_value(m.group(1)), parse_number(m.group(2))
+    if not year or not month or not 1 <= month <= 12:
+        return str(year) if year else ""
+    day = parse_number(m.group(3)) if m.group(3) else None
+    if day and 1 <= day <= 31:
+        return f"{year:04d}-{int(month):02d}-{int(day):02d}"
+    return f"{year:04d}-{int(month):02d}"
+
+
+def _article_date(body: str) -> str:
+    """The article's date as its text gives it, from the places `_article_year` reads a date
+    from: the dateline or meeting at the top, the report's title (2021年…政府工作报告 → 2021),
+    a page stamp at the end. "" when the text gives none: a year worked out is no date."""
+    head = body[:400]
+    for m in _FULL_DATE.finditer(head):
+        line_start = head.rfind("\n", 0, m.start()) + 1
+        line_end = head.find("\n", m.end())
+        line = head[line_start:line_end if line_end >= 0 else len(head)]
+        if (m.group(3) or len(line.strip()) - len(m.group(0)) <= 8) and year_value(m.group(1)):
+            return _date_text(m)
+    m = _REPORT_TITLE.search(head)
+    if m and year_value(m.group(1)):
+        return m.group(1)
+    tail = [ln for ln in body.rstrip().split("\n")[-3:] if ln.strip()]
+    for ln in reversed(tail):
+        m = _FULL_DATE.search(ln)
+        if m and len(ln.strip()) - len(m.group(0)) <= 8 and year_value(m.group(1)):
+            return _date_text(m)
+    return ""
 
 
 def _article_year(body: str) -> tuple[int | None, bool, str]:

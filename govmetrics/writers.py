@@ -84,8 +84,9 @@ def _table_cell(col: str, v: object) -> str:
 
 # Minimum widths, and the order in which columns give way on a narrow terminal.
 _MIN_WIDTH = {"text": 10, "value": 9, "unit": 4, "kind": 6, "year": 4, "target": 6, "qualifier": 1,
-              "metric": 10, "line": 4, "subject": 12, "doc": 10, "name": 10}
-_KEEP_ORDER = ["text", "value", "unit", "kind", "year", "target", "qualifier", "metric", "line", "subject", "doc"]
+              "region": 6, "metric": 10, "line": 4, "subject": 12, "doc": 10, "name": 10}
+_KEEP_ORDER = ["text", "value", "unit", "kind", "year", "target", "qualifier", "region", "metric", "line", "subject",
+               "doc"]
 
 
 def _fit(cols: list[str], width: int) -> list[str]:
@@ -111,7 +112,7 @@ def _table(rows: Iterable[dict], cols: list[str], out: IO[str], fixed: dict[str,
     cols = _fit(cols, console.width)
     table = Table(show_lines=False, header_style="bold")
     fixed = fixed or {}
-    widths = {"doc": 24, "subject": 28, "sentence": 40, "metric": 16, "text": 18, "unit": 10}
+    widths = {"doc": 24, "subject": 28, "sentence": 40, "metric": 16, "text": 18, "unit": 10, "region": 12}
     for c in cols:
         table.add_column(
             "q" if c == "qualifier" else c,

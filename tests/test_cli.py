@@ -187,9 +187,9 @@ def test_format_defaults_and_excel(report, tmp_path):
     r = run("extract", report, "-o", tmp_path / "c.json")
     assert isinstance(json.loads((tmp_path / "c.json").read_text(encoding="utf-8")), list)
     r = run("extract", report, "--excel", "-o", tmp_path / "c.csv")
-    assert (tmp_path / "c.csv").read_bytes().startswith(b"\xef\xbb\xbfdoc,start,")
+    assert (tmp_path / "c.csv").read_bytes().startswith(b"\xef\xbb\xbfdoc,doc_date,start,")
     r = run("extract", report, "--excel")
-    assert r.stdout_bytes.startswith(b"\xef\xbb\xbfdoc,start,")
+    assert r.stdout_bytes.startswith(b"\xef\xbb\xbfdoc,doc_date,start,")
 
 
 def test_stdin(report):
@@ -361,7 +361,7 @@ def test_sigterm_while_writing_leaves_no_partial_output(tmp_path):
 def test_broken_pipe_is_quiet():
     proc = subprocess.run(f"{sys.executable} -m govmetrics.cli extract '{SEEDS}' | head -1", shell=True,
                           capture_output=True, text=True, timeout=120)
-    assert proc.stdout.startswith("doc,start,")
+    assert proc.stdout.startswith("doc,doc_date,start,")
     assert "Traceback" not in proc.stderr and "Error" not in proc.stderr
 
 

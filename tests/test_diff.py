@@ -144,10 +144,20 @@ def test_unreadable_document_is_trouble(versions):
 
 
 def claim(value, metric="gdp", start=0, doc="a.txt", unit="元", year=2020, kind="level", text=None, **kw):
-    return {"doc": doc, "start": start, "end": start + 1, "line": 1, "text": text or f"{value}{unit}",
+    return {"doc": doc, "doc_date": "", "start": start, "end": start + 1, "line": 1, "text": text or f"{value}{unit}",
             "value": value, "unit": unit, "qualifier": kw.get("qualifier", "exact"), "kind": kind,
-            "target": kw.get("target", False), "year": year, "metric": metric, "subject": kw.get("subject", ""),
-            "sentence": "", "rule": "quantity"}
+            "target": kw.get("target", False), "year": year, "region": kw.get("region", ""), "metric": metric,
+            "subject": kw.get("subject", ""), "sentence": "", "rule": "quantity"}
+
+
+def test_region_is_part_of_the_key_when_both_sides_have_one():
+    old = [claim(5, region="广州市", start=0), claim(7, region="黄埔区", start=10)]
+    new = [claim(7, region="黄埔区", start=0)]
+    rows = diff_claims(old, new)
+    assert [(r["change"], r["region"], r["old_value"]) for r in rows] == [("removed", "广州市", 5)]
+    # A file written before the region column existed pairs up by the other fields.
+    rows = diff_claims([claim(7, start=0)], new)
+    assert rows == []
 
 
 def test_position_does_not_matter():

@@ -18,8 +18,8 @@ from govmetrics.filters import (
 
 
 def row(**kw):
-    base = {"doc": "a.txt", "start": 0, "end": 4, "line": 1, "text": "8.2%", "value": 8.2, "unit": "%",
-            "qualifier": "exact", "kind": "growth", "target": False, "year": 2020, "metric": "gdp",
+    base = {"doc": "a.txt", "doc_date": "2021", "start": 0, "end": 4, "line": 1, "text": "8.2%", "value": 8.2,
+            "unit": "%", "qualifier": "exact", "kind": "growth", "target": False, "year": 2020, "region": "全国", "metric": "gdp",
             "subject": "地区生产总值", "sentence": "", "rule": "percent"}
     base.update(kw)
     return base

@@ -83,3 +83,31 @@ def test_unnamed_top_level_section_that_lays_out_plans_is_a_plan() -> None:
 def test_a_date_in_passing_is_not_the_dateline() -> None:
     s = _analyse("各位代表：\n\n本届政府从1993年3月就职，到现在已经五年了。\n", "gwr_1998.txt")
     assert s.articles[0].year == 1998
+
+
+# ---------------------------------------------------------------------------- doc_date
+
+
+def test_article_dates_as_precisely_as_the_text_gives_them() -> None:
+    cases = [
+        ("2021年3月1日在广州市黄埔区第一届人民代表大会第九次会议上\n各位代表：\n", "2021-03-01"),
+        ("政府工作报告\n——2018年12月25日在沅陵县第十七届人民代表大会第三次会议上\n", "2018-12-25"),
+        ("蚌埠市统计局\n2025年3月31日\n2024年，全市上下…\n", "2025-03-31"),
+        ("某某新闻\n\n2021-09-27 22:49\n来源：澎湃新闻\n", "2021-09-27"),
+        ("【黄埔区招商】2021年黄埔区政府工作报告\n各位代表：现在，我代表区人民政府…\n", "2021"),
+        ("二〇二一年三月\n全年新增企业100家。\n", "2021-03"),
+        ("各位代表：\n\n刚刚过去的１９８４年，是伟大的一年。\n", ""),  # a year worked out is no date
+        ("全年新增企业100家。\n", ""),
+    ]
+    for text, date in cases:
+        assert _analyse(text).articles[0].date == date, text
+
+
+def test_doc_date_is_never_taken_from_the_file_name() -> None:
+    s = _analyse("今年全市新增企业100家。", "reports/gwr_2019.txt")
+    assert s.articles[0].year == 2019 and s.articles[0].date == ""
+
+
+def test_each_article_keeps_its_own_date() -> None:
+    text = "-\n第一篇\n2021年3月1日在会议上的报告。\n-\n第二篇\n数据。\n2022-01-25\n"
+    assert [a.date for a in _analyse(text).articles if a.date] == ["2021-03-01", "2022-01-25"]

@@ -12,11 +12,11 @@ from govmetrics.claim import COLUMNS
 from govmetrics.writers import atomic_output, check_output_path, rows_to_string, write_rows
 
 ROWS = [
-    {"doc": "a.txt", "start": 3, "end": 10, "line": 1, "text": "超3600亿元", "value": 3.6e11, "unit": "元",
-     "qualifier": "more_than", "kind": "level", "target": False, "year": 2020, "metric": "gdp",
+    {"doc": "a.txt", "doc_date": "2021-03-01", "start": 3, "end": 10, "line": 1, "text": "超3600亿元", "value": 3.6e11,
+     "unit": "元", "qualifier": "more_than", "kind": "level", "target": False, "year": 2020, "region": "黄埔区", "metric": "gdp",
      "subject": "地区生产总值", "sentence": "地区生产总值超3600亿元, 增长8.2%。", "rule": "quantity"},
-    {"doc": "a.txt", "start": 14, "end": 18, "line": 1, "text": "8.2%", "value": 8.2, "unit": "%",
-     "qualifier": "exact", "kind": "growth", "target": True, "year": None, "metric": "", "subject": "",
+    {"doc": "a.txt", "doc_date": "", "start": 14, "end": 18, "line": 1, "text": "8.2%", "value": 8.2, "unit": "%",
+     "qualifier": "exact", "kind": "growth", "target": True, "year": None, "region": "", "metric": "", "subject": "",
      "sentence": "s", "rule": "percent"},
 ]
 
@@ -25,9 +25,9 @@ def test_csv():
     s = rows_to_string(ROWS, COLUMNS, "csv")
     lines = s.split("\n")
     assert lines[0] == ",".join(COLUMNS)
-    assert lines[1].startswith("a.txt,3,10,1,超3600亿元,360000000000,元,more_than,level,false,2020,gdp,")
+    assert lines[1].startswith("a.txt,2021-03-01,3,10,1,超3600亿元,360000000000,元,more_than,level,false,2020,黄埔区,gdp,")
     assert '"地区生产总值超3600亿元, 增长8.2%。"' in lines[1]
-    assert lines[2] == "a.txt,14,18,1,8.2%,8.2,%,exact,growth,true,,,,s,percent"
+    assert lines[2] == "a.txt,,14,18,1,8.2%,8.2,%,exact,growth,true,,,,,s,percent"
     assert s.endswith("\n") and "\r" not in s
 
 

@@ -1,0 +1,193 @@
+"""Regions: the jurisdiction each figure is about (SPEC §2 `region`).
+
+A document (or each article of a pasted file) is about the place its title, dateline or
+opening names together with an institution (`2021年3月1日在广州市黄埔区第一届人民代表大会…`,
+`长顺县统计局`, `中共广州市黄埔区委…`); a national document (我代表国务院…, 中华人民共和国2019年…)
+is about `全国`. When the opening names no institution, the whole-area words the text uses
+(全区, 全省 …) give the level, and the first place of that level in the opening — else the one
+the article names most — gives the name. A figure whose own clause opens with another place
+the document knows (`其中广州市…`) is about that place.
+
+Place names are recognised by their level word (省, 市, 县, 区, 镇 …) from the data in
+`rules/regions.yaml`; apart from the provinces, no list of places is needed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Protocol
+
+import regex
+
+from .rules import RuleSet
+
+_HEAD = 400  # characters of an article's opening searched for its title and dateline
+_OPENING = 200  # characters of an opening whose first place is the article's, lacking a dateline
+
+
+class _Article(Protocol):
+    start: int
+    end: int
+    region: str
+
+
+@dataclass(frozen=True)
+class RegionRules:
+    national: str
+    national_re: regex.Pattern  # a national cue
+    chain_re: regex.Pattern  # a chain of place names after a word boundary
+    anchored_re: regex.Pattern  # ... followed by the name of an institution
+    part_re: regex.Pattern  # one place name inside a chain
+    whole: dict[str, str]  # 全省 -> 省
+    whole_re: regex.Pattern
+    levels: tuple[str, ...]  # level words, longest first
+    not_places: frozenset[str]
+    not_place_endings: tuple[str, ...]
+    provinces: frozenset[str]
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+def _chars(words: list[str]) -> str:
+    return "".join(regex.escape(w) for w in words)
+
+
+@lru_cache(maxsize=8)
+def region_rules(rs: RuleSet) -> RegionRules:
+    d = rs.data.get("regions", {})
+    levels: dict[str, int] = {str(k): int(v) for k, v in d.get("levels", {}).items()}
+    longest = int(d.get("max_name", 6))
+    inner = _chars(d.get("not_inside", []))  # 省市县区: never inside a name
+    stop = inner + _chars(d.get("not_inside_name", []))  # 和, 在 …: may open a name only
+    first_char = rf"[\p{{Han}}--[{inner}]]" if inner else r"\p{Han}"
+    name_char = rf"[\p{{Han}}--[{stop}]]" if stop else r"\p{Han}"
+    after = _chars(d.get("not_followed_by", []))
+    not_after = rf"(?![{after}])" if after else ""
+    # One name and its level word. The name is lazy, so a chain splits at the first level word
+    # that leaves a name of the level's minimum length (广州市黄埔区 → 广州市 + 黄埔区).
+    by_min: dict[int, list[str]] = {}
+    for word, shortest in levels.items():
+        by_min.setdefault(shortest, []).append(word)
+    part = "(?:" + "|".join(
+        rf"{first_char}{name_char}{{{n - 1},{longest - 1}}}?(?:{_alt(words)}){not_after}"
+        for n, words in sorted(by_min.items())
+    ) + ")"
+    whole = {str(k): str(v) for k, v in d.get("whole", {}).items()}
+    before = _alt(d.get("before", []) + list(whole)) or "(?!)"
+    # A name starts after a non-Han character or a line start, past any `before` words and the
+    # end of a date (2021年3月1日在广州市…: 日 and 在 are not part of the name; 日照市 is one).
+    chain = rf"(?<=^|[^\p{{Han}}])(?:[年月日号]|{before})*((?:{part}){{1,4}})"
+    anchors = "|".join(d.get("anchors", [])) or "(?!)"
+    anchored = rf"{chain}(?=\s*(?:(?:19|20)\d\d\s*年)?\s*(?:{anchors}))"
+    flags = regex.M | regex.V1
+    return RegionRules(
+        national=str(d.get("national", "全国")),
+        national_re=regex.compile("|".join(d.get("national_cues", [])) or "(?!)", flags),
+        chain_re=regex.compile(chain, flags),
+        anchored_re=regex.compile(anchored, flags),
+        part_re=regex.compile(part, flags),
+        whole=whole,
+        whole_re=regex.compile(_alt(list(whole)) or "(?!)"),
+        levels=tuple(sorted(levels, key=len, reverse=True)),
+        not_places=frozenset(d.get("not_places", [])),
+        not_place_endings=tuple(d.get("not_place_endings", [])),
+        provinces=frozenset(d.get("provinces", [])),
+    )
+
+
+def _not_place(name: str, rr: RegionRules) -> bool:
+    return name in rr.not_places or name.endswith(rr.not_place_endings)
+
+
+def _parts(chain: str, rr: RegionRules) -> list[str]:
+    return [p for p in rr.part_re.findall(chain) if not _not_place(p, rr)]
+
+
+def _level(name: str, rr: RegionRules) -> str:
+    return next((lv for lv in rr.levels if name.endswith(lv)), "")
+
+
+def _places_in(text: str, start: int, end: int, rr: RegionRules) -> list[tuple[int, str]]:
+    """Every place name in text[start:end] with its position, in order."""
+    out = []
+    for m in rr.chain_re.finditer(text, start, end):
+        pos = m.start(1)
+        for p in rr.part_re.findall(m.group(1)):
+            if not _not_place(p, rr):
+                out.append((pos, p))
+            pos += len(p)
+    return out
+
+
+def article_region(text: str, start: int, end: int, rr: RegionRules) -> str:
+    """The jurisdiction an article is about, '' when the text never says."""
+    head_end = min(end, start + _HEAD)
+    first_local = None
+    for m in rr.anchored_re.finditer(text, start, head_end):
+        parts = _parts(m.group(1), rr)
+        if parts:
+            first_local = (m.start(), parts[-1])  # the most local part: 广州市黄埔区 → 黄埔区
+            break
+    national = rr.national_re.search(text, start, head_end)
+    if national and (first_local is None or national.start() < first_local[0]):
+        return rr.national
+    if first_local:
+        return first_local[1]
+    # No dateline or title. The whole-area words (全区, 全省 …) say which level the article is about.
+    places = _places_in(text, start, end, rr)
+    body = text[start:end]
+    wholes = [lv for lv, _ in Counter(rr.whole[m.group()] for m in rr.whole_re.finditer(body)).most_common()]
+    opening = [p for pos, p in places if pos < start + _OPENING]
+    for level in wholes:
+        # The first place of that level in the opening (黄埔区、广州开发区是…) …
+        first = next((p for p in opening if _level(p, rr) == level), None)
+        if first:
+            return first
+    for level in wholes:
+        # … else the one of that level the article names most (全省 … 浙江省生产总值…).
+        counted = Counter(p for _, p in places if _level(p, rr) == level)
+        if counted:
+            first_seen = {p: i for i, (_, p) in reversed(list(enumerate(places)))}
+            return max(counted, key=lambda p: (counted[p], body.count(p[: -len(level)]), -first_seen[p]))
+    # No whole-area word either: the place the article repeats (孟州市 … 孟州 … 孟州).
+    scored = sorted(((body.count(p), body.count(p[: -len(_level(p, rr))] or p), -pos, p) for pos, p in places),
+                    reverse=True)
+    if scored and (scored[0][0] >= 2 or scored[0][1] >= 3):
+        return scored[0][3]
+    return ""
+
+
+def set_article_regions(text: str, articles: list[_Article], rs: RuleSet) -> frozenset[str]:
+    """Fill `region` of every article of a segmented document; return the names the document
+    shows to be places (its articles' places, the chains of their datelines, the provinces)."""
+    rr = region_rules(rs)
+    known: set[str] = set(rr.provinces)
+    for art in articles:
+        art.region = article_region(text, art.start, art.end, rr)
+        if art.region:
+            known.add(art.region)
+        for m in rr.anchored_re.finditer(text, art.start, min(art.end, art.start + _HEAD)):
+            known.update(_parts(m.group(1), rr))
+    return frozenset(known)
+
+
+def clause_region(text: str, clause_start: int, number_start: int, default: str, rs: RuleSet,
+                  places: frozenset[str] = frozenset()) -> str:
+    """A place that opens the figure's own clause (其中广州市…) overrides the document's, when
+    the document shows it is a place (a bare 全年区… is a word and a level word, no place)."""
+    rr = region_rules(rs)
+    while clause_start < number_start and text[clause_start].isspace():
+        clause_start += 1
+    m = rr.chain_re.match(text, clause_start, number_start)
+    if m:
+        parts = _parts(m.group(1), rr)
+        if parts and parts[-1] in places:
+            return parts[-1]
+    return default
+
+
+__all__ = ["RegionRules", "region_rules", "article_region", "set_article_regions", "clause_region"]

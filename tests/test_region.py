@@ -1,0 +1,94 @@
+"""Regions: the jurisdiction of a document, of each article, and of a figure (SPEC §2)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from govmetrics.extractor import extract_text
+from govmetrics.normalize import normalize
+from govmetrics.region import article_region, region_rules
+from govmetrics.rules import default_ruleset
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def _region(text: str) -> str:
+    t = normalize(text).text
+    return article_region(t, 0, len(t), region_rules(default_ruleset()))
+
+
+# Openings from the development corpora (titles, datelines, first lines) -> the jurisdiction.
+OPENINGS = [
+    ("2021年3月1日在广州市黄埔区第一届人民代表大会第九次会议上区长陈勇各位代表:", "黄埔区"),
+    ("中共广州市黄埔区委一届十次全会暨广州开发区党工委2019年第四次工作会议于2019年12月6日召开。", "黄埔区"),
+    ("9月27日\n\n中国共产党广州市天河区\n\n第十次代表大会开幕\n", "天河区"),
+    ("政府工作报告\n——2018年12月25日在沅陵县第十七届人民代表大会第三次会议上\n县人民政府县长 周重颜\n", "沅陵县"),
+    ("【香港商報網訊】2月19日,綿陽市涪城區第六屆人民代表大會第四次會議在綿陽市委黨校知行堂主會議廳隆重開幕。", "涪城区"),
+    ("近日,在日照市五莲县第十七届人民代表大会第二次会议上,五莲县县长杜江涛作政府工作报告", "五莲县"),
+    ("2024年安徽省蚌埠市人民政府國民經濟和社會發展統計公報(2025年更新)\n蚌埠市統計局\n", "蚌埠市"),
+    ("2016年國民經濟和社會發展統計公報[1]\n長順縣統計局\n2017年5月20日\n", "长顺县"),
+    ("2022年四平市鐵西區人民政府國民經濟和社會發展統計公報(2024年更新)\n", "铁西区"),
+    ("镇巴县2006年国民经济和社会发展统计公报 2006\n\n选择区域:>>\n\n2006年是我县实现“十一五”规划良好开局的一年。", "镇巴县"),
+    ("珠海市统计局\n国家统计局珠海调查队\n2012年3月19日\n2011年,珠海市在党中央、国务院和省委、省政府领导下", "珠海市"),
+    ("【黄埔区招商】2021年黄浦区政府工作报告\n2021年1月12日在上海市黄浦区第二届人民代表大会第八次会议上", "黄浦区"),
+    # national documents
+    ("各位代表：\n\n现在，我代表国务院，向大会报告政府工作，请予审议。", "全国"),
+    ("政府工作报告\n——2024年3月5日在第十四届全国人民代表大会第二次会议上\n国务院总理　李　强", "全国"),
+    ("中华人民共和国2019年国民经济和社会发展统计公报\n国家统计局\n", "全国"),
+    # no dateline: the whole-area words give the level, the opening or the body the name
+    ("黄埔区、广州开发区是广州改革开放起步最早的地方。全区上下以改革为动力。全区推动区域发展。", "黄埔区"),
+    ("2007年,全省人民在省委、省政府的正确领导下，创新强省。全省生产总值增长。\n表1 浙江省生产总值及其增长速度", "浙江省"),
+    ("一、精彩的2012年\n——争先率先全面提速。孟州市地区生产总值增长13.4%，孟州迈向全面小康。孟州成为全省试点。孟州产业集聚。", "孟州市"),
+    # the text never says
+    ("全年新增企业100家，增长8%。", ""),
+    ("会议强调，要推动区域协调发展，深化市场化改革。", ""),
+]
+
+
+@pytest.mark.parametrize(("text", "region"), OPENINGS)
+def test_article_region_from_the_opening(text: str, region: str) -> None:
+    assert _region(text) == region
+
+
+def test_each_article_of_seed_004_has_its_own_region() -> None:
+    text = (SEEDS / "004_b336c947ab320b12.txt").read_text(encoding="utf-8")
+    claims = extract_text(text, "004")
+    guangzhou = text.index("2021年3月1日在广州市黄埔区")
+    shanghai = text.index("2021年1月12日在上海市黄浦区")
+    customs = text.index("黄埔海关AEO认证企业规模显著扩大")
+    in_gz = [c for c in claims if guangzhou <= c.start < shanghai]
+    in_sh = [c for c in claims if shanghai <= c.start < customs]
+    assert in_gz and in_sh
+    assert {c.doc_date for c in in_gz} == {"2021-03-01"} and {c.doc_date for c in in_sh} == {"2021-01-12"}
+    # Every figure of the Guangzhou report is about 黄埔区 but the one whose clause names 广州市.
+    assert {c.region for c in in_gz} <= {"黄埔区", "广州市"}
+    assert sum(c.region == "黄埔区" for c in in_gz) > 0.95 * len(in_gz)
+    assert {c.region for c in in_sh} == {"黄浦区"}
+
+
+CLAUSES = [
+    # (text, the figure's text, its region)
+    ("2021年3月1日在广州市黄埔区第一届人民代表大会上的报告。全区地区生产总值增长8%。", "8%", "黄埔区"),
+    ("2021年3月1日在广州市黄埔区第一届人民代表大会上的报告。其中广州市新增企业500家。", "500家", "广州市"),
+    ("长顺县统计局\n全年地区生产总值增长13.1%，占全省比重为1.2%。", "1.2%", "长顺县"),
+    ("长顺县统计局\n全年完成区域投资100亿元。", "100亿元", "长顺县"),  # 区域 is no place
+    ("长顺县统计局\n广东省新增企业10家。", "10家", "广东省"),  # a province is a place without an institution
+]
+
+
+@pytest.mark.parametrize(("text", "surface", "region"), CLAUSES)
+def test_a_place_opening_the_clause_overrides_the_document(text: str, surface: str, region: str) -> None:
+    claims = [c for c in extract_text(text, "t") if c.text == surface]
+    assert claims and claims[0].region == region
+
+
+def test_regions_come_from_the_rule_files(tmp_path: Path) -> None:
+    from govmetrics.rules import load_ruleset
+
+    (tmp_path / "places.yaml").write_text("regions:\n  levels:\n    街道: 2\n", encoding="utf-8")
+    rs = load_ruleset([tmp_path])
+    t = "中共东湖街道委员会工作报告\n全年新增企业10家。"
+    assert article_region(t, 0, len(t), region_rules(rs)) == "东湖街道"
+    assert _region(t) == ""
