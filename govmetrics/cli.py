@@ -16,7 +16,8 @@ from . import __version__
 EXIT_OK, EXIT_SKIPPED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
 KINDS = ("level", "growth", "share", "rank")
-FORMATS = ("table", "csv", "json", "jsonl")
+FORMATS = ("table", "csv", "tsv", "json", "jsonl", "xlsx", "parquet")
+SCALE_UNITS = ("元", "万元", "亿元")
 # Show a progress bar (on a terminal) from this many input files on.
 PROGRESS_MIN_FILES = 20
 
@@ -46,9 +47,33 @@ def _on_sigterm(signum, frame):  # pragma: no cover - exercised in a subprocess 
     raise _Terminated()
 
 
+def _usage_error(e: click.ClickException) -> None:
+    """A click usage error as the other errors read: `govmetrics: error: …` and a hint."""
+    msg = e.format_message().rstrip(".")
+    msg = msg[:1].lower() + msg[1:] if msg[:2] != msg[:2].upper() else msg
+    click.echo(f"govmetrics: error: {msg}", err=True)
+    ctx = getattr(e, "ctx", None)
+    if ctx is not None:
+        path = " ".join(["govmetrics", *ctx.command_path.split()[1:]])
+        click.echo(f"govmetrics: hint: see '{path} --help'", err=True)
+    sys.exit(e.exit_code)
+
+
 class _Group(click.Group):
     """Turns interruptions, broken pipes and unexpected errors into one line on stderr
     and an exit status, never a traceback (GOVMETRICS_DEBUG=1 shows it)."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.ClickException as e:
+            _usage_error(e)
+        except click.exceptions.Abort:
+            click.echo("govmetrics: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        sys.exit(rv if isinstance(rv, int) else EXIT_OK)
 
     def invoke(self, ctx: click.Context):
         import signal
@@ -90,13 +115,16 @@ class _Group(click.Group):
 
 
 def output_options(f):
-    """Options shared by every command that prints rows (format, output file)."""
+    """Options shared by every command that prints rows (format, output file, scale)."""
     f = click.option("--format", "fmt", type=click.Choice(FORMATS),
                      help="Output format [default: table on a terminal, csv when piped; "
                           "with -o, from the file's extension].")(f)
     f = click.option("-o", "--output", type=click.Path(dir_okay=False),
-                     help="Write to this file (atomically: a temporary file, then rename).")(f)
-    f = click.option("--excel", is_flag=True, help="CSV with a UTF-8 byte-order mark, for Excel.")(f)
+                     help="Write to this file (atomically: a temporary file, then rename). The extension "
+                          "picks the format: .csv .tsv .json .jsonl .xlsx .parquet.")(f)
+    f = click.option("--excel", is_flag=True, help="CSV (or TSV) with a UTF-8 byte-order mark, for Excel.")(f)
+    f = click.option("--scale", type=click.Choice(SCALE_UNITS), metavar="UNIT",
+                     help="Money in this unit: 元, 万元 or 亿元 (value divided, unit renamed, for claims in 元).")(f)
     return f
 
 
@@ -121,14 +149,31 @@ def main() -> None:
 
 
 def _resolve_format(fmt: str | None, output: str | None, excel: bool) -> str:
+    """The output format from --format, -o's extension and --excel; a combination that
+    cannot be honoured is a usage error (one line), never a file in the wrong format."""
+    from .writers import EXTENSIONS, missing_extra
+
+    ext = os.path.splitext(output)[1].lower() if output else ""
+    by_ext = EXTENSIONS.get(ext) if ext else None
+    if output and ext and by_ext is None and fmt is None:
+        known = " ".join(sorted(EXTENSIONS))
+        _fail(f"{output}: unsupported output extension {ext} (supported: {known}; or give --format)")
+    if fmt and by_ext and fmt != by_ext:
+        _fail(f"--format {fmt} does not match the extension of {output} ({by_ext}); use one or the other")
+    chosen = fmt or by_ext or ("csv" if output or excel else None)
     if excel:
-        return "csv"
-    if fmt:
-        return fmt
-    if output:
-        ext = output.rsplit(".", 1)[-1].lower()
-        return {"json": "json", "jsonl": "jsonl", "ndjson": "jsonl"}.get(ext, "csv")
-    return "table" if sys.stdout.isatty() else "csv"
+        if chosen not in ("csv", "tsv", "xlsx"):
+            _fail(f"--excel is CSV with a byte-order mark: it cannot be combined with {chosen} output")
+        chosen = chosen or "csv"
+    if chosen is None:
+        chosen = "table" if sys.stdout.isatty() else "csv"
+    if chosen in ("xlsx", "parquet"):
+        hint = missing_extra(chosen)
+        if hint:
+            _fail(hint)
+        if not output and sys.stdout.isatty():
+            _fail(f"{chosen} is a binary format: write it to a file with -o FILE.{chosen}")
+    return chosen
 
 
 def _check_output(output: str | None) -> None:
@@ -141,16 +186,20 @@ def _check_output(output: str | None) -> None:
 
 
 def emit(rows, columns: list[str], fmt: str | None, output: str | None, excel: bool,
-         table_columns: list[str] | None = None, widths: dict[str, tuple[int, int]] | None = None) -> int:
+         table_columns: list[str] | None = None, scale: str | None = None, required=()) -> int:
     """Write rows to stdout or atomically to a file; return the count."""
-    from .writers import atomic_output, utf8_stdout, write_rows
+    from .writers import atomic_output, scale_rows, utf8_stdout, write_rows
 
     fmt = _resolve_format(fmt, output, excel)
+    if scale:
+        rows = scale_rows(rows, scale)
+    binary = fmt in ("xlsx", "parquet")
+    kw = {"bom": excel, "table_columns": table_columns, "required": required}
     if output:
         _check_output(output)
         try:
-            with atomic_output(output) as fh:
-                return write_rows(rows, columns, fmt, fh, bom=excel, table_columns=table_columns)
+            with atomic_output(output, binary=binary) as fh:
+                return write_rows(rows, columns, fmt, fh, **kw)
         except FileNotFoundError:
             _fail(f"{output}: cannot write: the directory {os.path.dirname(output) or '.'} does not exist")
         except PermissionError:
@@ -160,10 +209,17 @@ def emit(rows, columns: list[str], fmt: str | None, output: str | None, excel: b
         except OSError as e:
             _fail(f"{output}: cannot write: {e.strerror or e}")
     if fmt == "table":
-        return write_rows(rows, columns, fmt, sys.stdout, bom=excel, table_columns=table_columns,
-                          widths=widths)
+        return write_rows(rows, columns, fmt, sys.stdout, **kw)
+    if binary:
+        sys.stdout.flush()
+        buf = getattr(sys.stdout, "buffer", None)
+        if buf is None:
+            _fail(f"{fmt} output needs a binary stdout: use -o FILE")
+        n = write_rows(rows, columns, fmt, buf, **kw)
+        buf.flush()
+        return n
     with utf8_stdout() as out:
-        return write_rows(rows, columns, fmt, out, bom=excel, table_columns=table_columns)
+        return write_rows(rows, columns, fmt, out, **kw)
 
 
 def _load_rules(rules: tuple[str, ...]):
@@ -187,65 +243,106 @@ def _check_encoding(encoding: str | None) -> None:
             _fail(f"--encoding: unknown encoding {encoding!r}")
 
 
-def _iter_claims_kwargs(jobs: int | None) -> dict:
-    """``jobs=`` for api.iter_claims, only if this version of the library accepts it."""
+def _iter_claims_kwargs(jobs: int | None, progress=None) -> dict:
+    """``jobs=`` and ``progress=`` for api.iter_claims, those this version of the library accepts."""
     import inspect
 
     from .api import iter_claims
 
-    if "jobs" not in inspect.signature(iter_claims).parameters:
-        return {}
-    return {"jobs": jobs if jobs else (os.cpu_count() or 1)}
+    params = inspect.signature(iter_claims).parameters
+    kw: dict = {}
+    if "jobs" in params:
+        kw["jobs"] = jobs if jobs else (os.cpu_count() or 1)
+    if progress is not None and "progress" in params:
+        kw["progress"] = progress
+    return kw
 
 
 # ---------------------------------------------------------------------------- extract
 
 
+def filter_options(f):
+    """The claim filters shared by extract and diff."""
+    f = click.option("--metric", "metrics", multiple=True, metavar="ID",
+                     help="Only claims about this metric (repeatable; or comma-separated).")(f)
+    f = click.option("--kind", "kinds", multiple=True, metavar="KIND",
+                     help="Only this kind: level, growth, share, rank (repeatable; or comma-separated).")(f)
+    f = click.option("--target", "target", is_flag=True, default=False,
+                     help="Only goals and plans.")(f)
+    f = click.option("--actual", "actual", is_flag=True, default=False,
+                     help="Only reported results.")(f)
+    f = click.option("--year", metavar="YEAR|FROM-TO",
+                     help="Only claims about this year or range of years (2025, 2021-2025).")(f)
+    f = click.option("--unit", "units", multiple=True, metavar="UNIT",
+                     help="Only claims in this unit: a base unit (元, %, 人) or one as written (亿元, 万人, percent); "
+                          "repeatable, or comma-separated.")(f)
+    return f
+
+
+def _row_filter(rs, metrics, kinds, target, actual, year, units):
+    from .filters import FilterError, make_row_filter
+
+    if target and actual:
+        _fail("--target and --actual exclude each other: give one (or neither for both)")
+    wanted = True if target else (False if actual else None)
+    try:
+        from .catalogue import Catalogue
+
+        return make_row_filter(metrics, kinds, wanted, year, units, catalogue=Catalogue.of(rs), unit_table=rs.units,
+                               magnitudes=(*(rs.data.get("magnitudes") or {}), "千", "百", "十"))
+    except FilterError as e:
+        _fail(str(e))
+
+
+def _inputs(paths: tuple[str, ...], command: str) -> list[str]:
+    """PATHS, or stdin when none is given and stdin is not a terminal."""
+    if paths:
+        return list(paths)
+    if sys.stdin is None or sys.stdin.isatty():
+        _fail(f"no input: give files or directories, or pipe a document into `govmetrics {command}`\n"
+              f"govmetrics: hint: see 'govmetrics {command} --help'")
+    return ["-"]
+
+
 @main.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1, required=False)
 @output_options
 @rules_option
 @click.option("--encoding", metavar="ENC", help="Decode inputs with this encoding instead of detecting it.")
-@click.option("--metric", "metrics", multiple=True, metavar="ID",
-              help="Only claims about this metric: an id, a group prefix (value_added) or a Chinese "
-                   "alias (repeatable; or comma-separated).")
-@click.option("--kind", "kinds", multiple=True, metavar="KIND",
-              help="Only this kind: level, growth, share, rank (repeatable; or comma-separated).")
-@click.option("--target/--actual", "target", default=None,
-              help="Only goals and plans (--target) or only reported results (--actual).")
-@click.option("--year", metavar="YEAR|FROM-TO", help="Only claims about this year or range of years (2025, 2021-2025).")
-@click.option("--unit", "units", multiple=True, metavar="UNIT",
-              help="Only claims in this base unit, e.g. 元, %, 人 (repeatable; or comma-separated).")
+@filter_options
 @click.option("--where", metavar="EXPR",
               help="Only claims for which this pandas expression is true, e.g. \"value > 1e10 and unit == '元'\".")
 @click.option("--columns", metavar="COL,...", help="Write only these columns, in this order.")
 @jobs_option
-def extract(paths, fmt, output, excel, rules, encoding, metrics, kinds, target, year, units, where, columns,
-            jobs) -> None:
+def extract(paths, fmt, output, excel, scale, rules, encoding, metrics, kinds, target, actual, year, units, where,
+            columns, jobs) -> None:
     """Extract claims from files, directories (recursive), globs or - (stdin).
+    With no PATHS, reads stdin when it is not a terminal.
 
     \b
     Examples:
       govmetrics extract seeds/
       govmetrics extract reports/ > claims.csv
+      cat report.txt | govmetrics extract
       govmetrics extract report.txt --format jsonl -o claims.jsonl
+      govmetrics extract reports/ -o claims.xlsx --scale 亿元
       govmetrics extract reports/ --metric gdp --year 2021-2025 --target
       govmetrics extract reports/ --where "value > 1e10 and unit == '元'" --columns doc,value,unit,text
 
     Exit status: 0 every input read, 1 some input skipped (named in a warning),
     2 usage or rule-file error."""
-    from .filters import FilterError, WhereFilter, filter_rows, make_row_filter, parse_columns
+    from .filters import FilterError, WhereFilter, filter_rows, parse_columns
 
+    paths = _inputs(paths, "extract")
     _check_encoding(encoding)
     rs = _load_rules(rules)
+    row_filter = _row_filter(rs, metrics, kinds, target, actual, year, units)
     try:
-        from .catalogue import Catalogue
-
-        row_filter = make_row_filter(metrics, kinds, target, year, units, catalogue=Catalogue.of(rs))
         cols = parse_columns(columns)
         where_filter = WhereFilter(where) if where is not None else None
     except FilterError as e:
         _fail(str(e))
+    _resolve_format(fmt, output, excel)
     _check_output(output)
 
     from .api import RunReport, iter_claims
@@ -259,32 +356,35 @@ def extract(paths, fmt, output, excel, rules, encoding, metrics, kinds, target, 
             report.skipped.append(str(item))
         else:
             files.append(item)
-    claims = iter_claims(files, rules, encoding, _warn, report, **_iter_claims_kwargs(jobs))
     table_cols = cols if columns else None
     try:
-        with _progress(files) as advance:
-            rows = filter_rows((advance(c).as_dict() for c in claims), row_filter, where_filter)
-            emit(rows, cols, fmt, output, excel, table_columns=table_cols)
+        with _progress(files) as bar:
+            claims = iter_claims(files, rules, encoding, _warn, report, **_iter_claims_kwargs(jobs, bar.follow))
+            rows = filter_rows((bar.advance(c).as_dict() for c in claims), row_filter, where_filter)
+            emit(rows, cols, fmt, output, excel, table_columns=table_cols, scale=scale,
+                 required=table_cols or ())
     except FilterError as e:
         _fail(str(e))
     sys.exit(EXIT_SKIPPED if report.skipped else EXIT_OK)
 
 
 class _progress:
-    """A rich progress bar on stderr for long runs on a terminal; a no-op otherwise.
+    """Progress on stderr when it is a terminal; nothing otherwise (pipes stay clean).
 
-    Used as ``with _progress(files) as advance: … advance(claim) …``: it moves on when
-    claims of a later file appear."""
+    Runs over many files get a bar that moves on when claims of a later file appear; a
+    single large file gets a line with the characters worked through and the claims so
+    far (``follow`` hands the extractor its callback)."""
 
     def __init__(self, files: list[str]) -> None:
         self.files = files
         self.bar = None
         self.index = {f: i for i, f in reversed(list(enumerate(files)))}
         self.done = 0
+        self.on_terminal = sys.stderr is not None and sys.stderr.isatty()
 
     def __enter__(self):
         global _warn_console
-        if len(self.files) >= PROGRESS_MIN_FILES and sys.stderr.isatty():
+        if len(self.files) >= PROGRESS_MIN_FILES and self.on_terminal:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -293,7 +393,7 @@ class _progress:
             self.task = self.bar.add_task("extract", total=len(self.files))
             self.bar.start()
             _warn_console = self.bar.console
-        return self.advance
+        return self
 
     def advance(self, claim):
         if self.bar is not None:
@@ -303,12 +403,56 @@ class _progress:
                 self.bar.update(self.task, completed=i)
         return claim
 
+    def follow(self, path: str):
+        """A callback for one large file extracted in this process, or None."""
+        if self.bar is not None or not self.on_terminal or path == "-":
+            return None
+        try:
+            size = os.path.getsize(path)
+        except OSError:
+            return None
+        if size < LARGE_FILE_BYTES:
+            return None
+        return _FileProgress(os.path.basename(path))
+
     def __exit__(self, *exc) -> None:
         global _warn_console
         if self.bar is not None:
             self.bar.update(self.task, completed=len(self.files))
             self.bar.stop()
             _warn_console = None
+
+
+# A single file at least this large shows its own progress line (on a terminal).
+LARGE_FILE_BYTES = 2_000_000
+
+
+class _FileProgress:
+    """`name: 41% of 5,123,456 characters, 812 claims` on stderr, redrawn in place at most
+    ten times a second and cleared at the end."""
+
+    def __init__(self, name: str) -> None:
+        import time
+
+        self.name = name
+        self.clock = time.monotonic
+        self.last = 0.0
+        self.width = 0
+
+    def __call__(self, done: int, total: int, claims: int) -> None:
+        now = self.clock()
+        finished = done >= total
+        if not finished and now - self.last < 0.1:
+            return
+        self.last = now
+        if finished:
+            sys.stderr.write("\r" + " " * self.width + "\r")
+        else:
+            pct = 100 * done // max(total, 1)
+            line = f"{self.name}: {pct}% of {total:,} characters, {claims:,} claims"
+            self.width = max(self.width, len(line) + 2)
+            sys.stderr.write("\r" + line.ljust(self.width))
+        sys.stderr.flush()
 
 
 # ---------------------------------------------------------------------------- diff
@@ -320,24 +464,32 @@ class _progress:
 @output_options
 @rules_option
 @click.option("--encoding", metavar="ENC", help="Decode documents with this encoding instead of detecting it.")
+@filter_options
 @jobs_option
-def diff(old, new, fmt, output, excel, rules, encoding, jobs) -> None:
+def diff(old, new, fmt, output, excel, scale, rules, encoding, metrics, kinds, target, actual, year, units,
+         jobs) -> None:
     """Show how the claims changed between OLD and NEW.
 
-    OLD and NEW are files written by `govmetrics extract` (CSV, JSON or JSON Lines) or
-    documents / directories, which are extracted first. One row per difference:
-    added, removed or changed.
+    OLD and NEW are files written by `govmetrics extract` (CSV, TSV, JSON, JSON Lines,
+    .xlsx, .parquet) or documents / directories, which are extracted first. One row per
+    difference: added, removed or changed. The filters of `extract` choose which claims
+    are compared.
 
     \b
     Examples:
       govmetrics diff claims-2024.csv claims-2025.csv
       govmetrics diff reports-old/ reports-new/ --format jsonl -o changes.jsonl
+      govmetrics diff old/ new/ --metric gdp --actual
 
-    Exit status: 0 no differences, 1 differences, 2 trouble."""
-    from .diff import DIFF_COLUMNS, DiffError, diff_claims, load_side
+    Exit status: 0 no differences and every input read; 1 differences (even when some
+    input was skipped: each is named in a warning); 2 no differences found but some
+    input was skipped, or a side cannot be read, or a usage error."""
+    from .diff import DIFF_COLUMNS, DIFF_TABLE_COLUMNS, DiffError, diff_claims, load_side
 
     _check_encoding(encoding)
-    _load_rules(rules)
+    rs = _load_rules(rules)
+    row_filter = _row_filter(rs, metrics, kinds, target, actual, year, units)
+    _resolve_format(fmt, output, excel)
     _check_output(output)
     kwargs = _iter_claims_kwargs(jobs)
     try:
@@ -345,11 +497,15 @@ def diff(old, new, fmt, output, excel, rules, encoding, jobs) -> None:
         b = load_side(new, rules, encoding, _warn, kwargs.get("jobs"))
     except DiffError as e:
         _fail(str(e))
+    if row_filter:
+        a.rows = [r for r in a.rows if row_filter(r)]
+        b.rows = [r for r in b.rows if row_filter(r)]
     rows = diff_claims(a.rows, b.rows)
-    emit(iter(rows), DIFF_COLUMNS, fmt, output, excel, table_columns=DIFF_COLUMNS)
-    if a.skipped or b.skipped:
-        sys.exit(EXIT_USAGE)
-    sys.exit(1 if rows else EXIT_OK)
+    emit(iter(rows), DIFF_COLUMNS, fmt, output, excel, table_columns=DIFF_TABLE_COLUMNS, scale=scale,
+         required=("change", "old_value", "new_value"))
+    if rows:
+        sys.exit(1)
+    sys.exit(EXIT_USAGE if a.skipped or b.skipped else EXIT_OK)
 
 
 # ---------------------------------------------------------------------------- rule tools
@@ -385,7 +541,8 @@ def rules_list(rules, fmt) -> None:
 @rules_group.command("check")
 @rules_option
 def rules_check(rules) -> None:
-    """Validate the shipped rules and the given rule files; errors name file, line and rule.
+    """Validate the shipped rules and the given rule files; every error is reported, each
+    naming file, line and rule.
 
     \b
     Examples:
@@ -393,20 +550,23 @@ def rules_check(rules) -> None:
 
     Exit status: 0 valid, 2 an error (printed on stderr)."""
     from .rules import RuleError, load_ruleset
-    from .ruletools import describe_rule_error, display_path
+    from .ruletools import describe_rule_error, display_path, pattern_start_problem
 
+    problems: list[str] = []
     try:
-        rs = load_ruleset([str(r) for r in rules])
-    except RuleError as e:
+        rs = load_ruleset([str(r) for r in rules], problems=problems)
+    except RuleError as e:  # a missing file or directory: nothing to go on with
         _fail(describe_rule_error(str(e)))
-
-    problems = []
+    problems = [describe_rule_error(p) for p in problems]
     for r in rs.rules:
         for i, ex in enumerate(r.examples, start=1):
             if not isinstance(ex, dict) or not isinstance(ex.get("text"), str):
                 problems.append(f"{display_path(r.file)}:{r.line} (rule {r.id}): example {i} needs a 'text' string")
             elif not isinstance(ex.get("claims", []), list):
                 problems.append(f"{display_path(r.file)}:{r.line} (rule {r.id}): example {i}: 'claims' must be a list")
+        start = pattern_start_problem(r, rs)
+        if start:
+            problems.append(start)
     for p in problems:
         click.echo(f"govmetrics: error: {p}", err=True)
     if problems:
@@ -460,10 +620,8 @@ def metrics(rules, fmt) -> None:
     rs = _load_rules(rules)
     fmt = _resolve_format(fmt, None, False)
     rows = metric_rows(rs, aliases_as_list=fmt in ("json", "jsonl"))
-    # The id is the key of the listing: shown whole, the names and aliases give way.
-    longest = max((len(r["metric"]) for r in rows), default=6)
-    emit(iter(rows), METRIC_COLUMNS, fmt, None, False, table_columns=METRIC_COLUMNS,
-         widths={"metric": (longest, longest), "name": (10, 40)})
+    # The id is the key of the listing: shown whole, the names and aliases wrap.
+    emit(iter(rows), METRIC_COLUMNS, fmt, None, False, table_columns=METRIC_COLUMNS, required=("metric",))
 
 
 @main.command()

@@ -19,17 +19,22 @@ import difflib
 import io
 import json
 import os
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .claim import COLUMNS
+from .writers import SCALES
 
 DIFF_COLUMNS = [
-    "change", "doc", "metric", "subject", "kind", "target", "year", "region", "unit",
-    "old_value", "new_value", "old_text", "new_text",
+    "change", "doc", "line", "metric", "subject", "kind", "target", "year", "region", "unit",
+    "old_value", "new_value", "old_text", "new_text", "sentence",
 ]
+# The terminal table: the change and the two values always show; the sentence gets what is left.
+DIFF_TABLE_COLUMNS = ["change", "doc", "line", "metric", "subject", "kind", "year", "region", "unit",
+                      "old_value", "new_value", "old_text", "new_text", "sentence"]
 KEY_FIELDS = ("doc", "what", "kind", "target", "year", "region", "unit")
 
 
@@ -73,15 +78,20 @@ def _int(v: object) -> int:
 
 def _normalise_row(raw: dict, where: str) -> dict:
     """A claim row read from a file, with native types (as `extract` produces them)."""
-    if "value" not in raw or "doc" not in raw:
-        raise DiffError(f"{where}: not a claims file (the columns 'doc' and 'value' are needed)")
+    if "value" not in raw:
+        raise DiffError(f"{where}: not a claims file (the column 'value' is needed)")
     try:
         value = float(raw["value"])
     except (TypeError, ValueError):
         raise DiffError(f"{where}: value {raw['value']!r} is not a number") from None
     row = {c: raw.get(c, "") for c in COLUMNS}
+    # A file written with --scale holds money in 万元/亿元: back to 元, as documents give it.
+    unit = str(raw.get("unit") or "")
+    if unit in SCALES:
+        value, unit = value * SCALES[unit], "元"
     row.update(
         value=value,
+        unit=unit,
         start=_int(raw.get("start")),
         end=_int(raw.get("end")),
         line=_int(raw.get("line")),
@@ -93,46 +103,136 @@ def _normalise_row(raw: dict, where: str) -> dict:
     return row
 
 
-def _sniff(data: bytes) -> str | None:
-    """'csv', 'json' or 'jsonl' when ``data`` looks like `extract` output, else None."""
+# Extensions of the files `extract` and `diff` write: such a file is never a document.
+OUTPUT_EXTENSIONS = (".csv", ".tsv", ".json", ".jsonl", ".ndjson", ".xlsx", ".parquet")
+# Columns only a diff output has.
+_DIFF_ONLY = {"change", "old_value", "new_value", "old_text", "new_text"}
+
+
+def _decode_head(data: bytes) -> str | None:
+    """The first 64 KiB as text in the encodings claims files come in: UTF-8 (with or
+    without a byte-order mark), UTF-16 with a BOM, GB18030 (Excel on Chinese Windows)."""
+    head = data[:65536]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head.decode("utf-16", errors="ignore")
+    for enc in ("utf-8-sig", "gb18030"):
+        for cut in (0, 1, 2, 3):  # the 64 KiB may end in the middle of a character
+            try:
+                return head[: len(head) - cut].decode(enc)
+            except UnicodeDecodeError:
+                continue
+    return None
+
+
+def decode_claims(data: bytes) -> str:
+    """A whole claims file as text (same encodings as ``_decode_head``)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
     try:
-        head = data[:65536].decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        try:
-            head = data[:65532].decode("utf-8-sig")  # cut in the middle of a character
-        except UnicodeDecodeError:
-            return None
+        return data.decode("gb18030", errors="replace")
+
+
+def _header_kind(names: Iterable[str]) -> str | None:
+    """'claims' or 'diff' when these column names are those govmetrics writes, else None.
+
+    A claims file has a ``value`` column and at least one other claim column; every
+    column it has is a claim column (columns added by a later version are tolerated
+    when ``value`` and ``doc`` are both there)."""
+    cols = {str(n).strip() for n in names}
+    if {"change", "old_value", "new_value"} <= cols:
+        return "diff"
+    if "value" not in cols or cols & _DIFF_ONLY:
+        return None
+    known = cols & set(COLUMNS)
+    if len(known) >= 2 and (known == cols or "doc" in cols):
+        return "claims"
+    return None
+
+
+def sniff_claims(data: bytes) -> tuple[str, str] | None:
+    """(format, kind) when ``data`` is a file govmetrics wrote: format 'csv', 'tsv',
+    'json' or 'jsonl'; kind 'claims' or 'diff'. None otherwise."""
+    head = _decode_head(data)
+    if head is None:
+        return None
     stripped = head.lstrip()
     if stripped.startswith("["):
-        return "json"
+        m = re.match(r"\[\s*(\{.*?\})\s*(?:,|\]|$)", stripped, re.S)
+        obj = None
+        if m:
+            try:
+                obj = json.loads(m.group(1))
+            except ValueError:
+                obj = None
+        if stripped.rstrip() == "[]":
+            return ("json", "claims")
+        kind = _header_kind(obj) if isinstance(obj, dict) else None
+        return ("json", kind) if kind else None
     if stripped.startswith("{"):
         first = stripped.split("\n", 1)[0]
         try:
             obj = json.loads(first)
         except ValueError:
             return None
-        return "jsonl" if isinstance(obj, dict) and "value" in obj else None
+        kind = _header_kind(obj) if isinstance(obj, dict) else None
+        return ("jsonl", kind) if kind else None
     first_line = head.split("\n", 1)[0].strip("\r")
-    header = next(csv.reader([first_line]), [])
-    if "doc" in header and "value" in header:
-        return "csv"
+    for fmt, delim in (("tsv", "\t"), ("csv", ",")):
+        if delim in first_line:
+            kind = _header_kind(next(csv.reader([first_line], delimiter=delim), []))
+            if kind:
+                return fmt, kind
     return None
 
 
+def _sniff(data: bytes) -> str | None:
+    """'csv', 'tsv', 'json' or 'jsonl' when ``data`` is a claims file, else None."""
+    found = sniff_claims(data)
+    return found[0] if found and found[1] == "claims" else None
+
+
+def _has_extension(path: str, exts: Iterable[str]) -> bool:
+    return str(path).lower().endswith(tuple(exts))
+
+
 def read_claims_file(path: str, data: bytes | None = None) -> list[dict] | None:
-    """The claim rows of an `extract` output file, or None when ``path`` is not one."""
+    """The claim rows of an `extract` output file, or None when ``path`` is not one.
+
+    A ``.xlsx`` or ``.parquet`` file is read as claims (it cannot be a document); a
+    diff output, or a CSV/JSON table that is not a claims file, is a DiffError."""
+    if _has_extension(path, (".xlsx", ".parquet")):
+        from .writers import read_table
+
+        try:
+            raw_rows = read_table(path)
+        except (ValueError, OSError) as e:
+            raise DiffError(f"{path}: cannot read: {e}") from None
+        if raw_rows and _header_kind(raw_rows[0]) != "claims":
+            raise DiffError(f"{path}: not a claims file (a claims file has the columns written by "
+                            "`govmetrics extract`, at least 'value')")
+        return [_normalise_row(r, f"{path}: row {i}") for i, r in enumerate(raw_rows, start=2)]
     if data is None:
         try:
             data = Path(path).read_bytes()
         except OSError as e:
             raise DiffError(f"{path}: cannot read: {e.strerror or e}") from None
-    kind = _sniff(data)
-    if kind is None:
+    found = sniff_claims(data)
+    if found is not None and found[1] == "diff":
+        raise DiffError(f"{path}: this is a diff output, not claims: compare the claims files "
+                        "(or documents) it was made from")
+    if found is None:
+        if _has_extension(path, OUTPUT_EXTENSIONS):
+            raise DiffError(f"{path}: not a claims file: a claims file is written by `govmetrics extract` "
+                            "(CSV, TSV, JSON, JSON Lines, .xlsx or .parquet with at least a 'value' column)")
         return None
-    text = data.decode("utf-8-sig", errors="replace")
+    kind = found[0]
+    text = decode_claims(data)
     rows: list[dict] = []
-    if kind == "csv":
-        for i, raw in enumerate(csv.DictReader(io.StringIO(text, newline="")), start=2):
+    if kind in ("csv", "tsv"):
+        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter="\t" if kind == "tsv" else ",")
+        for i, raw in enumerate(reader, start=2):
             rows.append(_normalise_row(raw, f"{path}:{i}"))
     elif kind == "jsonl":
         for i, line in enumerate(text.splitlines(), start=1):
@@ -154,6 +254,25 @@ def read_claims_file(path: str, data: bytes | None = None) -> list[dict] | None:
             raise DiffError(f"{path}: expected a JSON array of claim objects")
         rows.extend(_normalise_row(o, f"{path}: item {i}") for i, o in enumerate(objs, start=1))
     return rows
+
+
+def is_govmetrics_output(path: str) -> str | None:
+    """Why ``path`` (met while walking a directory of documents) is a file govmetrics
+    wrote and not a document ('a claims file', 'a diff output'), else None. Only files
+    with an output extension are looked at, and only their first 64 KiB."""
+    if not _has_extension(path, OUTPUT_EXTENSIONS):
+        return None
+    if _has_extension(path, (".xlsx", ".parquet")):
+        return "a spreadsheet or table file"
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(65536)
+    except OSError:
+        return None
+    found = sniff_claims(data)
+    if found is None:
+        return None
+    return "a claims file" if found[1] == "claims" else "a diff output"
 
 
 def load_side(
@@ -219,9 +338,12 @@ def _payload(row: dict) -> tuple:
 
 def _out(change: str, doc: str, old: dict | None, new: dict | None) -> dict:
     ref = new if old is None else old
+    ref_new = old if new is None else new
+    # line and sentence: where to look, in the newer version when the claim is still there
     return {
         "change": change,
         "doc": doc,
+        "line": ref_new.get("line") or None,
         "metric": ref.get("metric") or "",
         "subject": ref.get("subject") or "",
         "kind": ref.get("kind") or "",
@@ -233,6 +355,7 @@ def _out(change: str, doc: str, old: dict | None, new: dict | None) -> dict:
         "new_value": None if new is None else new.get("value"),
         "old_text": "" if old is None else old.get("text") or "",
         "new_text": "" if new is None else new.get("text") or "",
+        "sentence": ref_new.get("sentence") or "",
     }
 
 

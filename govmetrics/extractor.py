@@ -6,9 +6,10 @@ from __future__ import annotations
 import bisect
 import math
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import regex
 
@@ -237,9 +238,14 @@ class _Doc:
         return None
 
 
-def extract_text(text: str, doc: str = "-", rules: RuleSet | None = None, warn: Warn | None = None) -> list[Claim]:
-    """Extract every quantitative claim from one document's decoded text."""
-    rs = rules or default_ruleset()
+def extract_text(text: str, doc: str = "-", rules: RuleSet | str | Path | Iterable[str | Path] | None = None,
+                 warn: Warn | None = None, progress: Callable[[int, int, int], None] | None = None) -> list[Claim]:
+    """Extract every quantitative claim from one document's decoded text.
+
+    ``rules`` is a loaded RuleSet, or extra rule files/directories (as ``extract``
+    takes them) added to the shipped rules. ``progress(done, total, claims)`` is called
+    as the text is worked through (characters done of total, claims so far)."""
+    rs = _as_ruleset(rules)
     if not text:
         return []
     norm = normalize(text)
@@ -249,7 +255,11 @@ def extract_text(text: str, doc: str = "-", rules: RuleSet | None = None, warn: 
     d.places = places
     claims: list[Claim] = []
     prev: tuple[int, str, int, str] | None = None  # (clause start, kind, sign, unit) of the last claim
+    if progress is not None:
+        progress(0, len(norm.text), 0)
     for match in find_matches(norm.text, rs, warn, doc):
+        if progress is not None:
+            progress(match.start, len(norm.text), len(claims))
         if match.rule.action != "claim":
             continue
         spans = _pieces(match)
@@ -267,7 +277,22 @@ def extract_text(text: str, doc: str = "-", rules: RuleSet | None = None, warn: 
                 claims.append(claim[0])
                 prev = claim[1]
     claims.sort(key=lambda c: (c.start, c.end))
+    if progress is not None:
+        progress(len(norm.text), len(norm.text), len(claims))
     return claims
+
+
+def _as_ruleset(rules: RuleSet | str | Path | Iterable[str | Path] | None) -> RuleSet:
+    """A RuleSet from what the API accepts: a RuleSet, None (the shipped rules), or rule
+    files/directories loaded after the shipped rules."""
+    if rules is None:
+        return default_ruleset()
+    if isinstance(rules, RuleSet):
+        return rules
+    from .rules import cached_ruleset
+
+    paths = [rules] if isinstance(rules, str | Path) else list(rules)
+    return cached_ruleset(tuple(str(p) for p in paths))
 
 
 @lru_cache(maxsize=8)

@@ -10,7 +10,8 @@ is imported only when it is used.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from .catalogue import Catalogue
 
 KINDS = ("level", "growth", "share", "rank")
+_MAGNITUDES_DEFAULT = ("万亿", "亿", "万", "千", "百", "十")
 
 
 class FilterError(ValueError):
@@ -108,6 +110,8 @@ def make_row_filter(
     units: Iterable[str] = (),
     known_metrics: Iterable[str] | None = None,
     catalogue: Catalogue | None = None,
+    unit_table: Mapping[str, tuple[str, float]] | None = None,
+    magnitudes: Iterable[str] = _MAGNITUDES_DEFAULT,
 ) -> RowFilter:
     """Build and validate a RowFilter from the CLI's option values.
 
@@ -135,7 +139,45 @@ def make_row_filter(
     for k in ks:
         if k not in KINDS:
             raise FilterError(f"--kind: unknown kind {k!r} (known: {', '.join(KINDS)})")
-    return RowFilter(tuple(ms), tuple(ks), target, parse_years(year), tuple(split_list(units)))
+    us = split_list(units)
+    if unit_table is not None:
+        us = list(dict.fromkeys(base_unit(u, unit_table, magnitudes) for u in us))
+    return RowFilter(tuple(ms), tuple(ks), target, parse_years(year), tuple(us))
+
+
+# Names for the percent sign a user may type on a keyboard without it.
+_UNIT_WORDS = {"percent": "%", "pct": "%", "percentage": "%", "％": "%", "pp": "个百分点", "permille": "‰"}
+_MAGNITUDES = _MAGNITUDES_DEFAULT
+
+
+def base_unit(word: str, unit_table: Mapping[str, tuple[str, float]],
+              magnitudes: Iterable[str] = _MAGNITUDES) -> str:
+    """The base unit claims carry for a unit as a user types it: 亿元 → 元, 万人 → 人,
+    percent → %, 元/人 → 元/人. Raise FilterError for a unit the rules do not know."""
+    w = _UNIT_WORDS.get(word.strip().lower(), word.strip())
+    bases = {b for b, _ in unit_table.values()}
+
+    def one(part: str) -> str | None:
+        if part in bases:
+            return part
+        if part in unit_table:
+            return unit_table[part][0]
+        for m in sorted(magnitudes, key=len, reverse=True):  # 亿元, 万人, 万吨: a magnitude, then a unit
+            if part.startswith(m) and len(part) > len(m):
+                rest = one(part[len(m):])
+                if rest:
+                    return rest
+        return None
+
+    if "/" in w:
+        parts = [one(x) or (x if x and not x[0].isdigit() else None) for x in w.split("/")]
+        if parts[0] and all(parts):
+            return "/".join(parts)  # type: ignore[arg-type]
+    found = one(w)
+    if found is None:
+        common = ", ".join(["元", "%", "个百分点", "人", "万元 (= 元)", "percent (= %)"])
+        raise FilterError(f"--unit: unknown unit {word!r} (units are those of the rules, e.g. {common})")
+    return found
 
 
 # ---------------------------------------------------------------------------- --where
@@ -160,11 +202,23 @@ _SAMPLE = {
 }
 
 
+_BOOL_WORDS = {"true": "True", "false": "False", "yes": "True", "no": "False", "1": "True", "0": "False"}
+_TARGET_CMP = re.compile(r"""\b(target\s*(?:==|!=)\s*)(['"]?)(true|false|yes|no|1|0)\2(?![\w.])""", re.I)
+_CMP_TARGET = re.compile(r"""(?<![\w.])(['"]?)(true|false|yes|no)\1(\s*(?:==|!=)\s*target\b)""", re.I)
+
+
+def _booleans(expr: str) -> str:
+    """``target == 'true'`` (as CSV writes it), ``target == true``, ``target == 1``: the
+    boolean the column holds, so the comparison means what the user meant."""
+    expr = _TARGET_CMP.sub(lambda m: m.group(1) + _BOOL_WORDS[m.group(3).lower()], expr)
+    return _CMP_TARGET.sub(lambda m: _BOOL_WORDS[m.group(2).lower()] + m.group(3), expr)
+
+
 class WhereFilter:
     """A pandas boolean expression over the claim columns, e.g. ``value > 1e10 and unit == '元'``."""
 
     def __init__(self, expr: str) -> None:
-        self.expr = expr.strip()
+        self.expr = _booleans(expr.strip())
         if not self.expr:
             raise FilterError("--where: empty expression")
         # Fail at start-up, not half-way through a run: try the expression on sample rows

@@ -164,9 +164,6 @@ def _read(path: Path) -> dict:
         return {}
     if not isinstance(doc, dict):
         raise RuleError(f"{path}:1: a rule file must be a mapping of sections")
-    for key in doc:
-        if key != "__line__" and key not in SECTIONS:
-            raise RuleError(f"{path}:{doc['__line__']}: unknown section {key!r} (known: {', '.join(sorted(SECTIONS))})")
     return doc
 
 
@@ -200,8 +197,52 @@ def _units_table(raw: dict, where: str) -> dict[str, tuple[str, float]]:
     return out
 
 
-def load_ruleset(extra_dirs: list[Path] | tuple = ()) -> RuleSet:
-    """Load the shipped rules plus the user's; raise RuleError on the first problem."""
+def check_metrics(body: Any, where: str) -> list[str]:
+    """Problems of a `metrics:` section. An entry is ``id: [alias, ...]`` or
+    ``id: {name, aliases: [...], ...}``; a bare string would become one alias per character."""
+    if not isinstance(body, dict):
+        return [f"{where}: 'metrics' must be a mapping of id -> aliases"]
+    problems = []
+    line = body.get("__line__", "")
+    for mid, spec in body.items():
+        if mid == "__line__":
+            continue
+        at = f"{where.rsplit(':', 1)[0]}:{line}" if line else where
+        aliases = spec.get("aliases", []) if isinstance(spec, dict) else spec
+        if isinstance(spec, str) or isinstance(aliases, str):
+            example = f"{mid}: [{aliases}]" if isinstance(spec, str) else f"aliases: [{aliases}]"
+            problems.append(f"{at} (metric {mid}): aliases must be a list, e.g. {example}, not a string")
+        elif not isinstance(aliases, list) or not all(isinstance(a, str | int | float) for a in aliases):
+            problems.append(f"{at} (metric {mid}): expected a list of aliases or a mapping with 'aliases'")
+        if isinstance(spec, dict):
+            unknown = set(spec) - {"name", "aliases", "better", "tolerance", "__line__"}
+            if unknown:
+                problems.append(f"{at} (metric {mid}): unknown field(s) {', '.join(sorted(map(str, unknown)))} "
+                                "(known: name, aliases, better, tolerance)")
+            if "name" in spec and not isinstance(spec["name"], str):
+                problems.append(f"{at} (metric {mid}): name must be a string")
+            if spec.get("better", "higher") not in ("higher", "lower"):
+                problems.append(f"{at} (metric {mid}): better must be higher or lower, not {spec['better']!r}")
+            tol = spec.get("tolerance", 0)
+            if isinstance(tol, bool) or not isinstance(tol, int | float):
+                problems.append(f"{at} (metric {mid}): tolerance must be a number")
+    return problems
+
+
+def load_ruleset(extra_dirs: list[Path] | tuple = (), problems: list[str] | None = None) -> RuleSet:
+    """Load the shipped rules plus the user's; raise RuleError on the first problem.
+
+    With a ``problems`` list, every problem found is appended to it instead and loading
+    goes on where it can (`rules check` reports them all) and the rules that did load are
+    returned."""
+    collect = problems is not None
+    found: list[str] = problems if problems is not None else []
+
+    def problem(msg: str) -> None:
+        if not collect:
+            raise RuleError(msg)
+        found.append(msg)
+
     files = rule_files([shipped_rules_dir(), *[Path(d) for d in extra_dirs]])
     data: dict[str, Any] = {}
     fragments: dict[str, str] = {}
@@ -210,27 +251,44 @@ def load_ruleset(extra_dirs: list[Path] | tuple = ()) -> RuleSet:
     units: dict[str, tuple[str, float]] = {}
     metric_info: dict[str, MetricInfo] = {}
     for path in files:
-        doc = _read(path)
+        try:
+            doc = _read(path)
+        except RuleError as e:
+            problem(str(e))
+            continue
         for section, body in doc.items():
             if section == "__line__":
                 continue
             where = f"{path}:{doc['__line__']}"
+            if section not in SECTIONS:
+                problem(f"{where}: unknown section {section!r} (known: {', '.join(sorted(SECTIONS))})")
+                continue
+            if section == "metrics" and collect:
+                # Extraction reads a malformed entry as far as it makes sense; `rules check` says so.
+                for msg in check_metrics(body, where):
+                    problem(msg)
             if section == "rules":
                 if not isinstance(body, list):
-                    raise RuleError(f"{where}: 'rules' must be a list")
+                    problem(f"{where}: 'rules' must be a list")
+                    continue
                 raw_rules.extend((r, str(path)) for r in body)
             elif section == "fragments":
                 if not isinstance(body, dict):
-                    raise RuleError(f"{where}: 'fragments' must be a mapping")
+                    problem(f"{where}: 'fragments' must be a mapping")
+                    continue
                 for name, pat in body.items():
                     if name == "__line__":
                         continue
                     if not regex.fullmatch(r"[A-Z][A-Z0-9_]*", str(name)):
-                        raise RuleError(f"{path}:{body['__line__']}: fragment name {name!r} must be UPPER_CASE")
+                        problem(f"{path}:{body['__line__']}: fragment name {name!r} must be UPPER_CASE")
+                        continue
                     fragments[name] = _word_alternation(pat) if isinstance(pat, list) else str(pat)
                     fragment_where[name] = f"{path}:{body['__line__']}"
             elif section == "units":
-                units.update(_units_table(body, where))
+                try:
+                    units.update(_units_table(body, where))
+                except RuleError as e:
+                    problem(str(e))
             elif section == "metrics" and isinstance(body, dict):
                 _merge_metrics(metric_info, body)
             elif isinstance(body, dict):
@@ -243,7 +301,7 @@ def load_ruleset(extra_dirs: list[Path] | tuple = ()) -> RuleSet:
                     else:
                         merged[k] = v
             else:
-                raise RuleError(f"{where}: section {section!r} must be a mapping")
+                problem(f"{where}: section {section!r} must be a mapping")
     # Vocabulary fragments generated from the tables, so patterns and parser agree.
     fragments.setdefault("UNIT", _word_alternation(list(units)))
     q = data.get("qualifiers", {})
@@ -252,15 +310,21 @@ def load_ruleset(extra_dirs: list[Path] | tuple = ()) -> RuleSet:
     fragments.setdefault("COUNT_NOUN", _word_alternation(list(data.get("count_nouns", {})) or ["人口"]))
     for name, words in data.get("words", {}).items():
         fragments.setdefault(name, _word_alternation(words))
-    try:
-        rules = [_build_rule(r, path, fragments) for r, path in raw_rules]
-    except RuleError:
-        # Name the broken fragment when that is the cause (checked only on failure: compiling
-        # every fragment on its own doubles the start-up time).
-        for name, pat in fragments.items():
-            where = f"{fragment_where.get(name, 'generated')} (fragment {name})"
-            _compile(_expand(pat, fragments, where), where)
-        raise
+    rules: list[Rule] = []
+    cues = data.get("cues", {}) or {}
+    for r, path in raw_rules:
+        try:
+            rule = _build_rule(r, path, fragments)
+        except RuleError as e:
+            problem(_blame_fragment(str(e), fragments, fragment_where))
+            continue
+        if rule.needs and rule.needs not in cues:
+            problem(f"{path}:{rule.line} (rule {rule.id}): needs: unknown cue list {rule.needs!r} "
+                    f"(known: {', '.join(sorted(cues))})")
+            continue
+        rules.append(rule)
+    if found and not collect:
+        raise RuleError(found[0])
     for r, scope in zip(rules, scopes_for([(r.compiled.pattern, r.compiled.flags) for r in rules]), strict=True):
         r.scope = scope
     shipped = shipped_rules_dir()
@@ -271,7 +335,7 @@ def load_ruleset(extra_dirs: list[Path] | tuple = ()) -> RuleSet:
         by_id[r.id] = r  # a later file's rule replaces an earlier one with the same id
     for sec in ("digits", "small_units", "magnitudes", "qualifiers"):
         if sec not in data:
-            raise RuleError(f"rules: required section {sec!r} is missing from the shipped rules")
+            problem(f"rules: required section {sec!r} is missing from the shipped rules")
     data["metrics"] = {mid: list(m.aliases) for mid, m in metric_info.items()}
     return RuleSet(list(by_id.values()), fragments, data, units, [str(f) for f in files], metric_info)
 
@@ -312,11 +376,54 @@ def _merge_metrics(info: dict[str, MetricInfo], body: dict) -> None:
         m.aliases.extend(a for a in aliases if a not in m.aliases)
 
 
-def _compile(pattern: str, where: str) -> Any:
+
+
+def _blame_fragment(message: str, fragments: dict[str, str], fragment_where: dict[str, str]) -> str:
+    """A 'bad regex' message about a rule whose own pattern is fine: name the broken fragment
+    (checked only on failure: compiling every fragment on its own doubles the start-up time)."""
+    if "bad regex" not in message or "fragment " in message.split(": bad regex")[0]:
+        return message
+    for name, pat in fragments.items():
+        where = f"{fragment_where.get(name, 'generated')} (fragment {name})"
+        try:
+            _compile(_expand(pat, fragments, where), where, pat)
+        except RuleError as e:
+            return str(e)
+    return message
+
+
+def _placeholders(pattern: str) -> str:
+    """``pattern`` with each {FRAGMENT} replaced by an atom of the same length, so that a
+    regex error's position is a position in the text the user wrote."""
+    def atom(m: regex.Match) -> str:
+        n = len(m.group(0))
+        return "(?:" + "x" * (n - 4) + ")" if n >= 5 else "x" * n
+
+    return _REF.sub(atom, pattern)
+
+
+def _compile(pattern: str, where: str, own: str | None = None) -> Any:
+    """Compile an expanded pattern. On an error, point at the place in ``own`` (the
+    pattern as written, fragments unexpanded) when the error is there."""
     try:
         return regex.compile(pattern, regex.V1)
-    except (regex.error, RecursionError) as e:
-        raise RuleError(f"{where}: bad regex: {e}") from None
+    except (regex.error, RecursionError) as first:
+        err: Exception = first
+    if own is not None and own != pattern:
+        try:
+            regex.compile(_placeholders(own), regex.V1)
+        except regex.error as e2:
+            err = e2
+        except RecursionError:
+            pass
+        else:
+            raise RuleError(f"{where}: bad regex in a fragment it uses: {err}") from None
+    msg = getattr(err, "msg", None) or str(err)
+    pos = getattr(err, "pos", None)
+    if pos is not None and own is not None:
+        shown = own[:pos] + "⟦here⟧" + own[pos:]
+        raise RuleError(f"{where}: bad regex: {msg} at position {pos} of the pattern: {shown}") from None
+    raise RuleError(f"{where}: bad regex: {err}") from None
 
 
 def _build_rule(raw: Any, path: str, fragments: dict[str, str]) -> Rule:
@@ -349,7 +456,7 @@ def _build_rule(raw: Any, path: str, fragments: dict[str, str]) -> Rule:
         id=rid, pattern=raw["pattern"], action=action, kind=kind, unit=str(raw.get("unit", "") or ""),
         qualifier=str(raw.get("qualifier", "") or ""), reason=str(raw.get("reason", "") or ""),
         priority=priority, target=raw.get("target"), needs=str(raw.get("needs", "") or ""), examples=examples, file=path, line=line,
-        compiled=_compile(expanded, where),
+        compiled=_compile(expanded, where, raw["pattern"]),
     )
 
 

@@ -292,3 +292,98 @@ __all__ = [
     "RULE_COLUMNS", "METRIC_COLUMNS", "rule_rows", "metric_rows", "run_examples", "check_example",
     "iter_examples", "explain", "format_explanation", "display_path",
 ]
+
+
+# ---------------------------------------------------------------------------- rules check
+
+# Text a number can start with, to tell whether a fragment at the head of a pattern
+# begins at the number (NUM, CN_INT, QPRE …) or before it.
+_NUMBER_PROBES = ("1", "12", "0.5", "一", "十", "两", "半", "百", "千", "万", "零", "〇", "第1", "约1", "近1",
+                  "超过1", "不到1", "逾1", "１", "-1", "+1", "负1")
+
+
+def _head(pattern: str) -> str:
+    """The pattern less what cannot consume text at its start: ``^``, opening groups and
+    lookarounds (a lookbehind is the sanctioned way to require context)."""
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("^", i):
+            i += 1
+        elif pattern.startswith(("(?<=", "(?<!", "(?=", "(?!"), i):
+            depth, j = 0, i
+            while j < len(pattern):
+                if pattern[j] == "\\":
+                    j += 2
+                    continue
+                depth += pattern[j] == "("
+                depth -= pattern[j] == ")"
+                j += 1
+                if depth == 0:
+                    break
+            i = j
+        elif pattern.startswith("(?:", i):
+            i += 3
+        elif pattern.startswith("(?P<", i) or pattern.startswith("(?<", i):
+            i = pattern.index(">", i) + 1
+        elif pattern.startswith("(", i) and not pattern.startswith("(?", i):
+            i += 1
+        else:
+            break
+    return pattern[i:]
+
+
+def pattern_start_problem(rule: Rule, rs: RuleSet) -> str | None:
+    """Why a claim rule's pattern starts before the number (its match would be parsed as
+    a number from its first character, fail, and hide the rules it overlaps), or None.
+
+    Looked at statically (a literal word, or a fragment that cannot start a number, at the
+    head of the pattern) and on the rule's own examples (a match that does not parse)."""
+    import regex
+
+    from .numbers import parse_quantities
+
+    if rule.action != "claim" or regex.search(r"\(\?P?<q\d", rule.pattern):
+        return None  # q1/q2 groups mark the numbers themselves
+    texts = [ex["text"] for ex in rule.examples if isinstance(ex, dict) and isinstance(ex.get("text"), str)]
+    if texts and rule.compiled is not None:
+        for text in texts:
+            for mt in rule.compiled.finditer(text):
+                surface = mt.group(0)
+                if "u" in mt.groupdict() and mt.span("u")[0] >= 0:  # the extractor parses without a `u` word
+                    u0, u1 = mt.span("u")
+                    surface = text[mt.start():u0] + text[u1:mt.end()]
+                if not list(parse_quantities(surface, rs)) and not list(parse_quantities(mt.group(0), rs)):
+                    return (f"{display_path(rule.file)}:{rule.line} (rule {rule.id}): matches {mt.group(0)!r} in "
+                            "its example, which does not read as a number: a claim pattern must start at the "
+                            "number (context before it goes in a lookbehind (?<=…) or `needs:`)")
+        return None
+    head = _head(rule.pattern)
+    bad_start = None
+    m = regex.match(r"\{([A-Z][A-Z0-9_]*)\}", head)
+    if m:
+        frag = rs.fragments.get(m.group(1))
+        if frag is not None:
+            try:
+                compiled = regex.compile(_expand_fragment(frag, rs), regex.V1)
+            except regex.error:
+                compiled = None
+            if compiled is not None and not any(compiled.match(p) for p in _NUMBER_PROBES):
+                bad_start = "{" + m.group(1) + "}"
+    else:
+        lit = regex.match(r"[^\[\](){}\\.?*+|^$]*", head).group(0)
+        nxt = head[len(lit):len(lit) + 2]
+        if lit and (nxt[:1] in ("?", "*") or regex.match(r"\{\d", nxt)):
+            lit = lit[:-1]  # the last character is made optional or repeated
+        if lit and not any(list(parse_quantities(lit + probe, rs)) for probe in ("12", "12个", "12亿元", "两番")):
+            bad_start = lit
+    if bad_start:
+        return (f"{display_path(rule.file)}:{rule.line} (rule {rule.id}): the claim pattern starts before the "
+                f"number ({bad_start!r}); a claim pattern must start at the number: put the words before it in a "
+                "lookbehind (?<=…) or use `needs:`")
+    return None
+
+
+def _expand_fragment(frag: str, rs: RuleSet) -> str:
+    from .rules import _expand
+
+    return _expand(frag, rs.fragments, "fragment")

@@ -7,11 +7,16 @@ import csv
 import io
 import json
 import os
+import re
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from typing import IO
 
-FORMATS = ("table", "csv", "json", "jsonl")
+FORMATS = ("table", "csv", "tsv", "json", "jsonl", "xlsx", "parquet")
+# Output file extensions and the format each means.
+EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
+              ".xlsx": "xlsx", ".parquet": "parquet"}
 
 
 def _cell(v: object) -> str:
@@ -30,17 +35,19 @@ def _json_value(v: object) -> object:
     return v
 
 
-def write_rows(rows: Iterable[dict], columns: list[str], fmt: str, out: IO[str], bom: bool = False,
-               table_columns: list[str] | None = None, widths: dict[str, tuple[int, int]] | None = None) -> int:
+def write_rows(rows: Iterable[dict], columns: list[str], fmt: str, out: IO, bom: bool = False,
+               table_columns: list[str] | None = None, required: Iterable[str] = ()) -> int:
     """Stream ``rows`` to ``out``; returns the number written.
 
     ``columns`` are the fields written, in order. The terminal table shows only
-    ``table_columns`` (default: the most useful claim columns present in ``columns``)."""
+    ``table_columns`` (default: the most useful claim columns present in ``columns``);
+    ``required`` columns never give way on a narrow terminal. ``xlsx`` and ``parquet``
+    need a binary ``out``."""
     n = 0
-    if fmt == "csv":
+    if fmt in ("csv", "tsv"):
         if bom:
             out.write("\ufeff")
-        w = csv.writer(out, lineterminator="\n")
+        w = csv.writer(out, lineterminator="\n", delimiter="\t" if fmt == "tsv" else ",")
         w.writerow(columns)
         for r in rows:
             w.writerow([_cell(r.get(c)) for c in columns])
@@ -55,26 +62,218 @@ def write_rows(rows: Iterable[dict], columns: list[str], fmt: str, out: IO[str],
             out.write(("\n" if n == 0 else ",\n") + json.dumps({c: _json_value(r.get(c)) for c in columns}, ensure_ascii=False))
             n += 1
         out.write("\n]\n" if n else "]\n")
+    elif fmt == "xlsx":
+        n = _xlsx(rows, columns, out)
+    elif fmt == "parquet":
+        n = _parquet(rows, columns, out)
     elif fmt == "table":
-        n = _table(rows, table_columns or [c for c in TABLE_COLUMNS if c in columns] or columns, out, widths)
+        cols = table_columns or [c for c in TABLE_COLUMNS if c in columns] or columns
+        n = _table(rows, cols, out, required=set(required))
     else:
         raise ValueError(f"unknown format {fmt!r}")
     return n
 
 
-_NUMERIC = {"start", "end", "line", "value", "year", "old_value", "new_value"}
+# ---------------------------------------------------------------------------- binary formats
+
+# Extra that provides the module each binary format needs (pip install 'govmetrics[EXTRA]').
+BINARY_FORMATS = {"xlsx": ("openpyxl", "xlsx"), "parquet": ("pyarrow", "parquet")}
+_INT_COLUMNS = {"start", "end", "line", "year", "priority", "examples"}
+_FLOAT_COLUMNS = {"value", "old_value", "new_value"}
+_BOOL_COLUMNS = {"target"}
+# Excel refuses control characters in cells and more than 32767 characters in one.
+_EXCEL_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_EXCEL_MAX_CELL = 32767
+
+
+def missing_extra(fmt: str) -> str | None:
+    """The install hint when the module ``fmt`` needs is missing, else None."""
+    if fmt not in BINARY_FORMATS:
+        return None
+    module, extra = BINARY_FORMATS[fmt]
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        return f"writing {fmt} needs {module}: pip install 'govmetrics[{extra}]'"
+    return None
+
+
+def _typed(col: str, v: object) -> object:
+    """The value of a cell with its own type: numbers as numbers, booleans as booleans."""
+    if v is None or v == "":
+        return None if col in _INT_COLUMNS | _FLOAT_COLUMNS | _BOOL_COLUMNS else ""
+    if col in _BOOL_COLUMNS:
+        return v if isinstance(v, bool) else str(v).lower() == "true"
+    if col in _INT_COLUMNS and not isinstance(v, bool):
+        try:
+            return int(v)  # type: ignore[call-overload]
+        except (TypeError, ValueError):
+            return str(v)
+    if col in _FLOAT_COLUMNS:
+        try:
+            return float(v)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return str(v)
+    return v if isinstance(v, bool | int | float) else str(v)
+
+
+def _xlsx(rows: Iterable[dict], columns: list[str], out: IO[bytes]) -> int:
+    """One sheet, typed cells, the header row frozen and bold; streamed (write-only mode)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    wb = Workbook(write_only=True)
+    wb.properties.creator = "govmetrics"
+    ws = wb.create_sheet("claims")
+    ws.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for c in columns:
+        cell = WriteOnlyCell(ws, value=c)
+        cell.font = bold
+        header.append(cell)
+    ws.append(header)
+    n = 0
+    for r in rows:
+        cells = []
+        for c in columns:
+            v = _typed(c, r.get(c))
+            if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+                v = int(v)
+            if isinstance(v, str):
+                v = _EXCEL_ILLEGAL.sub(" ", v)[:_EXCEL_MAX_CELL]
+            cells.append(v)
+        ws.append(cells)
+        n += 1
+    wb.save(out)
+    return n
+
+
+def _parquet(rows: Iterable[dict], columns: list[str], out: IO[bytes]) -> int:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def arrow_type(c: str):
+        if c in _INT_COLUMNS:
+            return pa.int64()
+        if c in _FLOAT_COLUMNS:
+            return pa.float64()
+        if c in _BOOL_COLUMNS:
+            return pa.bool_()
+        return pa.string()
+
+    schema = pa.schema([(c, arrow_type(c)) for c in columns], metadata={b"created_by": b"govmetrics"})
+    data: dict[str, list] = {c: [] for c in columns}
+    n = 0
+    for r in rows:
+        for c in columns:
+            v = _typed(c, r.get(c))
+            if schema.field(c).type == pa.string() and v is not None:
+                v = str(v) if not isinstance(v, bool) else ("true" if v else "false")
+            data[c].append(v)
+        n += 1
+    pq.write_table(pa.table(data, schema=schema), out)
+    return n
+
+
+def read_table(path: str) -> list[dict]:
+    """Rows of a .xlsx (first sheet, header in row 1) or .parquet file, as dicts."""
+    if path.lower().endswith(".parquet"):
+        hint = missing_extra("parquet")
+        if hint:
+            raise ValueError(hint.replace("writing", "reading"))
+        import pyarrow.parquet as pq
+
+        try:
+            return pq.read_table(path).to_pylist()
+        except Exception as e:  # noqa: BLE001 - pyarrow raises many kinds for a bad file
+            raise ValueError(str(e).splitlines()[0] if str(e) else type(e).__name__) from None
+    hint = missing_extra("xlsx")
+    if hint:
+        raise ValueError(hint.replace("writing", "reading"))
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:  # noqa: BLE001 - zipfile / openpyxl errors
+        raise ValueError(str(e).splitlines()[0] if str(e) else type(e).__name__) from None
+    it = wb.worksheets[0].iter_rows(values_only=True)
+    header = [str(h) if h is not None else "" for h in next(it, ())]
+    rows = [{h: ("" if v is None else v) for h, v in zip(header, row, strict=False)} for row in it]
+    wb.close()
+    return rows
+
+
+# ---------------------------------------------------------------------------- --scale
+
+# Money units a reader may ask for (--scale) and their size in 元.
+SCALES = {"元": 1.0, "万元": 1e4, "亿元": 1e8}
+
+
+def scale_rows(rows: Iterable[dict], scale: str) -> Iterator[dict]:
+    """Rows with money (unit 元) expressed in ``scale`` (万元, 亿元): value (and a diff's
+    old_value/new_value) divided, unit renamed, so each row stays self-describing."""
+    factor = SCALES[scale]
+    for r in rows:
+        if factor != 1.0 and r.get("unit") == "元":
+            r = dict(r)
+            for c in ("value", "old_value", "new_value"):
+                v = r.get(c)
+                if isinstance(v, int | float) and not isinstance(v, bool):
+                    r[c] = _round(v / factor)
+            r["unit"] = scale
+        yield r
+
+
+def _round(x: float) -> float:
+    """Hide the binary noise of the division (3600亿 / 1e8 = 3600.0000000000005)."""
+    return float(f"{x:.12g}")
+
+
+# ---------------------------------------------------------------------------- terminal table
+
+_NUMERIC = {"start", "end", "line", "value", "year", "old_value", "new_value", "priority", "examples"}
 TABLE_COLUMNS = ["doc", "line", "text", "value", "unit", "qualifier", "kind", "target", "year", "metric", "subject"]
-
-
 _QUAL_SIGN = {"exact": "", "approx": "≈", "more_than": ">", "at_least": "≥", "less_than": "<", "at_most": "≤"}
+# Long free text: wraps on several lines and takes the width left over.
+_WRAP = {"text", "sentence", "subject", "aliases", "name", "old_text", "new_text", "reason", "description"}
+# The order in which columns give way on a narrow terminal (first listed = kept longest).
+_KEEP_ORDER = ["change", "id", "text", "value", "old_value", "new_value", "unit", "doc", "kind", "year", "metric",
+               "target", "qualifier", "region", "line", "subject", "name", "aliases", "old_text", "new_text", "sentence"]
+_VALUE_COLUMNS = ("value", "old_value", "new_value")
+# Widest a cell of a non-wrapping column is shown (longer is cut with …).
+_MAX_NOWRAP = {"doc": 24, "file": 32}
+_MIN_WRAP = 8
+
+
+def _plain_number(v: float) -> str:
+    if float(v).is_integer():
+        return f"{int(v):,}"
+    s = repr(float(v))
+    decimals = len(s.split(".")[1]) if "." in s and "e" not in s else 6
+    return f"{v:,.{min(decimals, 6)}f}"
+
+
+def _value_strings(values: list[object]) -> list[str]:
+    """One notation for the whole column: plain digits with separators when every
+    value is short that way, else scientific for all."""
+    nums = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    plain = [_plain_number(v) for v in nums]
+    scientific = bool(plain) and max(len(p) for p in plain) > 15
+    out = []
+    for v in values:
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            out.append(f"{v:.3e}" if scientific else _plain_number(v))
+        else:
+            out.append(_cell(v))
+    return out
 
 
 def _table_cell(col: str, v: object) -> str:
-    """A compact, one-line rendering for reading in a terminal (CSV/JSON keep full values)."""
+    """A compact rendering for reading in a terminal (CSV/JSON keep full values)."""
     if col == "doc":
         return os.path.basename(str(v or ""))
-    if col == "value" and isinstance(v, float | int) and not isinstance(v, bool):
-        return f"{v:,.6g}" if abs(v) < 1e7 else f"{v:.4g}"
     if col == "qualifier":
         return _QUAL_SIGN.get(str(v), str(v or ""))
     if col == "target":
@@ -82,53 +281,93 @@ def _table_cell(col: str, v: object) -> str:
     return _cell(v)
 
 
-# Minimum widths, and the order in which columns give way on a narrow terminal.
-_MIN_WIDTH = {"text": 10, "value": 9, "unit": 4, "kind": 6, "year": 4, "target": 6, "qualifier": 1,
-              "region": 6, "metric": 10, "line": 4, "subject": 12, "doc": 10, "name": 10}
-_KEEP_ORDER = ["text", "value", "unit", "kind", "year", "target", "qualifier", "region", "metric", "line", "subject",
-               "doc"]
+def _plan(cols: list[str], natural: dict[str, int], width: int, required: set[str]) -> tuple[list[str], dict[str, int]]:
+    """Which columns to show and how wide, for a terminal ``width`` characters wide.
+
+    Every column gets its natural width when all fit. Otherwise wrapping columns shrink
+    (to ``_MIN_WRAP``), then the least useful columns are dropped, never a required one;
+    the width left over goes to the wrapping columns."""
+    def minimum(c: str) -> int:
+        return min(natural[c], _MIN_WRAP) if c in _WRAP else natural[c]
+
+    def overhead(n: int) -> int:
+        return 3 * n + 1  # a border and two padding spaces per column, and the right edge
+
+    rank = [c for c in _KEEP_ORDER if c in cols] + [c for c in cols if c not in _KEEP_ORDER]
+    shown = list(cols)
+    while sum(minimum(c) for c in shown) + overhead(len(shown)) > width:
+        droppable = [c for c in reversed(rank) if c in shown and c not in required]
+        if not droppable:
+            break
+        shown.remove(droppable[0])
+    widths = {c: natural[c] for c in shown}
+    if sum(widths.values()) + overhead(len(shown)) <= width:
+        return shown, widths
+    wrap = [c for c in shown if c in _WRAP]
+    for c in wrap:
+        widths[c] = minimum(c)
+    spare = width - overhead(len(shown)) - sum(widths.values())
+    # Share what is left among the wrapping columns, in proportion to what each lacks.
+    while spare > 0 and wrap:
+        lacking = {c: natural[c] - widths[c] for c in wrap if natural[c] > widths[c]}
+        if not lacking:
+            break
+        total = sum(lacking.values())
+        given = 0
+        for c, lack in lacking.items():
+            add = min(lack, max(1, spare * lack // total))
+            if given + add > spare:
+                add = spare - given
+            widths[c] += add
+            given += add
+            if given >= spare:
+                break
+        if given == 0:
+            break
+        spare -= given
+    return shown, widths
 
 
-def _fit(cols: list[str], width: int) -> list[str]:
-    """The columns that fit ``width`` (most useful first), in their original order."""
-    ranked = [c for c in _KEEP_ORDER if c in cols] + [c for c in cols if c not in _KEEP_ORDER]
-    chosen: list[str] = []
-    used = 0
-    for c in ranked:
-        need = _MIN_WIDTH.get(c, 8) + 3
-        if chosen and used + need > width:
-            continue
-        chosen.append(c)
-        used += need
-    return [c for c in cols if c in chosen]
-
-
-def _table(rows: Iterable[dict], cols: list[str], out: IO[str], fixed: dict[str, tuple[int, int]] | None = None) -> int:
-    """``fixed`` gives columns a (min, max) width of their own (the ids of `govmetrics metrics`)."""
+def _table(rows: Iterable[dict], cols: list[str], out: IO[str], required: set[str] | None = None,
+           width: int | None = None) -> int:
+    from rich import box
+    from rich.cells import cell_len
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=out, soft_wrap=False)
-    cols = _fit(cols, console.width)
-    table = Table(show_lines=False, header_style="bold")
-    fixed = fixed or {}
-    widths = {"doc": 24, "subject": 28, "sentence": 40, "metric": 16, "text": 18, "unit": 10, "region": 12}
+    rows = list(rows)
+    required = set(required or ())
+    if "doc" in cols and len({r.get("doc") for r in rows}) > 1:
+        required.add("doc")  # rows of several documents must stay distinguishable
+    for c in ("change", "old_value", "new_value", "id"):
+        if c in cols:
+            required.add(c)
+    if "metric" in cols and "aliases" in cols:
+        required.add("metric")  # the catalogue: the id is what the user types
+    if not required & set(cols):
+        required |= {c for c in ("text", "value", "unit") if c in cols}
+    console = Console(file=out, soft_wrap=False, width=width)
+    cells: dict[str, list[str]] = {}
     for c in cols:
-        table.add_column(
-            "q" if c == "qualifier" else c,
-            justify="right" if c in _NUMERIC else "left",
-            # these may shrink (wrap) on a narrow screen; `metrics` lists long alias lists
-            no_wrap=c not in ("text", "metric", "subject", "unit", "name", "aliases"),
-            overflow="ellipsis",
-            min_width=fixed[c][0] if c in fixed else _MIN_WIDTH.get(c),
-            max_width=fixed[c][1] if c in fixed else widths.get(c),
-        )
-    n = 0
-    for r in rows:
-        table.add_row(*[_table_cell(c, r.get(c)) for c in cols])
-        n += 1
+        if c in _VALUE_COLUMNS:
+            cells[c] = _value_strings([r.get(c) for r in rows])
+        else:
+            cells[c] = [_table_cell(c, r.get(c)) for r in rows]
+    header = {c: "q" if c == "qualifier" else c for c in cols}
+    natural = {}
+    for c in cols:
+        longest = max((cell_len(x) for x in cells[c]), default=0)
+        natural[c] = max(cell_len(header[c]), min(longest, _MAX_NOWRAP.get(c, longest)))
+    shown, widths = _plan(cols, natural, console.width, required)
+    table = Table(show_lines=False, header_style="bold", box=box.HEAVY_HEAD)
+    for c in shown:
+        table.add_column(header[c], justify="right" if c in _NUMERIC else "left",
+                         no_wrap=c not in _WRAP, overflow="fold" if c in _WRAP else "ellipsis",
+                         width=widths[c])
+    for i in range(len(rows)):
+        table.add_row(*[cells[c][i] for c in shown])
     console.print(table)
-    return n
+    return len(rows)
 
 
 def check_output_path(path: str) -> str | None:
@@ -171,18 +410,33 @@ def utf8_stdout() -> Iterator[IO[str]]:
             wrapper.detach()
 
 
+def _plain_write_mode(path: str) -> int:
+    """The permission bits a plain open(path, "w") would leave: the existing file's
+    when it is replaced, else 0666 less the umask."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        umask = os.umask(0o022)  # reading the umask means setting it: put it straight back
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 @contextlib.contextmanager
-def atomic_output(path: str, encoding: str = "utf-8") -> Iterator[IO[str]]:
+def atomic_output(path: str, encoding: str = "utf-8", binary: bool = False) -> Iterator[IO]:
     """Write to a temporary file beside ``path`` and rename it into place on success.
 
     On any error or interruption the temporary file is removed and an existing file
-    at ``path`` is left untouched."""
+    at ``path`` is left untouched. The result has the mode a plain write would give
+    (mkstemp's 0600 is only for the temporary file)."""
     directory = os.path.dirname(os.path.abspath(path))
+    mode = _plain_write_mode(path)
     fd, tmp = tempfile.mkstemp(prefix=".govmetrics-", suffix=".tmp", dir=directory)
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
+        fh_ctx = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding=encoding, newline="")
+        with fh_ctx as fh:
             yield fh
             fh.flush()
+            os.fchmod(fh.fileno(), mode)
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:

@@ -133,11 +133,24 @@ def test_missing_side_is_trouble(versions):
     assert "nope.csv" in r.stderr and "Traceback" not in r.output
 
 
-def test_unreadable_document_is_trouble(versions):
-    (versions / "new" / "blob.bin").write_bytes(bytes(range(256)) * 20)
+def test_skipped_input_does_not_hide_the_differences(versions):
+    # issue 17 (1): one logo.png in the folder made diff exit 2 although rows were written,
+    # and `[ $? -eq 1 ] && mail` never fired.
+    (versions / "new" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20)
     r = run("diff", versions / "old", versions / "new", "--format", "jsonl")
+    assert r.exit_code == 1, r.output
+    assert sorted(row["change"] for row in changes(r)) == ["added", "changed", "removed"]
+    assert "logo.png" in r.stderr and r.stderr.startswith("govmetrics: warning: ")
+
+
+def test_skipped_input_without_differences_is_trouble(versions):
+    # No difference found, but a skipped file may hide one: not a clean 0.
+    (versions / "old2").mkdir()
+    (versions / "old2" / "report.txt").write_text(OLD, encoding="utf-8")
+    (versions / "old2" / "blob.bin").write_bytes(bytes(range(256)) * 20)
+    r = run("diff", versions / "old", versions / "old2", "--format", "jsonl")
     assert r.exit_code == 2
-    assert "blob.bin" in r.stderr
+    assert "blob.bin" in r.stderr and r.stdout == ""
 
 
 # ---------------------------------------------------------------------------- library

@@ -47,11 +47,11 @@ def test_smallest_rule_file_through_the_cli(tmp_path):
 
 
 BROKEN = {
-    "broken_yaml": ("rules:\n  - id: first\n    pattern: 'a'\n  - id: second\n    pattern: [unclosed\n",
+    "broken_yaml": ("rules:\n  - id: first\n    pattern: '{NUM}a'\n  - id: second\n    pattern: [unclosed\n",
                     r"broken_yaml\.yaml:\d+ \(in or after rule second", "YAML"),
-    "unknown_field": ("rules:\n  - id: first\n    pattern: 'a'\n  - id: second\n    pattern: 'b'\n    colour: red\n",
+    "unknown_field": ("rules:\n  - id: first\n    pattern: '{NUM}a'\n  - id: second\n    pattern: 'b'\n    colour: red\n",
                       r"unknown_field\.yaml:4 \(rule second\)", "colour"),
-    "bad_regex": ("rules:\n  - id: first\n    pattern: 'a'\n  - id: second\n    pattern: '(abc'\n",
+    "bad_regex": ("rules:\n  - id: first\n    pattern: '{NUM}a'\n  - id: second\n    pattern: '(abc'\n",
                   r"bad_regex\.yaml:4 \(rule second\)", "bad regex"),
     "bad_action": ("rules:\n  - id: second\n    pattern: 'a'\n    action: keep\n",
                    r"bad_action\.yaml:2 \(rule second\)", "action"),
@@ -104,7 +104,7 @@ def test_catastrophic_backtracking_rule_is_stopped(tmp_path):
 def test_rules_check_ok(tmp_path):
     r = run("rules", "check")
     assert r.exit_code == 0 and r.stdout.startswith("ok: ")
-    p = write(tmp_path, "mine.yaml", "rules: [{id: my_rule, pattern: 'x'}]\n")
+    p = write(tmp_path, "mine.yaml", "rules: [{id: my_rule, pattern: '{NUM}x'}]\n")
     assert run("rules", "check", "--rules", p).exit_code == 0
 
 

@@ -28,8 +28,12 @@ def iter_inputs(paths: list[str]) -> Iterator[str | InputError]:
             continue
         path = Path(p)
         if path.is_dir():
-            files = sorted(f for f in path.rglob("*") if f.is_file() and not f.name.startswith("."))
-            yield from (str(f) for f in files)
+            found = sorted(f for f in path.rglob("*") if not f.name.startswith(".") and (f.is_file() or f.is_symlink()))
+            for f in found:
+                if f.is_file():
+                    yield str(f)
+                elif not f.exists():  # a symbolic link whose target is gone: say so, do not skip silently
+                    yield InputError(f"{f}: broken symbolic link (its target {_link_target(f)} does not exist)")
         elif path.exists():
             yield p
         elif any(c in p for c in "*?["):
@@ -39,6 +43,15 @@ def iter_inputs(paths: list[str]) -> Iterator[str | InputError]:
             yield from (m for m in matches if Path(m).is_file())
         else:
             yield InputError(f"{p}: no such file or directory")
+
+
+def _link_target(path: Path) -> str:
+    import os
+
+    try:
+        return os.readlink(path)
+    except OSError:
+        return "?"
 
 
 def read_bytes(name: str) -> bytes:
