@@ -231,14 +231,14 @@ def _trim_subject(s: str) -> str:
     return _SUBJECT_TRIM_TAIL.sub("", _SUBJECT_TRIM_HEAD.sub("", s))
 
 
-def _years_in(text: str, cues: Cues, doc_year: int | None, genre: str = "") -> list[tuple[int, int, str]]:
+def years_in(text: str, cues: Cues, doc_year: int | None, genre: str = "") -> list[tuple[int, int, str]]:
     """(position, year, how) for every year mention in ``text``."""
     return [(a, y, how) for a, _, y, how in _mentions(text, cues, doc_year, genre)]
 
 
 def _years_before(sentence: str, pos: int, cues: Cues, doc_year: int | None,
                   genre: str = "") -> list[tuple[int, int, str]]:
-    """``_years_in(sentence[:pos])``, from the mentions of the whole sentence, found once for
+    """``years_in(sentence[:pos])``, from the mentions of the whole sentence, found once for
     all the numbers in it (a mention counts when it ends before the number)."""
     return [(a, y, how) for a, b, y, how in _sentence_mentions(sentence, cues, doc_year, genre) if b <= pos]
 
@@ -288,6 +288,37 @@ def _mentions(text: str, cues: Cues, doc_year: int | None, genre: str = "") -> l
     return out
 
 
+_MONTH_AFTER = regex.compile(r"\s*(?:\d{1,2}|十[一二]?|[一二三四五六七八九])月")
+
+
+_CLAUSE_OPEN = regex.compile(r"(?:^|[，,；;：:])\s*$")
+_TIME_CLAUSE_END = regex.compile(r"(?:后|以后|之后|时|期间|以来|前|以前|之前)\s*$")
+
+
+def topic_year(text: str) -> int | None:
+    """The year a sentence without figures is about, when it has exactly one and states it
+    as the topic of a clause (鄧輝在報告中說，2018年涪城全区经济社会发展取得显著成效。): it
+    introduces the figures that follow. Not a year named in passing (接近1979年的水平), an
+    event's date (2019年6月, 1998年发生特大洪水后，…), a deadline (提出到2020年…目标) or a
+    span (1984年末至1985年)."""
+    found: set[int] = set()
+    topic = None
+    for m in _YEAR_TOKEN.finditer(text):
+        y = year_value(m.group(3) or m.group(2))
+        if not y or _in_label(text, m.start()):
+            continue
+        found.add(y)
+        if m.group(1) or m.group(3) or _is_comparison_base(text, m.start()) or _MONTH_AFTER.match(text, m.end()):
+            continue
+        if not _CLAUSE_OPEN.search(text, 0, m.start()):
+            continue
+        clause = _CLAUSE_BREAK.search(text, m.end())
+        if _TIME_CLAUSE_END.search(text, m.end(), clause.start() if clause else len(text)):
+            continue
+        topic = y
+    return topic if len(found) == 1 else None
+
+
 def relative_year(word: str, doc_year: int, genre: str, cues: Cues) -> int:
     """The year a relative word (今年, 去年, 一年来) names in an article of ``doc_year``."""
     if word in cues.under_review:
@@ -322,56 +353,81 @@ class Frame:
     is_base: bool = False  # set by year_of: the number is a comparison base (比1980年的…)
     assumed_review: bool = False  # the section is the review a report is assumed to open with
     genre: str = ""  # the article's genre (segment.Article.genre)
+    paragraph_mode: str = ""  # "goal" / "result" when an earlier sentence opened that frame
+    paragraph_why: str = ""  # which earlier sentence opened the frame
+    doc_why: str = ""  # what the document's year was read from
+    year_why: str = ""  # set by year_of: the evidence that decided the year
+    target_why: str = ""  # set by is_target: the evidence that decided the target flag
 
 
 def year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: int | None) -> int | None:
+    """The year of the number at ``pos``; ``frame.year_why`` says which evidence won."""
     s0, s1 = frame.sentence
     base = _BASE_VALUE.search(text, max(s0, pos - 12), pos)
     if base and year_value(base.group(1)):
         # 比一九八○年的七千一百五十九亿元: the number is the base value, of the year named.
         frame.year_stated = frame.is_base = True
+        frame.year_why = f"the number is the comparison base {base.group()}"
         return year_value(base.group(1))
     mentions = _years_before(text[s0:s1], pos - s0, cues, frame.doc_year, frame.genre)
     frame.year_stated = bool(mentions)
     if mentions:
+        def said(m: tuple[int, int, str]) -> str:
+            return text[s0 + m[0]:s0 + m[0] + 12].split("，")[0]
+
         # 从2.1%提高到2.5% with 从2015年…到2020年: the first number takes the start year.
         froms = [m for m in mentions if m[2] == "from"]
         if order_in_from_to == 0 and froms:
+            frame.year_why = f"start of a from–to: {said(froms[-1])}"
             return froms[-1][1]
         in_clause = [m for m in mentions if s0 + m[0] >= frame.clause_start]
         # A year in the number's own clause wins; else the one the sentence opens with;
         # else the nearest before it.
         if in_clause:
-            y = in_clause[-1][1]
+            chosen, where = in_clause[-1], "in its clause"
         elif mentions[0][0] <= 4:
             # 从1974年到1976年 / 1979年至1983年: a period is dated by its last year.
             period = len(mentions) > 1 and mentions[1][2] == "to" and mentions[1][0] - mentions[0][0] <= 8
-            lead = mentions[1] if period else mentions[0]
-            y = lead[1]
+            chosen, where = (mentions[1] if period else mentions[0]), "the sentence opens with"
         else:
-            y = mentions[-1][1]
+            chosen, where = mentions[-1], "nearest before it in the sentence"
+        y = chosen[1]
         if y == -1:  # 全年: the year of the section, else the one just reported on
+            frame.year_why = "全年 in the sentence: the year of the section, frame or document"
             return frame.section_year or frame.paragraph_year or frame.doc_year
+        frame.year_why = f"{where}: {said(chosen)}"
         return y
     # Nothing before the number: a deadline later in the sentence (…十二个基地，八年内使…;
     # …，到2025年…) dates a goal.
-    later = [m for m in _years_in(text[pos:s1], cues, frame.doc_year, frame.genre) if m[2] == "to"]
+    later = [m for m in years_in(text[pos:s1], cues, frame.doc_year, frame.genre) if m[2] == "to"]
     if later and order_in_from_to is None and (frame.doc_year is None or later[0][1] >= frame.doc_year):
         frame.year_stated = True
+        frame.year_why = f"a deadline later in the sentence: {text[pos + later[0][0]:pos + later[0][0] + 10]}"
         return later[0][1]
     if order_in_from_to == 0 and (frame.paragraph_year or frame.section_year):
+        frame.year_why = "start of a from–to: the year before the frame's"
         return (frame.paragraph_year or frame.section_year) - 1  # the start of the change: the year before
     if frame.paragraph_year:
+        frame.year_why = frame.paragraph_why or "an earlier sentence's frame"
         return frame.paragraph_year
     if frame.section_year:
+        frame.year_why = "the section heading"
         return frame.section_year
     frame.year_from_doc = True
+    frame.year_why = f"the document's own year ({frame.doc_why or 'no other evidence'})"
     return frame.doc_year
 
 
 def is_target(text: str, pos: int, frame: Frame, year: int | None, cues: Cues) -> bool:
+    """Whether the number is a goal; ``frame.target_why`` says which evidence won."""
+    ok = _is_target(text, pos, frame, year, cues)
+    return ok
+
+
+def _is_target(text: str, pos: int, frame: Frame, year: int | None, cues: Cues) -> bool:
     s0, _ = frame.sentence
     if frame.is_base:
+        frame.target_why = "a comparison base is where things stood"
         return False
     # Blank out words that merely contain a cue (主要, 要求) so they cannot be read as one.
     before = cues.target_not.sub(lambda m: "\u3000" * len(m.group()), text[s0:pos])
@@ -380,20 +436,34 @@ def is_target(text: str, pos: int, frame: Frame, year: int | None, cues: Cues) -
     ):
         # A figure for a finished year is a result, even if it was forecast (预计).
         goal_quoted = _GOAL_QUOTED.search(text[frame.clause_start:pos])
-        return bool(goal_quoted and "目标" in before)
+        quoted = bool(goal_quoted and "目标" in before)
+        frame.target_why = (f"a goal quoted for a finished year: {goal_quoted.group()}" if quoted
+                            else f"{year} is before the document's year {frame.doc_year}: a result")
+        return quoted
     if year is not None and frame.doc_year is not None and year > frame.doc_year:
+        frame.target_why = f"{year} is after the document's year {frame.doc_year}"
         return True
     # The cue nearest the number decides (力争…累计超100名 is a goal; 计划…已完成 a result).
-    last_result = max((m.end() for m in cues.result.finditer(before)), default=-1)
-    last_target = max((m.end() for m in cues.target.finditer(before)), default=-1)
+    results = list(cues.result.finditer(before))
+    targets = list(cues.target.finditer(before))
+    last_result = results[-1].end() if results else -1
+    last_target = max((m.end() for m in targets), default=-1)
     if last_result >= last_target and last_result >= 0:
+        frame.target_why = f"result cue nearest before it: {results[-1].group()}"
         return False
     if last_target >= 0:
+        frame.target_why = f"goal cue nearest before it: {max(targets, key=lambda m: m.end()).group()}"
         return True
-    if _GOAL_AFTER.match(text, pos=frame.number_end):
+    if m := _GOAL_AFTER.match(text, pos=frame.number_end):
+        frame.target_why = f"a goal named right after it: {m.group()}"
         return True  # 实现…翻两番的宏伟目标: the goal is named right after the number
+    if frame.paragraph_mode and not frame.year_stated:
+        frame.target_why = f"{frame.paragraph_mode} frame: {frame.paragraph_why}"
+        return frame.paragraph_mode == "goal"  # 到“十四五”末，…要达到…。其中，…: the goal frame goes on
     if frame.early_in_year and frame.year_stated and year is not None and year == frame.doc_year:
-        return True  # a report given early in the year speaks of this year as a plan
+        frame.target_why = "a report given early in its year speaks of that year as a plan"
+        return True
+    frame.target_why = f"the section is a {frame.section_mode}" if frame.section_mode else "no goal cue: a result"
     return frame.section_mode == "plan"
 
 

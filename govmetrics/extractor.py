@@ -24,6 +24,7 @@ from .context import (
     qualifier_from_context,
     relative_year,
     subject_of,
+    topic_year,
     year_of,
 )
 from .normalize import Normalized, normalize, readable
@@ -46,6 +47,8 @@ _FROM_BEFORE = regex.compile(r"(?:从|由)[^，,。；;从由]{0,14}$")
 _FROM_TO_BEFORE = regex.compile(r"(?:从|由)[^，,。；;]*(?:到|至)[^，,。；;]*$")
 _NEWLINE = regex.compile(r"\n")
 _LIST_ITEM = regex.compile(r"\s*[一二三四五六七八九十]{1,2}是")
+_DEADLINE_OPENING = regex.compile(r"[\s“\"]*(?:到|至)")
+_OPENING_FILLER = regex.compile(r"[ “\"]*(?:到|至|在|截至)?[ “\"]*")
 
 
 @dataclass(slots=True)
@@ -175,6 +178,9 @@ class _Doc:
         self.cues = cues_for(rs)
         self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(original)]
         self._lead_years: dict[int, int | None] = {}
+        self._framing: dict[int, int | None] = {}
+        self.claim_starts: list[int] = []  # starts of the claim matches, set by extract_text
+        self.evidence: dict[tuple[int, int], dict[str, str]] | None = None  # for `explain`
         self._markers: dict[int, int] = {}
         self.places: frozenset[str] = frozenset()  # names the document shows to be places
 
@@ -190,14 +196,44 @@ class _Doc:
         m = _LEAD_YEAR.match(self.text, a, b)
         if m:
             return year_value(m.group(1)) or None
-        m = self.cues.plans_re.search(self.text, a, min(b, a + 6))
-        if m and self.text[a:m.start()].strip(" “\"") == "":
-            return self.cues.plans[m.group()]  # “十四五”时期，… frames what follows
+        # The plan name and its plan word within the first characters (到 may stand before it).
+        m = self.cues.plans_re.search(self.text, a, min(b, a + (7 if self.text[a:a + 1] in "到至" else 6)))
+        if m and _OPENING_FILLER.fullmatch(self.text[a:m.start()]):
+            return self.cues.plans[m.group()]  # “十四五”时期，… / 到“十四五”末，… frames what follows
         m = self.cues.relative_re.match(self.text, a + len(self.text[a:b]) - len(self.text[a:b].lstrip()))
         art = self.struct.article_at(a)
         if m and art.year:
             return relative_year(m.group(), art.year, art.genre, self.cues)  # 过去五年，… / 今年，…
         return None
+
+    def _framing_year(self, i: int) -> int | None:
+        """The one year a sentence without figures speaks of (2018年涪城全区经济社会发展取得显著
+        成效。): it introduces the figures that follow it in its paragraph."""
+        if i not in self._framing:
+            a, b = self.struct.sentences[i]
+            k = bisect.bisect_left(self.claim_starts, a)
+            y = None
+            if not (k < len(self.claim_starts) and self.claim_starts[k] < b):
+                y = topic_year(self.text[a:b])
+                doc_year = self.struct.article_at(a).year
+                if y is not None and doc_year is not None and y > doc_year:
+                    y = None  # a later year without figures announces a goal; it dates nothing after it
+            self._framing[i] = y
+        return self._framing[i]
+
+    def _mode(self, i: int, year: int | None) -> str:
+        """Whether the frame sentence ``i`` opens is a goal or a result: a deadline it opens with
+        (到“十四五”末，…; 到2025年，…) or a year after the article's is a goal, a year before it
+        a result; anything else leaves the sentences that follow to their own cues."""
+        a, b = self.struct.sentences[i]
+        art = self.struct.article_at(a)
+        if art.genre == "communique" or year is None or art.year is None:
+            return ""  # a communiqué reports results; 围绕年初目标 names no goal of its own
+        if _DEADLINE_OPENING.match(self.text, a, b) and year >= art.year:
+            return "goal"
+        if year != art.year:
+            return "goal" if year > art.year else "result"
+        return ""
 
     def line(self, offset: int) -> int:
         return bisect.bisect_right(self._line_starts, offset)
@@ -218,33 +254,55 @@ class _Doc:
             self._markers[j] = i
         return i
 
-    def frame_year(self, pos: int) -> int | None:
-        """The year an earlier sentence opened with (2020年，…), carried forward: never across
-        a section heading or a new list item (一是…), and a few sentences back at most (web text
-        may hold a whole report on one line). A headline takes the first frame of its article."""
+    def frame(self, pos: int) -> tuple[int | None, str, str]:
+        """(year, mode, evidence) of the frame an earlier sentence opened (2020年，…; 到“十四五”
+        末，…), carried forward: never across a section heading or a new list item (一是…), and a
+        few sentences back at most (web text may hold a whole report on one line). A sentence
+        without figures that names one year frames the rest of its paragraph. A headline takes
+        the first frame of its article. Mode is "goal", "result" or ""."""
         art = self.struct.article_at(pos)
         section = self.struct.section_at(pos)
         floor = max(art.start, section.start if section else 0, pos - 1500)
-        i = self._marker_at_or_before(self.struct.sentence_index(pos) - 1)
+        idx = self.struct.sentence_index(pos)
+        i = self._marker_at_or_before(idx - 1)
+        para0 = self.struct.paragraph_at(pos)[0]
+        for j in range(idx - 1, max(i, -1), -1):
+            a = self.struct.sentences[j][0]
+            if a < max(para0, floor):
+                break
+            if (y := self._framing_year(j)) is not None:
+                return y, "", f"sentence without figures: {self._snippet(j)}"
         if i >= 0 and self.struct.sentences[i][0] >= floor:
-            return self.lead_year(i)  # None when the marker is a list item
+            y = self.lead_year(i)  # None when the marker is a list item
+            if y is None:
+                return None, "", ""
+            # The year carries on; goal or result only within the paragraph that opened it.
+            mode = self._mode(i, y) if self.struct.sentences[i][0] >= para0 else ""
+            return y, mode, f"frame opened by: {self._snippet(i)}"
         if pos - art.start < 200 and not section:
-            for j in range(self.struct.sentence_index(pos) + 1, len(self.struct.sentences)):
+            for j in range(idx + 1, len(self.struct.sentences)):
                 a, _ = self.struct.sentences[j]
                 if a >= art.end or a - art.start > 600:
                     break
                 if (y := self.lead_year(j)) is not None:
-                    return y
-        return None
+                    return y, "", f"headline: first frame of the article: {self._snippet(j)}"
+        return None, "", ""
+
+    def _snippet(self, i: int) -> str:
+        a, b = self.struct.sentences[i]
+        t = self.text[a:b].strip()
+        return t if len(t) <= 24 else t[:24] + "…"
 
 
 def extract_text(text: str, doc: str = "-", rules: RuleSet | str | Path | Iterable[str | Path] | None = None,
-                 warn: Warn | None = None, progress: Callable[[int, int, int], None] | None = None) -> list[Claim]:
+                 warn: Warn | None = None, progress: Callable[[int, int, int], None] | None = None,
+                 evidence: dict[tuple[int, int], dict[str, str]] | None = None) -> list[Claim]:
     """Extract every quantitative claim from one document's decoded text.
 
     ``rules`` is a loaded RuleSet, or extra rule files/directories (as ``extract``
     takes them) added to the shipped rules. ``progress(done, total, claims)`` is called
-    as the text is worked through (characters done of total, claims so far)."""
+    as the text is worked through (characters done of total, claims so far). ``evidence``,
+    when given, receives for each claim's (start, end) why its year and target flag were chosen."""
     rs = _as_ruleset(rules)
     if not text:
         return []
@@ -253,11 +311,14 @@ def extract_text(text: str, doc: str = "-", rules: RuleSet | str | Path | Iterab
     places = set_article_regions(norm.text, struct.articles, rs)
     d = _Doc(text, norm, struct, rs, doc)
     d.places = places
+    d.evidence = evidence
+    matches = find_matches(norm.text, rs, warn, doc)
+    d.claim_starts = [m.start for m in matches if m.rule.action == "claim"]
     claims: list[Claim] = []
     prev: tuple[int, str, int, str] | None = None  # (clause start, kind, sign, unit) of the last claim
     if progress is not None:
         progress(0, len(norm.text), 0)
-    for match in find_matches(norm.text, rs, warn, doc):
+    for match in matches:
         if progress is not None:
             progress(match.start, len(norm.text), len(claims))
         if match.rule.action != "claim":
@@ -336,13 +397,17 @@ def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
             from_to = 1
     section = d.struct.section_at(a)
     article = d.struct.article_at(a)
+    frame_year, frame_mode, frame_why = d.frame(a)
     frame = Frame(
         sentence=(s0, s1),
         clause_start=c0,
         doc_year=article.year,
         section_year=section.year if section else None,
         section_mode=section.mode if section else "",
-        paragraph_year=d.frame_year(a),
+        paragraph_year=frame_year,
+        paragraph_mode=frame_mode,
+        paragraph_why=frame_why,
+        doc_why=f"{article.genre or 'document'} dated by {article.year_evidence}" if article.year_evidence else "",
         early_in_year=article.early,
         assumed_review=bool(section and not section.heading),
         number_end=b,
@@ -355,12 +420,18 @@ def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
             unit = prev[3]  # 从110个工作日压减至13个: the bare 个 stands for 个工作日
     year = year_of(text, a, frame, cues, from_to)
     target = rule.target if rule.target is not None else is_target(text, a, frame, year, cues)
+    if rule.target is not None:
+        frame.target_why = f"rule {rule.id} sets target: {str(rule.target).lower()}"
     if from_to == 0 and not frame.year_stated:
         target = False  # the starting point of a change (从…提高到…) is where things stood
+        frame.target_why = "the start of a from–to is where things stood"
     if target and (frame.year_from_doc and not frame.early_in_year or frame.assumed_review and not frame.year_stated):
         year = None  # a goal with no year of its own: the document's date does not say when
+        frame.year_why = "a goal that names no year: the document's date does not say when"
     value = q.value * sign if kind == "growth" else q.value
     oa, ob = d.norm.original_span(a, b)
+    if d.evidence is not None:
+        d.evidence[(oa, ob)] = {"year": frame.year_why, "target": frame.target_why}
     surface = d.original[oa:ob]
     claim = Claim(
         doc=d.doc,

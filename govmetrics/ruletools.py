@@ -216,13 +216,16 @@ def explain(text: str, rs: RuleSet) -> Explanation:
 
     norm_text, matches = explain_text(text, rs)
     norm = normalize(text)
-    claims = extract_text(text, doc="-", rules=rs)
+    evidence: dict[tuple[int, int], dict[str, str]] = {}
+    claims = extract_text(text, doc="-", rules=rs, evidence=evidence)
     by_id = {r.id: r for r in rs.rules}
     claim_rows = []
     for c in claims:
         row = c.as_dict()
         r = by_id.get(c.rule)
         row["rule_file"] = f"{display_path(r.file)}:{r.line}" if r else ""
+        why = evidence.get((c.start, c.end), {})
+        row["year_why"], row["target_why"] = why.get("year", ""), why.get("target", "")
         claim_rows.append(row)
     claim_spans = [(c.start, c.end) for c in claims]
 
@@ -270,6 +273,10 @@ def format_explanation(ex: Explanation) -> str:
             f"metric={c['metric']} subject={c['subject']}"
         )
         lines.append(f"      rule {c['rule']} ({c['rule_file']})")
+        if c.get("year_why"):
+            lines.append(f"      year: {c['year_why']}")
+        if c.get("target_why"):
+            lines.append(f"      target: {c['target_why']}")
     if not ex.claims:
         lines.append("  (none)")
     lines.append("")

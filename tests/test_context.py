@@ -129,7 +129,8 @@ def test_a_comparison_base_value_is_dated_and_a_result() -> None:
 def test_year_mentions_of_a_sentence_serve_every_number_in_it() -> None:
     """year_of finds the year mentions of a whole sentence once and keeps those that end
     before the number; that must equal reading the sentence only up to the number."""
-    from govmetrics.context import _years_before, _years_in, cues_for
+    from govmetrics.context import _years_before, cues_for
+    from govmetrics.context import years_in as _years_in
     from govmetrics.rules import default_ruleset
 
     cues = cues_for(default_ruleset())

@@ -78,3 +78,77 @@ def test_year_before_full_year() -> None:
             "经初步预计，五莲县2012年全年实现生产总值163亿元，比上年增长13%。\n")
     c = one(text, "163亿元")
     assert (c.year, c.target) == (2012, False)
+
+
+# ---------------------------------------------------------------- 5. frames across sentences
+FUCHENG = (
+    "【香港商报网讯】2月19日，绵阳市涪城区第六届人民代表大会第四次会议开幕，代区长邓辉作政府工作报告。\n"
+    "邓辉在报告中说，2018年涪城全区经济社会发展取得显著成效。区属地区生产总值达到379.95亿元、增长9.3%；"
+    "全社会固定资产投资207.11亿元、增长13.1%。\n"
+    "邓辉在报告中提出了2019年经济社会发展主要预期目标：区属地区生产总值增长9%，全社会固定资产投资增长18%。\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("surface", "nth", "year", "target"),
+    [
+        ("379.95亿元", 0, 2018, False),  # framed by the figure-free sentence about 2018
+        ("13.1%", 0, 2018, False),
+        ("9%", 0, 2019, True),  # the goals paragraph below is a goal for 2019
+        ("18%", 0, 2019, True),
+    ],
+)
+def test_news_result_and_goal_frames(surface: str, nth: int, year: int, target: bool) -> None:
+    c = [c for c in extract_text(FUCHENG, doc="news_fucheng_2019.txt") if c.text == surface][nth]
+    assert (c.year, c.target) == (year, target)
+
+
+GOAL_FRAME = (
+    "2021年3月1日\n今年全县地区生产总值增长6%。"
+    "到“十四五”末，全县地区生产总值要达到300亿元。其中，第一产业年均增长3%以上，"
+    "第二产业年均增长8%以上。同时，城镇化率达到60%以上。\n"
+    "2020年，全县城镇化率为55.2%。\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("surface", "year", "target"),
+    [
+        ("300亿元", 2025, True),
+        ("3%以上", 2025, True),  # 其中，…: the goal frame goes on
+        ("8%以上", 2025, True),
+        ("60%以上", 2025, True),  # 同时，…: still the same frame
+        ("55.2%", 2020, False),  # a new paragraph opened by a past year: results again
+    ],
+)
+def test_goal_frame_persists_until_a_result_frame(surface: str, year: int, target: bool) -> None:
+    c = one(GOAL_FRAME, surface)
+    assert (c.year, c.target) == (year, target)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "接近1979年的水平。",  # a year named in passing
+        "2019年6月，就全面启动规划编制工作。",  # the date of an event
+        "1998年发生特大洪水后，总结实施了封山植树。",  # a time clause
+        "提出到2020年我国控制温室气体排放行动目标。",  # a deadline
+        "把1984年末至1985年一度出现的经济过热现象初步调整过来。",  # a span
+    ],
+)
+def test_figure_free_sentences_that_frame_nothing(sentence: str) -> None:
+    from govmetrics.context import topic_year
+
+    assert topic_year(sentence) is None
+    assert topic_year("邓辉在报告中说，2018年涪城全区经济社会发展取得显著成效。") == 2018
+
+
+def test_explain_names_the_evidence() -> None:
+    from govmetrics.rules import default_ruleset
+    from govmetrics.ruletools import explain
+
+    ex = explain(FUCHENG, default_ruleset())
+    row = next(c for c in ex.claims if c["text"] == "379.95亿元")
+    assert "2018年涪城" in row["year_why"]
+    goal = next(c for c in ex.claims if c["text"] == "18%")
+    assert "目标" in goal["target_why"] or "预期" in goal["target_why"]

@@ -131,9 +131,10 @@ def test_sentence_keeps_its_own_punctuation_in_simplified() -> None:
 
 @pytest.mark.parametrize("path", SEEDS, ids=[p.name for p in SEEDS])
 def test_frame_year_walk_is_remembered_without_changing_it(path: Path) -> None:
-    """frame_year remembers the last year-opening (or list-item) sentence; the answer must be
-    the one a plain walk back over the sentences gives, for every sentence of the document."""
-    from govmetrics.extractor import _LIST_ITEM, _Doc
+    """frame remembers the last year-opening (or list-item) sentence; the answer must be
+    the one a plain walk back over the sentences gives, for every sentence of the document
+    (a figure-free sentence about one year frames the rest of its paragraph)."""
+    from govmetrics.extractor import _LIST_ITEM, _Doc, find_matches
     from govmetrics.normalize import normalize
     from govmetrics.rules import default_ruleset
     from govmetrics.segment import analyse
@@ -142,13 +143,17 @@ def test_frame_year_walk_is_remembered_without_changing_it(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     norm = normalize(text)
     doc = _Doc(text, norm, analyse(norm.text, rs), rs, path.name)
+    doc.claim_starts = [m.start for m in find_matches(norm.text, rs) if m.rule.action == "claim"]
     st = doc.struct
 
     def plain_walk(pos: int) -> int | None:
         art, section = st.article_at(pos), st.section_at(pos)
         floor = max(art.start, section.start if section else 0, pos - 1500)
         i = st.sentence_index(pos) - 1
+        para0 = st.paragraph_at(pos)[0]
         while i >= 0 and st.sentences[i][0] >= floor:
+            if st.sentences[i][0] >= para0 and doc._framing_year(i) is not None:
+                return doc._framing_year(i)
             if doc.lead_year(i) is not None:
                 return doc.lead_year(i)
             if _LIST_ITEM.match(doc.text, st.sentences[i][0]):
@@ -166,4 +171,4 @@ def test_frame_year_walk_is_remembered_without_changing_it(path: Path) -> None:
     positions = [a + (b - a) // 2 for a, b in st.sentences]
     assert len(positions) > 10
     for pos in reversed(positions):  # out of order, so the memo is filled from the end first
-        assert doc.frame_year(pos) == plain_walk(pos)
+        assert doc.frame(pos)[0] == plain_walk(pos)
