@@ -338,9 +338,24 @@ def extract_text(text: str, doc: str = "-", rules: RuleSet | str | Path | Iterab
                 claims.append(claim[0])
                 prev = claim[1]
     claims.sort(key=lambda c: (c.start, c.end))
+    claims = _with_tables(claims, d)
     if progress is not None:
         progress(len(norm.text), len(norm.text), len(claims))
     return claims
+
+
+def _with_tables(claims: list[Claim], d: _Doc) -> list[Claim]:
+    """Add the claims of table cells (tables.py); a prose claim on a cell gives way to it."""
+    from .tables import merge, name_ratio_parts, table_claims
+
+    name_ratio_parts(claims, d.original, d.rs)
+    starts = d.norm.starts
+
+    def doc_year_at(orig: int) -> int | None:
+        i = max(0, min(bisect.bisect_right(starts, orig) - 1, len(d.text) - 1))
+        return d.struct.article_at(i).year
+
+    return merge(claims, table_claims(d.original, d.rs, d.doc, doc_year_at, d.line))
 
 
 def _as_ruleset(rules: RuleSet | str | Path | Iterable[str | Path] | None) -> RuleSet:

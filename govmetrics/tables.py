@@ -1,0 +1,896 @@
+"""Tables (SPEC §3a): find the tables in a document's text and read every numeric data cell
+as a claim, with its unit and kind from the column header (or the unit line above the table),
+its subject and metric from the row label read with the caption, and its year from a year
+column or row, else the caption, else the document.
+
+Layouts found, all on the decoded text the readers give (HTML, DOCX and PDF tables arrive as
+rows of tab-separated cells):
+
+- rows of cells separated by ``|``, tabs or runs of two or more spaces, under one or two
+  header rows (a header cell spanning several columns is followed by empty cells, or by
+  nothing at the end of the row);
+- one cell per line, cells separated by lines holding only ``|`` (rows then inferred from
+  the run of labels and numbers), or each cell ending with `` |`` and a bare ``|`` ending a row;
+- one cell per line with nothing between: a run of short lines where labels and numbers
+  alternate regularly after the header cells.
+
+Lines are split into cells on the original text, so offsets are exact; each cell's text is
+normalised on its own (Traditional → Simplified, pinyin annotations and spaces inside numbers
+removed), so ``區(qū)`` and ``1 9 9 3`` read as in prose. Everything a domain expert edits is
+in ``rules/tables.yaml``.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import regex
+
+from .claim import Claim
+from .normalize import Normalized, normalize, readable
+from .numbers import parse_quantities
+from .rules import RuleSet
+
+RULE_ID = "table_cell"
+
+_PIPE_SPLIT = regex.compile(r"[|｜]")
+_TAB_SPLIT = regex.compile(r"\t")
+_SPACE_SPLIT = regex.compile(r"(?:[ \u00a0]{2,}|\u3000+[ \u00a0\u3000]*|[ \u00a0]\u3000[ \u00a0\u3000]*)")
+_NUMBER = regex.compile(r"^(?P<sign>[+\-−－]?)\s*(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*(?P<pct>%|‰)?$")
+_FOOTNOTE = regex.compile(r"(?:\[\d{1,2}\]|[（(]\d{1,2}[)）]|[*＊※]+|注\d)$")
+_LEAD_MARK = regex.compile(r"^[#＃*＊△▲·\-]+")
+_YEAR_CELL = regex.compile(r"^((?:1[89]|20)\d\d)\s*年?(?:末|底|度)?$")
+_YEAR_IN = regex.compile(r"(?<!\d)((?:1[89]|20)\d\d)(?!\d)\s*(?:[-—–~～至到]\s*((?:1[89]|20)\d\d)\s*)?年")
+_PARENS = regex.compile(r"[(（]([^()（）]*)[)）]")
+_UNIT_LINE = regex.compile(r"^\s*(?:计量)?单位\s*[:：]?\s*(\S{1,8})\s*$")
+_UNIT_IN = regex.compile(r"(?:计量)?单位\s*[:：]\s*([^\s,，;；)）]{1,8})")
+_NUMBERING = regex.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．](?!\d))")
+_SENTENCE_END = regex.compile(r"[。！？!?；;]\s*$")
+_CHANGE_IN_CELL = regex.compile(r"^(增长|增加|提高|上升|上涨|下降|减少|降低|下跌|回落)")
+_DOWN = ("下降", "减少", "降低", "下跌", "回落")
+
+_MAX_CELL = 40  # characters: a longer "cell" is prose
+_MAX_CAPTION = 60
+
+
+# ---------------------------------------------------------------- vocabulary
+
+
+@dataclass(frozen=True)
+class Vocab:
+    growth: tuple[str, ...]
+    share: tuple[str, ...]
+    index: tuple[str, ...]
+    target: tuple[str, ...]
+    measures: tuple[str, ...]
+    corner: frozenset[str]
+    dimensions: frozenset[str]
+    unit_column: frozenset[str]
+    serial_column: frozenset[str]
+    total_labels: frozenset[str]
+    label_prefixes: tuple[str, ...]
+    placeholders: frozenset[str]
+    parts: tuple[tuple[str, str], ...]
+    ratio_parts: tuple[tuple[str, tuple[str, ...]], ...]
+    aliases: dict[str, str]  # Chinese name → metric id
+    rs: RuleSet
+
+
+def _longest_first(words) -> tuple[str, ...]:
+    return tuple(sorted({str(w) for w in words}, key=lambda w: (-len(w), w)))
+
+
+@lru_cache(maxsize=8)
+def vocab_for(rs: RuleSet) -> Vocab:
+    t = rs.data.get("tables", {})
+    metrics = rs.data.get("metrics", {})
+    aliases: dict[str, str] = {}
+    for mid, names in metrics.items():
+        if isinstance(names, dict):  # the catalogue's richer form
+            names = names.get("aliases", [])
+        for a in names or []:
+            aliases[str(a)] = mid
+    parts = t.get("parts", {}) or {}
+    ratio = t.get("ratio_parts", {}) or {}
+    return Vocab(
+        growth=_longest_first(t.get("growth", [])),
+        share=_longest_first(t.get("share", [])),
+        index=_longest_first(t.get("index", [])),
+        target=_longest_first(t.get("target", [])),
+        measures=_longest_first(t.get("measures", [])),
+        corner=frozenset(_squash(w) for w in t.get("corner", [])),
+        dimensions=frozenset(_squash(w) for w in t.get("dimensions", [])),
+        unit_column=frozenset(t.get("unit_column", [])),
+        serial_column=frozenset(t.get("serial_column", [])),
+        total_labels=frozenset(t.get("total_labels", [])),
+        label_prefixes=_longest_first(t.get("label_prefixes", [])),
+        placeholders=frozenset(t.get("placeholders", [])),
+        parts=tuple(sorted(((str(k), str(v)) for k, v in parts.items()), key=lambda kv: -len(kv[0]))),
+        ratio_parts=tuple(sorted(((str(k), tuple(v)) for k, v in ratio.items()), key=lambda kv: -len(kv[0]))),
+        aliases=aliases,
+        rs=rs,
+    )
+
+
+def _squash(s: str) -> str:
+    """A name without spaces (headers are often spaced out: 指 标, 全 省)."""
+    return regex.sub(r"[\s\u3000]+", "", s)
+
+
+# ---------------------------------------------------------------- cells and rows
+
+
+@dataclass
+class Cell:
+    a: int  # original offsets of the cell's text (stripped)
+    b: int
+    text: str  # normalised, spaces squashed out
+    norm: Normalized | None = None  # the cell's own normalisation (offsets relative to a)
+
+
+@dataclass
+class Row:
+    cells: list[Cell]
+    start: int  # original offsets of the line(s)
+    end: int
+
+
+@dataclass
+class Table:
+    header: list[list[Cell]]
+    rows: list[Row]
+    caption: str = ""
+    unit_line: str = ""
+    layout: str = ""
+    line_start: int = 0  # original offset where the table (its first header row) starts
+    cut_off: bool = False  # the text ends inside the last row
+
+
+def _cell(original: str, a: int, b: int) -> Cell:
+    while a < b and original[a] in " \t\u00a0\u3000|｜":
+        a += 1
+    while b > a and original[b - 1] in " \t\u00a0\u3000|｜\r":
+        b -= 1
+    raw = original[a:b]
+    if not raw:
+        return Cell(a, a, "")
+    norm = normalize(raw)
+    return Cell(a, b, _squash(norm.text), norm)
+
+
+def _lines(original: str) -> list[tuple[int, int]]:
+    out = []
+    pos = 0
+    for piece in original.split("\n"):
+        out.append((pos, pos + len(piece)))
+        pos += len(piece) + 1
+    return out
+
+
+def _split(original: str, a: int, b: int) -> tuple[str, list[tuple[int, int]]] | None:
+    """The cells of one line: ('pipe'|'tab'|'space', spans), or None when it is no row."""
+    line = original[a:b]
+    stripped = line.strip()
+    if not stripped or len(stripped) > 400:
+        return None
+    lead = a + (len(line) - len(line.lstrip()))
+    end = lead + len(stripped)
+    for kind, pat in (("pipe", _PIPE_SPLIT), ("tab", _TAB_SPLIT), ("space", _SPACE_SPLIT)):
+        seps = list(pat.finditer(original, lead, end))
+        if not seps:
+            continue
+        spans = []
+        pos = lead
+        for m in seps:
+            spans.append((pos, m.start()))
+            pos = m.end()
+        spans.append((pos, end))
+        if kind == "pipe":
+            # A leading / trailing pipe closes the row: no cell beyond it.
+            if spans and not original[spans[0][0]:spans[0][1]].strip():
+                spans = spans[1:]
+            if spans and not original[spans[-1][0]:spans[-1][1]].strip():
+                spans = spans[:-1]
+        if len(spans) >= 2:
+            return kind, spans
+        return None
+    return None
+
+
+def _numeric(text: str, vocab: Vocab) -> bool:
+    return _read_number(text, vocab) is not None
+
+
+def _read_number(text: str, vocab: Vocab) -> tuple[float, int, int, str, int] | None:
+    """A cell holding one figure: (value, start, end, unit-in-cell, change sign) in the cell's
+    normalised text (without spaces); None for labels, placeholders and empty cells."""
+    t = text
+    if not t or t in vocab.placeholders:
+        return None
+    fn = _FOOTNOTE.search(t)
+    core_end = fn.start() if fn else len(t)
+    m = _NUMBER.match(t[:core_end])
+    if m:
+        sign = -1.0 if m.group("sign") in ("-", "−", "－") else 1.0
+        value = float(m.group("num").replace(",", "")) * sign
+        return value, m.start("sign") if m.group("sign") else m.start("num"), m.end(), m.group("pct") or "", 0
+    if len(t) > 16:
+        return None
+    change = _CHANGE_IN_CELL.match(t)
+    rest = t[change.end():] if change else t
+    qs = parse_quantities(rest, vocab.rs)
+    if len(qs) != 1 or not qs[0].unit or not regex.search(r"\d", rest):
+        return None
+    off = change.end() if change else 0
+    sign = (-1 if change.group() in _DOWN else 1) if change else 0
+    return qs[0].value, off, len(t), qs[0].unit, sign
+
+
+def find_tables(original: str, vocab: Vocab) -> list[Table]:
+    """Every table in the text, in document order."""
+    lines = _lines(original)
+    tables: list[Table] = []
+    i = 0
+    n = len(lines)
+    while i < n:
+        t, nxt = _row_table(original, lines, i, vocab) or _vertical_table(original, lines, i, vocab)
+        if t is not None:
+            tables.append(t)
+        i = max(nxt, i + 1)
+    return tables
+
+
+def _row_table(original: str, lines: list[tuple[int, int]], i: int, vocab: Vocab) -> tuple[Table, int] | None:
+    first = _split(original, *lines[i])
+    if first is None:
+        return None
+    kind = first[0]
+    rows: list[Row] = []
+    j = i
+    while j < len(lines):
+        a, b = lines[j]
+        if not original[a:b].strip():
+            # A blank line inside a table: go on only when the next line is a row of the same kind.
+            if j + 1 < len(lines) and (s := _split(original, *lines[j + 1])) and s[0] == kind and rows:
+                j += 1
+                continue
+            break
+        s = _split(original, a, b)
+        if s is None or s[0] != kind:
+            break
+        cells = [_cell(original, x, y) for x, y in s[1]]
+        if any(len(c.text) > _MAX_CELL for c in cells):
+            break
+        rows.append(Row(cells, a, b))
+        j += 1
+    if len(rows) < 2:
+        return None
+    table = _shape(rows, vocab, kind)
+    if table is None:
+        return None
+    _caption(original, lines, i, table, vocab)
+    return table, j
+
+
+def _shape(rows: list[Row], vocab: Vocab, layout: str) -> Table | None:
+    """Split rows into header rows and data rows; None when no row holds a figure."""
+    def is_data(r: Row) -> bool:
+        nums = [c for c in r.cells[1:] if _numeric(c.text, vocab)]
+        if not nums:
+            return False
+        # A header of years (| 指标 | 2021 | 2022 |) is no data row.
+        return not all(_YEAR_CELL.match(c.text) for c in r.cells[1:] if c.text)
+
+    first_data = next((k for k, r in enumerate(rows) if is_data(r)), None)
+    if first_data is None:
+        return None
+    header = [r.cells for r in rows[:first_data]][-2:]
+    data = [r for r in rows[first_data:]]
+    # Rows after the data that are no data (notes) end the table.
+    while data and not is_data(data[-1]):
+        data.pop()
+    if not data:
+        return None
+    return Table(header, data, layout=layout, line_start=rows[0].start)
+
+
+def _caption(original: str, lines: list[tuple[int, int]], i: int, table: Table, vocab: Vocab) -> None:
+    """The caption and the unit line: the short lines right above the table."""
+    k = i - 1
+    seen = 0
+    while k >= 0 and seen < 3:
+        a, b = lines[k]
+        raw = original[a:b].strip()
+        k -= 1
+        if not raw or regex.fullmatch(r"[?？\s|｜]+", raw):
+            continue
+        seen += 1
+        text = " ".join(normalize(raw).text.split())
+        um = _UNIT_LINE.match(_squash(text))
+        if um and not table.unit_line:
+            table.unit_line = um.group(1)
+            continue
+        if len(text) > _MAX_CAPTION or _SENTENCE_END.search(text) or "，" in raw or "," in text.rstrip(")"):
+            break
+        table.caption = text
+        um = _UNIT_IN.search(text)
+        if um and not table.unit_line:
+            table.unit_line = um.group(1)
+        break
+
+
+# ---------------------------------------------------------------- one cell per line
+
+
+def _vertical_table(original: str, lines: list[tuple[int, int]], i: int, vocab: Vocab) -> tuple[Table | None, int]:
+    """Cells one per line: separated by bare ``|`` lines, ending with `` |``, or bare. Without
+    a table, the line to go on from (past a run of short lines that holds none)."""
+    items: list[tuple[str, int, int]] = []  # ('sep', a, b) or ('cell', a, b) or ('end', a, b)
+    j = i
+    piped = False
+    while j < len(lines):
+        a, b = lines[j]
+        raw = original[a:b].strip()
+        if raw in ("|", "｜"):
+            items.append(("sep", a, b))
+            piped = True
+        elif raw and _split(original, a, b) is not None:
+            break  # a row of several cells: a row table starts here
+        elif raw and len(raw) <= _MAX_CELL and not _SENTENCE_END.search(raw) and "，" not in raw and "。" not in raw:
+            items.append(("end" if raw[-1] in "|｜" else "cell", a, b))
+            piped = piped or raw[-1] in "|｜"
+        elif not raw and items and j + 1 < len(lines) and original[slice(*lines[j + 1])].strip():
+            pass  # a blank line inside the run
+        else:
+            break
+        j += 1
+    run_end = max(j, i + 1)
+    if not items:
+        return None, i + 1
+    if piped:
+        # Short lines before the first pipe are the caption, not cells.
+        first = next(k for k, it in enumerate(items) if it[0] != "cell")
+        items = items[first:]
+        i = bisect.bisect_right([ln[0] for ln in lines], items[0][1]) - 1
+    cells_n = sum(1 for it in items if it[0] != "sep")
+    if cells_n < 4:
+        return None, run_end
+    ends = sum(1 for it in items if it[0] == "end")
+    rows: list[list[Cell]] = []
+    if ends >= cells_n * 0.6:
+        # Every cell ends with " |"; a bare "|" ends a row.
+        cur: list[Cell] = []
+        for kind, a, b in items:
+            if kind == "sep":
+                if cur:
+                    rows.append(cur)
+                cur = []
+            else:
+                cur.append(_cell(original, a, b))
+        if cur:
+            rows.append(cur)
+        row_objs = [Row(r, r[0].a, r[-1].b) for r in rows if r]
+        if len(row_objs) < 2:
+            return None, run_end
+        table = _shape(row_objs, vocab, "column")
+        if table is None:
+            return None, run_end
+        last = table.rows[-1].end
+        nxt = next((k for k in range(i, len(lines)) if lines[k][0] > last), len(lines))
+        _caption(original, lines, i, table, vocab)
+        return table, nxt
+    if not piped and cells_n < 6:
+        return None, run_end
+    seq = [_cell(original, a, b) for kind, a, b in items if kind != "sep"]
+    built = _infer_rows(seq, vocab, bare=not piped)
+    if built is None:
+        return None, run_end
+    header, data, first_index = built
+    table = Table(header, data, layout="column", line_start=(header[0][0].a if header and header[0] else data[0].start))
+    # The caption is the line above the first cell used.
+    first_line = bisect.bisect_right([ln[0] for ln in lines], seq[first_index].a) - 1
+    _caption(original, lines, first_line, table, vocab)
+    last = data[-1].end
+    nxt = next((k for k in range(i, len(lines)) if lines[k][0] > last), len(lines))
+    return table, nxt
+
+
+def _infer_rows(seq: list[Cell], vocab: Vocab, bare: bool) -> tuple[list[list[Cell]], list[Row], int] | None:
+    """Rows of a cell sequence with no row marks: after the header cells, a label and then
+    as many numbers as there are columns, again and again."""
+    f = next((k for k, c in enumerate(seq) if k >= 1 and _numeric(c.text, vocab) and not _numeric(seq[k - 1].text, vocab)), None)
+    if f is None:
+        return None
+    k = 0
+    while f + k < len(seq) and _numeric(seq[f + k].text, vocab):
+        k += 1
+    width = k + 1
+    rows: list[Row] = []
+    p = f - 1
+    while p + width <= len(seq):
+        chunk = seq[p:p + width]
+        if _numeric(chunk[0].text, vocab) and not _YEAR_CELL.match(chunk[0].text):
+            break
+        if not all(_numeric(c.text, vocab) or c.text in vocab.placeholders for c in chunk[1:]):
+            break
+        rows.append(Row(chunk, chunk[0].a, chunk[-1].b))
+        p += width
+    if len(rows) < (2 if bare else 1):
+        return None
+    before = seq[:f - 1]
+    if len(before) >= width and _squash(before[-width].text) in vocab.corner:
+        head = before[-width:]
+    elif len(before) >= k:
+        head = [Cell(before[-k].a, before[-k].a, ""), *before[-k:]]
+    else:
+        return None
+    if bare and not any(_header_info(c.text, vocab).says_something for c in head[1:]) and not head[0].text:
+        return None  # a run of short lines that is no table
+    first_index = seq.index(head[1]) if not head[0].text else seq.index(head[0])
+    return [head], rows, first_index
+
+
+# ---------------------------------------------------------------- headers
+
+
+@dataclass
+class HeaderInfo:
+    text: str = ""
+    unit_word: str = ""  # 亿元, %, 万人 …
+    kind: str = ""  # growth | share | level (index) | ''
+    year: int | None = None
+    name: str = ""  # what remains: 第一产业, 现价, 全省, 户数 …
+    target: bool = False
+    says_something: bool = False
+
+
+def _unit_of_word(word: str, rs: RuleSet) -> tuple[str, float] | None:
+    """(base unit, factor) of a unit word (亿元 → 元, 1e8), or None when it is none."""
+    word = word.strip()
+    if not word:
+        return None
+    if word in ("%", "％"):
+        return "%", 1.0
+    qs = parse_quantities("1" + word, rs)
+    if len(qs) == 1 and qs[0].unit:
+        return qs[0].unit, qs[0].value
+    return None
+
+
+def _header_info(text: str, vocab: Vocab) -> HeaderInfo:
+    rs = vocab.rs
+    h = HeaderInfo(text=text)
+    rest = text
+    for m in list(_PARENS.finditer(text)):
+        inner = m.group(1).replace("单位:", "").replace("单位：", "").strip()
+        if _unit_of_word(inner, rs):
+            h.unit_word = inner
+            rest = rest.replace(m.group(), "")
+        elif any(w in inner for w in vocab.index):
+            h.kind = "level"
+            h.unit_word = "%"
+            rest = rest.replace(m.group(), "")
+    if not h.unit_word:
+        um = _UNIT_IN.search(rest)
+        if um and _unit_of_word(um.group(1), rs):
+            h.unit_word = um.group(1)
+            rest = rest[:um.start()] + rest[um.end():]
+    if not h.unit_word and rest.endswith(("%", "％")):
+        h.unit_word = "%"
+        rest = rest[:-1]
+    y = _YEAR_CELL.match(rest) or _YEAR_IN.search(rest)
+    if y:
+        h.year = int(y.group(2) if y.lastindex and y.lastindex >= 2 and y.group(2) else y.group(1))
+        rest = rest.replace(y.group(), "")
+    if any(w in rest for w in vocab.index) or "=100" in text:
+        h.kind, h.unit_word = "level", h.unit_word or "%"
+    elif any(w in rest for w in vocab.growth):
+        h.kind = "growth"
+    elif any(w in rest for w in vocab.share):
+        h.kind = "share"
+    h.target = any(w in rest for w in vocab.target)
+    for w in (*vocab.growth, *vocab.share, *vocab.measures):
+        if w in rest and len(w) >= 2:
+            rest = rest.replace(w, "")
+    rest = rest.strip("()（）:：,，、 %")
+    h.name = rest
+    if not h.unit_word and rest.endswith("数") and len(rest) >= 2:
+        # 户数 → 户, 人数 → 人, 人口数 → 人: a count of the thing named.
+        stem = rest[:-1]
+        counted = rs.data.get("count_nouns", {}).get(stem)
+        if counted or _unit_of_word(stem, rs):
+            h.unit_word = counted or stem
+    h.says_something = bool(h.unit_word or h.kind or h.year)
+    return h
+
+
+# ---------------------------------------------------------------- claims
+
+
+@dataclass
+class TableCellClaim:
+    claim: Claim
+    how: str
+
+
+@dataclass
+class _Column:
+    index: int
+    headers: list[HeaderInfo] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " / ".join(h.text for h in self.headers if h.text)
+
+    def first(self, attr: str):
+        for h in reversed(self.headers):  # the lowest header row is the most specific
+            v = getattr(h, attr)
+            if v:
+                return v
+        return None
+
+
+def _columns(table: Table, width: int, vocab: Vocab) -> list[_Column]:
+    cols = [_Column(j) for j in range(width)]
+    if not table.header:
+        return cols
+    rows = [[c.text for c in r] for r in table.header]
+    # The first header row: a cell followed by empty cells (or by nothing) spans them.
+    top = rows[0] + [""] * max(0, width - len(rows[0]))
+    top = top[:width]
+    spans: list[int] = []
+    owner = [0] * width
+    for j in range(width):
+        if top[j] or j == 0:
+            owner[j] = j
+        else:
+            owner[j] = owner[j - 1]
+            spans.append(j)
+    multi = sorted({j for j in range(width) if owner.count(owner[j]) > 1})
+    for j in range(width):
+        cols[j].headers.append(_header_info(top[owner[j]], vocab))
+    for extra in rows[1:]:
+        cells = [t for t in extra]
+        while cells and not cells[-1]:
+            cells.pop()
+        placed: dict[int, str] = {}
+        if len(cells) == width:
+            placed = {j: t for j, t in enumerate(cells) if t}
+        else:
+            texts = [t for t in cells if t]
+            if len(texts) == len(multi):
+                placed = dict(zip(multi, texts, strict=True))
+            else:
+                placed = {width - len(texts) + i: t for i, t in enumerate(texts) if width - len(texts) + i >= 0}
+        for j, t in placed.items():
+            cols[j].headers.append(_header_info(t, vocab))
+    return cols
+
+
+def _clean_label(text: str, vocab: Vocab) -> tuple[str, str, bool]:
+    """(name, unit word in brackets, is a part) of a row label: 其中:第一产业 → 第一产业, part."""
+    t = _squash(text)
+    part = False
+    changed = True
+    while changed and t:
+        changed = False
+        for p in vocab.label_prefixes:
+            if t.startswith(p) and len(t) > len(p):
+                t = t[len(p):].lstrip(":：")
+                part = changed = True
+                break
+    t = _NUMBERING.sub("", t)
+    t = _LEAD_MARK.sub("", t)
+    t = _FOOTNOTE.sub("", t)
+    unit = ""
+    for m in list(_PARENS.finditer(t)):
+        inner = m.group(1).replace("单位:", "").replace("单位：", "")
+        if _unit_of_word(inner, vocab.rs):
+            unit = inner
+            t = t.replace(m.group(), "")
+    return t.strip(), unit, part
+
+
+def _caption_year(caption: str) -> int | None:
+    ys = [int(m.group(2) or m.group(1)) for m in _YEAR_IN.finditer(caption)]
+    return ys[-1] if ys else None
+
+
+def _caption_kind(caption: str, vocab: Vocab) -> str:
+    rest = caption
+    for w in vocab.measures:
+        rest = rest.replace(w, "")
+    share = any(w in rest for w in vocab.share)
+    growth = any(w in rest for w in vocab.growth)
+    if share and not growth:
+        return "share"
+    if growth and not share:
+        return "growth"
+    return ""
+
+
+def _caption_subject(caption: str, vocab: Vocab) -> str:
+    """The indicator a caption names (2024年全市地区生产总值及其增长速度 → 地区生产总值)."""
+    best = ""
+    for alias in vocab.aliases:
+        if alias in caption and len(alias) > len(best):
+            best = alias
+    return best
+
+
+def _part_suffix(caption: str, vocab: Vocab) -> str:
+    for word, suffix in vocab.parts:
+        if word in caption:
+            return suffix
+    return ""
+
+
+def _metric(name: str, vocab: Vocab) -> str:
+    key = name.replace("、", "")
+    if key in vocab.aliases:
+        return vocab.aliases[key]
+    return ""
+
+
+def _contained_metric(name: str, vocab: Vocab) -> str:
+    """The longest catalogue name inside ``name`` (居民消费价格总指数 → 居民消费价格)."""
+    key = name.replace("、", "")
+    best = ""
+    for alias in vocab.aliases:
+        if len(alias) >= 4 and alias in key and len(alias) > len(best) and len(alias) * 3 >= len(key) * 2:
+            best = alias
+    return vocab.aliases[best] if best else ""
+
+
+def _indicator(base: str, caption: str, vocab: Vocab) -> tuple[str, str, str]:
+    """(subject, metric, how) for a name read with the caption."""
+    suffix = _part_suffix(caption, vocab)
+    key = base.replace("、", "")
+    candidates = []
+    if suffix and not key.endswith(suffix):
+        candidates.append((base + suffix, f"row name + '{suffix}' from the caption"))
+    candidates.append((base, "row name"))
+    for name, how in candidates:
+        m = _metric(name, vocab)
+        if m:
+            return name.replace("、", ""), m, how
+    name, how = candidates[0]
+    return name.replace("、", ""), _contained_metric(name, vocab), how
+
+
+def read_table(table: Table, rs: RuleSet, vocab: Vocab, doc_year: int | None) -> list[tuple[int, int, dict, str]]:
+    """(original start, original end, fields, how) for every numeric data cell of a table."""
+    width = max(len(r.cells) for r in table.rows)
+    cols = _columns(table, width, vocab)
+    caption = table.caption
+    label_head = _squash(cols[0].headers[0].text) if cols[0].headers else ""
+    serial = {j for j, c in enumerate(cols) if any(_squash(h.text) in vocab.serial_column for h in c.headers)}
+    label_col = 0
+    if 0 in serial and width > 2:
+        label_col = 1
+    unit_col = next((j for j, c in enumerate(cols) if j != label_col
+                     and any(_squash(h.text) in vocab.unit_column for h in c.headers)), None)
+    label_is_year = label_head in ("年份", "年度", "年别", "年", "时间") or all(
+        _YEAR_CELL.match(r.cells[label_col].text) for r in table.rows if len(r.cells) > label_col)
+    dimension = label_is_year or label_head in vocab.dimensions
+    cap_year = _caption_year(caption)
+    cap_kind = _caption_kind(caption, vocab)
+    cap_subject = _caption_subject(caption, vocab)
+    cap_target = any(w in caption for w in vocab.target)
+    cap_index = any(w in caption for w in vocab.index)  # (上年=100): every cell is an index
+    table_unit = table.unit_line if table.unit_line and _unit_of_word(table.unit_line, rs) else ""
+    out = []
+    for row in table.rows:
+        cells = row.cells
+        if row is table.rows[-1] and table.cut_off:
+            cells = cells[:-1]  # the text ends inside this row: its last figure is cut off
+        if len(cells) > width:
+            cells = [c for c in cells if c.text]
+        if len(cells) <= label_col:
+            continue
+        label_cell = cells[label_col]
+        label, label_unit, _part = _clean_label(label_cell.text, vocab)
+        row_year = None
+        ym = _YEAR_CELL.match(label_cell.text)
+        if ym and (label_is_year or dimension):
+            row_year = int(ym.group(1))
+        row_unit = label_unit
+        if unit_col is not None and unit_col < len(cells) and cells[unit_col].text:
+            row_unit = cells[unit_col].text
+        for j, cell in enumerate(cells):
+            if j == label_col or j in serial or j == unit_col or j >= width:
+                continue
+            num = _read_number(cell.text, vocab)
+            if num is None:
+                continue
+            value, s0, s1, cell_unit, cell_sign = num
+            col = cols[j]
+            col_unit = col.first("unit_word") or ""
+            col_kind = col.first("kind") or ""
+            unit_src = ""
+            if cell_unit:
+                unit_word, unit_src = cell_unit, "the cell"
+            elif col_unit:
+                unit_word, unit_src = col_unit, f"column header '{col.text}'"
+            elif row_unit and col_kind not in ("growth", "share"):
+                unit_word, unit_src = row_unit, f"row '{label_cell.text}'"
+            elif col_kind in ("growth", "share"):
+                unit_word, unit_src = "%", f"column header '{col.text}' ({col_kind})"
+            elif table_unit:
+                unit_word, unit_src = table_unit, f"unit line '单位：{table_unit}'"
+            elif cap_index:
+                unit_word, unit_src = "%", f"caption '{caption}' (an index)"
+            elif cap_kind:
+                unit_word, unit_src = "%", f"caption '{caption}' ({cap_kind})"
+            else:
+                continue  # a bare number with no unit anywhere: no claim
+            if cell_unit and cell_unit != "%" and not cell_unit.startswith(("%", "‰")):
+                base, factor = cell_unit, 1.0  # parse_quantities already folded the magnitude
+            else:
+                bu = _unit_of_word(unit_word, rs)
+                if bu is None:
+                    continue
+                base, factor = bu
+            kind_src = ""
+            if col_kind:
+                kind, kind_src = col_kind, f"column header '{col.text}'"
+            elif cell_sign:
+                kind, kind_src = "growth", "the cell"
+            elif cap_index and base == "%":
+                kind, kind_src = "level", f"caption '{caption}' (an index)"
+            elif base == "%" and cap_kind:
+                kind, kind_src = cap_kind, f"caption '{caption}'"
+            else:
+                kind, kind_src = "level", "no change or share word"
+            if kind == "growth" and cell_sign < 0:
+                value = -abs(value)
+            year, year_src = None, ""
+            col_year = col.first("year")
+            if col_year:
+                year, year_src = col_year, f"column header '{col.text}'"
+            elif row_year:
+                year, year_src = row_year, f"row label '{label_cell.text}'"
+            elif cap_year:
+                year, year_src = cap_year, "the caption"
+            else:
+                year, year_src = doc_year, "the document"
+            # What is measured: the row label, unless the labels are years or places; then
+            # the column header names it.
+            variants = []
+            if dimension:
+                names = [h.name for h in col.headers if h.name]
+                base_name = names[0] if names else (cap_subject or "")
+                variants = names[1:]
+                if not label_is_year and label:
+                    variants.append(label)
+                name_src = f"column header '{col.text}'"
+            else:
+                if label in vocab.total_labels and cap_subject:
+                    base_name = cap_subject
+                    name_src = f"total row '{label}' = the caption's '{cap_subject}'"
+                else:
+                    base_name = label
+                    name_src = f"row label '{label_cell.text}'"
+                variants = [h.name for h in col.headers if h.name and not h.year]
+            if not base_name:
+                continue
+            subject, metric, ind_how = _indicator(base_name, caption, vocab)
+            if "caption" in ind_how:
+                name_src += f" + '{_part_suffix(caption, vocab)}' from the caption '{caption}'"
+            if not metric and cap_subject and not dimension and base_name == cap_subject:
+                metric = _metric(cap_subject, vocab)
+            if variants:
+                subject += "(" + ",".join(dict.fromkeys(variants)) + ")"
+            target = cap_target or any(h.target for h in col.headers)
+            a, b = _cell_span(cell, s0, s1)
+            fields = dict(value=_clean(value * factor), unit=base, kind=kind, year=year, metric=metric,
+                          subject=subject[:40], target=target)
+            how = (f"table cell: value and unit from {unit_src} ({unit_word}), kind {kind} from {kind_src}; "
+                   f"subject from {name_src}; year from {year_src}")
+            out.append((a, b, fields, how))
+    return out
+
+
+def _cell_span(cell: Cell, s0: int, s1: int) -> tuple[int, int]:
+    """Original offsets of characters [s0, s1) of a cell's squashed normalised text."""
+    norm = cell.norm
+    if norm is None:
+        return cell.a, cell.b
+    # The squashed text dropped spaces: map squashed positions to the normalised text.
+    pos = [k for k, ch in enumerate(norm.text) if not ch.isspace() and ch != "\u3000"]
+    if s1 <= s0 or s1 > len(pos):
+        return cell.a, cell.b
+    a, b = norm.original_span(pos[s0], pos[s1 - 1] + 1)
+    return cell.a + a, cell.a + b
+
+
+def _clean(v: float) -> float:
+    r = round(v, 6)
+    return float(f"{r:.12g}")
+
+
+def table_claims(original: str, rs: RuleSet, doc: str, doc_year_at: Callable[[int], int | None],
+                 line_of: Callable[[int], int]) -> list[TableCellClaim]:
+    """Every numeric data cell of every table in ``original`` as a claim (rule ``table_cell``)."""
+    if "|" not in original and "｜" not in original and "\t" not in original and "  " not in original \
+            and "\u3000" not in original and "\n" not in original:
+        return []
+    vocab = vocab_for(rs)
+    out: list[TableCellClaim] = []
+    for table in find_tables(original, vocab):
+        _check_cut_off(original, table)
+        doc_year = doc_year_at(table.line_start)
+        for a, b, f, how in read_table(table, rs, vocab, doc_year):
+            row = next((r for r in table.rows if r.start <= a < r.end + 1), None)
+            sentence = readable(normalize(original[row.start:row.end]).simplified) if row else ""
+            if table.caption:
+                sentence = f"{table.caption}: {sentence}"
+            claim = Claim(doc=doc, start=a, end=b, line=line_of(a), text=original[a:b], value=f["value"],
+                          unit=f["unit"], qualifier="exact", kind=f["kind"], target=bool(f["target"]),
+                          year=f["year"], metric=f["metric"], subject=f["subject"], sentence=sentence,
+                          rule=RULE_ID)
+            out.append(TableCellClaim(claim, how))
+    return out
+
+
+def _check_cut_off(original: str, table: Table) -> None:
+    """A document that stops inside the table's last row (no line end after it, fewer cells
+    than the other rows or without their closing |) was cut off: that row's last figure is
+    unknown."""
+    last = table.rows[-1]
+    if last.end < len(original.rstrip(" \t")) or original.endswith("\n"):
+        return
+    widths = [len(r.cells) for r in table.rows[:-1]] or [len(last.cells)]
+    tail = original[last.end - 1:last.end] if last.end else ""
+    closed = sum(1 for r in table.rows[:-1] if original[r.end - 1:r.end] in ("|", "｜"))
+    table.cut_off = len(last.cells) < max(widths) or (closed > len(table.rows[:-1]) // 2 and tail not in ("|", "｜"))
+
+
+def merge(prose: list[Claim], cells: list[TableCellClaim]) -> list[Claim]:
+    """Prose claims plus table claims; a prose claim on a table cell gives way to the cell's."""
+    if not cells:
+        return prose
+    spans = sorted((c.claim.start, c.claim.end) for c in cells)
+    starts = [s for s, _ in spans]
+
+    def covered(c: Claim) -> bool:
+        i = bisect.bisect_right(starts, c.end) - 1
+        while i >= 0 and spans[i][1] > c.start - 64:
+            s, e = spans[i]
+            if s < c.end and c.start < e:
+                return True
+            i -= 1
+        return False
+
+    merged = [c for c in prose if not covered(c)] + [c.claim for c in cells]
+    merged.sort(key=lambda c: (c.start, c.end))
+    return merged
+
+
+def name_ratio_parts(claims: list[Claim], original: str, rs: RuleSet) -> None:
+    """Parts of a ratio (三次产业结构为10.4:48.6:41.0) get the names of the parts, in order."""
+    vocab = vocab_for(rs)
+    if not vocab.ratio_parts:
+        return
+    for c in claims:
+        if c.rule != "ratio_of_parts":
+            continue
+        # Which part: the ratio separators in the run of figures just before the claim.
+        k = c.start
+        while k > 0 and (original[k - 1].isdigit() or original[k - 1] in ".:：∶ "):
+            k -= 1
+        idx = sum(original[k:c.start].count(s) for s in ":：∶")
+        before = normalize(original[max(0, k - 120):k]).text
+        before = before[max(before.rfind("。"), before.rfind("\n")) + 1:]
+        for word, parts in vocab.ratio_parts:
+            if word in before and idx < len(parts):
+                c.subject = parts[idx]
+                c.metric = _metric(parts[idx], vocab) or c.metric
+                break
+
+
+__all__ = ["RULE_ID", "Table", "TableCellClaim", "find_tables", "merge", "name_ratio_parts", "read_table",
+           "table_claims", "vocab_for"]
