@@ -48,6 +48,7 @@ _PARENS = regex.compile(r"[(（]([^()（）]*)[)）]")
 _UNIT_LINE = regex.compile(r"^\s*(?:计量)?单位\s*[:：]?\s*(\S{1,8})\s*$")
 _UNIT_IN = regex.compile(r"(?:计量)?单位\s*[:：]\s*([^\s,，;；)）]{1,8})")
 _NUMBERING = regex.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．](?!\d))")
+_TABLE_NO = regex.compile(r"^(?:附)?[表图]\s*[\d一二三四五六七八九十]+(?:[-.－]\d+)?(?:\s+|[:：、.]\s*)")
 _SENTENCE_END = regex.compile(r"[。！？!?；;]\s*$")
 _CHANGE_IN_CELL = regex.compile(r"^(增长|增加|提高|上升|上涨|下降|减少|降低|下跌|回落)")
 _DOWN = ("下降", "减少", "降低", "下跌", "回落")
@@ -179,6 +180,12 @@ def _split(original: str, a: int, b: int) -> tuple[str, list[tuple[int, int]]] |
     lead = a + (len(line) - len(line.lstrip()))
     end = lead + len(stripped)
     for kind, pat in (("pipe", _PIPE_SPLIT), ("tab", _TAB_SPLIT), ("space", _SPACE_SPLIT)):
+        if kind == "tab":
+            # Leading tabs are empty cells (an empty corner cell), not indentation.
+            kept = line.strip(" \u00a0\u3000\r")
+            if kept:
+                lead = a + line.index(kept)
+                end = lead + len(kept)
         seps = list(pat.finditer(original, lead, end))
         if not seps:
             continue
@@ -308,7 +315,7 @@ def _caption(original: str, lines: list[tuple[int, int]], i: int, table: Table, 
         if not raw or regex.fullmatch(r"[?？\s|｜]+", raw):
             continue
         seen += 1
-        text = " ".join(normalize(raw).text.split())
+        text = " ".join(normalize(_TABLE_NO.sub("", raw)).text.split())
         um = _UNIT_LINE.match(_squash(text))
         if um and not table.unit_line:
             table.unit_line = um.group(1)
@@ -538,6 +545,8 @@ def _columns(table: Table, width: int, vocab: Vocab) -> list[_Column]:
     if not table.header:
         return cols
     rows = [[c.text for c in r] for r in table.header]
+    if len(rows) == 1 and len(rows[0]) == width - 1 and _squash(rows[0][0]) not in vocab.corner:
+        rows[0] = ["", *rows[0]]  # one header cell short, and no corner word: the corner is empty
     # The first header row: a cell followed by empty cells (or by nothing) spans them.
     top = rows[0] + [""] * max(0, width - len(rows[0]))
     top = top[:width]

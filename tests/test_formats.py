@@ -267,8 +267,9 @@ def test_docx_paragraphs_and_tables(tmp_path):
     path = tmp_path / "report.docx"
     _make_docx(path)
     doc, claims = _check_offsets(str(path))
-    expected_lines = ["某区2023年经济运行情况", BODY[0], "主要指标", "社会消费品零售总额", "1200亿元",
-                      "固定资产投资", "增长8.5%", BODY[1], BODY[2]]
+    # A table row is one line of tab-separated cells (tables.py reads them as a table).
+    expected_lines = ["某区2023年经济运行情况", BODY[0], "主要指标", "社会消费品零售总额\t1200亿元",
+                      "固定资产投资\t增长8.5%", BODY[1], BODY[2]]
     assert doc.text == "\n".join(expected_lines) + "\n"
     assert _triples(claims) == _triples(extract_text(doc.text))
     values = _values(claims)

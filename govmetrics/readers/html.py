@@ -6,7 +6,8 @@ Boilerplate is dropped: ``<script>``, ``<style>``, forms, ``<nav>``, ``<aside>``
 page-level ``<header>``/``<footer>``, elements whose role, class or id says they are
 navigation, menus, breadcrumbs, footers or copyright lines, and link lists (menus
 written as plain ``<ul>`` of links). Block elements (p, div, li, h1-h6, br, tr...)
-end a line; table cells in a row are separated by a tab.
+end a line; table cells in a row are separated by a tab (an empty cell keeps its place,
+a cell spanning n columns is followed by n-1 empty cells, so tables.py can align them).
 
 The result is a pure function of the input string, so claim offsets are stable.
 """
@@ -289,9 +290,17 @@ def _emit(top: _El, out: list[str]) -> None:
             out.append(_LINE)
             stack.append((None, False, _LINE))
         elif tag in _CELL_TAGS:
-            stack.append((None, False, _CELL))
+            # A cell spanning n columns is followed by n-1 empty cells, so columns stay aligned.
+            stack.append((None, False, _CELL * _colspan(item)))
         pre = in_pre or tag in ("pre", "textarea", "listing", "plaintext")
         stack.extend((c, pre, "") for c in reversed(item.children))
+
+
+def _colspan(el: _El) -> int:
+    try:
+        return max(1, min(int((el.attrs.get("colspan") or "1").strip()), 50))
+    except ValueError:
+        return 1
 
 
 def _collapse(match: regex.Match) -> str:
@@ -311,7 +320,14 @@ def _finish(raw: str) -> str:
         # Inside a block every whitespace run (source newlines too) is one space.
         text = _WS.sub(_collapse, block)
         cells = [c.strip() for c in text.split(_CELL)]
-        line = "\t".join(c for c in cells if c)
+        filled = [c for c in cells if c]
+        if len(filled) >= 2 or (filled and len(cells) > 2 and max(map(len, filled)) <= 40):
+            # A table row: empty cells keep their place (columns stay aligned), trailing ones go.
+            while cells and not cells[-1]:
+                cells.pop()
+            line = "\t".join(cells)
+        else:
+            line = "".join(cells)
         if line:
             lines.append(line)
     return "\n".join(lines) + ("\n" if lines else "")

@@ -8,7 +8,9 @@ pdfplumber gives each text line with its position, which is what the clean-up ne
   words or numbers get one). A line ends a paragraph when it ends with 。！？；： (or
   those followed by a closing quote/bracket), when it stops well short of the right
   margin, or when it is a heading (``一、…``, ``（二）…``, ``第三章…``);
-- spaces pdfminer puts between two Chinese characters of a spaced-out line are removed.
+- spaces pdfminer puts between two Chinese characters of a spaced-out line are removed;
+- ruled tables (pdfplumber's table finder) become one line per row, cells separated by a
+  tab (a cell spanning columns is followed by empty cells), as HTML and DOCX tables do.
 
 A PDF with no text layer (a scan) is an error: OCR is not supported.
 """
@@ -39,10 +41,11 @@ _LATIN_START = regex.compile(r"^[A-Za-z0-9]")
 
 
 class _Line:
-    __slots__ = ("text", "x0", "x1", "size")
+    __slots__ = ("text", "x0", "x1", "size", "row")
 
-    def __init__(self, text: str, x0: float, x1: float, size: float):
+    def __init__(self, text: str, x0: float, x1: float, size: float, row: bool = False):
         self.text, self.x0, self.x1, self.size = text, x0, x1, size
+        self.row = row  # a table row: cells separated by tabs, never joined to other lines
 
 
 def pdf_to_text(data: bytes, name: str) -> str:
@@ -64,7 +67,12 @@ def pdf_to_text(data: bytes, name: str) -> str:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for page in pdf.pages:
                 lines = []
-                for ln in page.dedupe_chars().extract_text_lines(return_chars=True, strip=True):
+                page = page.dedupe_chars()
+                tables = _tables(page)
+                placed: list[tuple[float, _Line]] = []
+                for ln in page.extract_text_lines(return_chars=True, strip=True):
+                    if any(_inside(ln, bbox) for bbox, _rows in tables):
+                        continue  # read below as a table row
                     text = ln["text"]
                     n_cid = len(_CID.findall(text))
                     if n_cid:
@@ -75,7 +83,12 @@ def pdf_to_text(data: bytes, name: str) -> str:
                         continue
                     chars = ln.get("chars") or []
                     size = max((c.get("size", 0) for c in chars), default=0.0) or 10.0
-                    lines.append(_Line(text, float(ln["x0"]), float(ln["x1"]), float(size)))
+                    placed.append((float(ln["top"]), _Line(text, float(ln["x0"]), float(ln["x1"]), float(size))))
+                for bbox, rows in tables:
+                    for k, (top, cells) in enumerate(rows):
+                        placed.append((top + k * 1e-6, _Line("\t".join(cells), bbox[0], bbox[2], 10.0, row=True)))
+                placed.sort(key=lambda t: t[0])
+                lines = [ln for _top, ln in placed]
                 pages.append(lines)
                 page.close()
     except PDFPasswordIncorrect:
@@ -97,6 +110,39 @@ def pdf_to_text(data: bytes, name: str) -> str:
     return join_lines(drop_running_lines(pages))
 
 
+def _tables(page) -> list[tuple[tuple[float, float, float, float], list[tuple[float, list[str]]]]]:
+    """The page's ruled tables (pdfplumber's table finder): bbox and rows of cell texts, each
+    row with its top. A cell spanning several columns is followed by empty cells."""
+    out = []
+    try:
+        found = page.find_tables()
+    except Exception:  # noqa: BLE001 - a table finder failure leaves the page as plain lines
+        return []
+    for t in found:
+        rows = []
+        for row in t.rows:
+            cells = []
+            for box in row.cells:
+                if box is None:
+                    cells.append("")
+                    continue
+                text = page.within_bbox(box).extract_text() or ""
+                cells.append(_CJK_SPACE.sub("", " ".join(_CID.sub("", text).split())))
+            while cells and not cells[-1]:
+                cells.pop()
+            if any(cells):
+                top = min((b[1] for b in row.cells if b is not None), default=t.bbox[1])
+                rows.append((float(top), cells))
+        if len(rows) >= 2 and max(len(c) for _, c in rows) >= 2:
+            out.append((t.bbox, rows))
+    return out
+
+
+def _inside(ln: dict, bbox: tuple[float, float, float, float]) -> bool:
+    mid = (float(ln["top"]) + float(ln["bottom"])) / 2
+    return bbox[1] <= mid <= bbox[3] and float(ln["x0"]) >= bbox[0] - 2 and float(ln["x1"]) <= bbox[2] + 2
+
+
 def drop_running_lines(pages: list[list[_Line]]) -> list[list[_Line]]:
     """Remove running headers/footers and page numbers from the top and bottom of pages."""
     def key(s: str) -> str:
@@ -115,7 +161,7 @@ def drop_running_lines(pages: list[list[_Line]]) -> list[list[_Line]]:
         kept = []
         for i, ln in enumerate(lines):
             at_edge = i < edge or i >= n - edge
-            if at_edge and (key(ln.text) in running or _PAGE_NUMBER.match(ln.text)):
+            if at_edge and not ln.row and (key(ln.text) in running or _PAGE_NUMBER.match(ln.text)):
                 continue
             kept.append(ln)
         out.append(kept)
@@ -134,6 +180,12 @@ def join_lines(pages: list[list[_Line]]) -> str:
     current = ""
     for i, ln in enumerate(lines):
         text = ln.text
+        if ln.row:
+            if current:
+                paragraphs.append(current)
+                current = ""
+            paragraphs.append(text)
+            continue
         if current and _HEADING.match(text):
             paragraphs.append(current)
             current = ""
@@ -153,6 +205,7 @@ def join_lines(pages: list[list[_Line]]) -> str:
 
 def _right_margin(lines: list[_Line]) -> float:
     """The x where full lines end: a high quantile of line ends (robust to a few wide lines)."""
+    lines = [ln for ln in lines if not ln.row] or lines
     ends = sorted(ln.x1 for ln in lines if len(ln.text) >= 8) or sorted(ln.x1 for ln in lines)
     return ends[min(len(ends) - 1, int(0.9 * len(ends)))]
 

@@ -1,0 +1,284 @@
+"""Tables (SPEC §3a): every layout and format of the same table gives the same claims.
+
+Fixtures are built here for each text layout (| rows, tabs, runs of spaces, one cell per
+line) and each format (HTML, DOCX, PDF); the annotated tables of four local statistical
+communiqués (tests/data/tables, from ../shared/gold/local) are checked cell by cell.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from govmetrics import extract_text
+from govmetrics.readers import read_document
+from govmetrics.rules import default_ruleset
+from govmetrics.tables import find_tables, vocab_for
+
+DATA = Path(__file__).parent / "data" / "tables"
+
+CAPTION = "2022年全市地区生产总值及增速"
+HEADER = ["指标", "绝对数(亿元)", "比上年增长(%)"]
+ROWS = [
+    ["地区生产总值", "609.91", "5.2"],
+    ["其中:第一产业", "60.50", "-1.3"],
+    ["第二产业", "250.10", "6.0"],
+    ["第三产业", "299.31", "5.1"],
+]
+PROSE = "全年地区生产总值609.91亿元，比上年增长5.2%。"
+
+# (value, unit, kind, subject, year) of the table above, in order.
+EXPECTED = [
+    (6.0991e10, "元", "level", "地区生产总值", 2022),
+    (5.2, "%", "growth", "地区生产总值", 2022),
+    (6.05e9, "元", "level", "第一产业增加值", 2022),
+    (-1.3, "%", "growth", "第一产业增加值", 2022),
+    (2.501e10, "元", "level", "第二产业增加值", 2022),
+    (6.0, "%", "growth", "第二产业增加值", 2022),
+    (2.9931e10, "元", "level", "第三产业增加值", 2022),
+    (5.1, "%", "growth", "第三产业增加值", 2022),
+]
+
+
+def _table_rows(claims):
+    return [(c.value, c.unit, c.kind, c.subject, c.year) for c in claims if c.rule == "table_cell"]
+
+
+def _fields(claims):
+    """What must agree across formats: value, unit, kind, metric, year (and the subject)."""
+    return [(c.value, c.unit, c.kind, c.metric, c.year, c.subject) for c in claims if c.rule == "table_cell"]
+
+
+def _check_offsets(text, claims):
+    for c in claims:
+        assert text[c.start:c.end] == c.text, c
+
+
+def _pipe_text():
+    lines = [CAPTION, "| " + " | ".join(HEADER) + " |"] + ["| " + " | ".join(r) + " |" for r in ROWS]
+    return PROSE + "\n" + "\n".join(lines) + "\n"
+
+
+def _tab_text():
+    return PROSE + "\n" + "\n".join([CAPTION, "\t".join(HEADER)] + ["\t".join(r) for r in ROWS]) + "\n"
+
+
+def _space_text():
+    return PROSE + "\n" + "\n".join([CAPTION, "    ".join(HEADER)] + ["   ".join(r) for r in ROWS]) + "\n"
+
+
+def _column_text_pipes():
+    cells = [*HEADER[1:]] + [c for r in ROWS for c in r]  # no corner cell, as scraped pages give
+    return PROSE + "\n" + CAPTION + "\n" + "".join(f"|\n{c}\n" for c in cells) + "|\n"
+
+
+def _column_text_cell_ends():
+    rows = [HEADER, *ROWS]
+    body = "".join("|\n" + "".join(f"{c} |\n" for c in r) for r in rows)
+    return PROSE + "\n" + CAPTION + "\n" + body + "|\n"
+
+
+def _column_text_bare():
+    cells = [*HEADER] + [c for r in ROWS for c in r]
+    return PROSE + "\n" + CAPTION + "\n" + "".join(f"{c}\n" for c in cells)
+
+
+@pytest.mark.parametrize("make", [_pipe_text, _tab_text, _space_text, _column_text_pipes,
+                                  _column_text_cell_ends, _column_text_bare])
+def test_every_text_layout_gives_the_table_claims(make):
+    text = make()
+    claims = extract_text(text)
+    _check_offsets(text, claims)
+    assert _table_rows(claims) == EXPECTED
+    # The prose sentence is untouched: its two claims are still there, from prose rules.
+    prose = [c for c in claims if c.rule != "table_cell"]
+    assert [(c.text, c.kind) for c in prose] == [("609.91亿元", "level"), ("5.2%", "growth")]
+    # `text` is the cell's own characters.
+    assert [c.text for c in claims if c.rule == "table_cell"][:4] == ["609.91", "5.2", "60.50", "-1.3"]
+
+
+def test_traditional_with_pinyin_cells_keep_original_offsets():
+    text = ("2024年全市地區(qū)生產(chǎn)總值及其增長(zhǎng)速度\n"
+            "| 指????標(biāo) | 絕對(duì)數(shù)(億元) | 比上年增長(zhǎng)% |\n"
+            "| 地區(qū)生產(chǎn)總值 | 2313.0 | 5.2 |\n"
+            "| 其中:第一產(chǎn)業(yè) | 287.0 | 2.2 |\n")
+    claims = extract_text(text)
+    _check_offsets(text, claims)
+    assert _table_rows(claims) == [
+        (2.313e11, "元", "level", "地区生产总值", 2024), (5.2, "%", "growth", "地区生产总值", 2024),
+        (2.87e10, "元", "level", "第一产业增加值", 2024), (2.2, "%", "growth", "第一产业增加值", 2024),
+    ]
+
+
+def test_two_header_rows_with_a_spanning_cell():
+    text = ("2022年年末人口数及其构成\n"
+            "| 地区 | 户数 | 人口数(人) | ||\n"
+            "| 合计 | 男 | 女 | ||\n"
+            "| 合计 | 113438 | 250748 | 122346 | 128402 |\n"
+            "| 站前派出所 | 12256 | 23948 | 11534 | 12414 |\n")
+    claims = [c for c in extract_text(text) if c.rule == "table_cell"]
+    assert [(c.value, c.unit) for c in claims[:4]] == [(113438, "户"), (250748, "人"), (122346, "人"), (128402, "人")]
+    assert all(c.year == 2022 and c.kind == "level" for c in claims)
+    # The labels are places: the column headers name what is counted.
+    assert claims[2].subject.startswith("人口数(男") and claims[4].subject == "户数(站前派出所)"
+
+
+def test_year_rows_and_share_from_the_caption():
+    text = ("2018-2022年三次产业增加值占地区生产总值比重\n"
+            "| 年份 | 第一产业(%) | 第二产业(%) | 第三产业(%) |\n"
+            "| 2018 | 2.5 | 30.3 | 67.2 |\n"
+            "| 2022 | 2.6 | 31.9 | 65.5 |\n")
+    claims = extract_text(text)
+    assert [(c.value, c.kind, c.year, c.subject) for c in claims] == [
+        (2.5, "share", 2018, "第一产业增加值"), (30.3, "share", 2018, "第二产业增加值"),
+        (67.2, "share", 2018, "第三产业增加值"), (2.6, "share", 2022, "第一产业增加值"),
+        (31.9, "share", 2022, "第二产业增加值"), (65.5, "share", 2022, "第三产业增加值"),
+    ]
+    # Year labels are no claims.
+    assert not any(c.text in ("2018", "2022") for c in claims)
+
+
+def test_year_column_headers_unit_line_and_unit_column():
+    text = ("主要农产品产量\n单位：万吨\n"
+            "指标\t2021年\t2022年\n粮食\t120.5\t123.4\n油料\t8.1\t8.3\n")
+    claims = extract_text(text)
+    assert [(c.value, c.unit, c.year, c.metric) for c in claims] == [
+        (1.205e6, "吨", 2021, "grain_output"), (1.234e6, "吨", 2022, "grain_output"),
+        (8.1e4, "吨", 2021, ""), (8.3e4, "吨", 2022, ""),
+    ]
+    text = ("2023年主要指标\n"
+            "| 序号 | 指标 | 单位 | 绝对数 | 比上年增长(%) |\n"
+            "| 1 | 粮食产量 | 万吨 | 123.4 | 2.1 |\n"
+            "| 2 | 高新技术企业 | 家 | 56 | 12.0 |\n")
+    claims = extract_text(text)
+    assert [(c.value, c.unit, c.kind, c.year, c.metric) for c in claims] == [
+        (1.234e6, "吨", "level", 2023, "grain_output"), (2.1, "%", "growth", 2023, "grain_output"),
+        (56, "家", "level", 2023, "high_tech_enterprises"), (12.0, "%", "growth", 2023, "high_tech_enterprises"),
+    ]  # serial numbers and unit labels are no claims
+
+
+def test_index_table_from_scraped_columns():
+    text = ("表1 2007年居民消费价格变动情况(上年=100)\n|\n全 省\n|\n城 市\n|\n农 村\n|\n"
+            "居民消费价格总指数\n|\n104.2\n|\n103.9\n|\n104.4\n|\n食品\n|\n111.0\n|\n110.1\n|\n111.8\n|\n")
+    claims = extract_text(text)
+    assert [(c.value, c.unit, c.kind, c.year) for c in claims] == [
+        (104.2, "%", "level", 2007), (103.9, "%", "level", 2007), (104.4, "%", "level", 2007),
+        (111.0, "%", "level", 2007), (110.1, "%", "level", 2007), (111.8, "%", "level", 2007),
+    ]
+    assert claims[0].metric == "cpi" and claims[1].subject == "居民消费价格总指数(城市)"
+
+
+def test_cut_off_last_row_is_not_read():
+    text = "2024年全市地区生产总值\n| 指标 | 绝对数(亿元) |\n| 工业 | 526.3 |\n| 建筑业 | 18"
+    assert [c.text for c in extract_text(text)] == ["526.3"]
+
+
+@pytest.mark.parametrize("text", [
+    "全年完成投资  120亿元，增长8%。\n会议指出  要加快发展。\n",  # double spaces in prose
+    "一、综合\n二、农业\n三、工业\n四、建筑业\n五、交通\n六、旅游\n",  # short lines, no numbers
+    "联系电话：\t0552-1234567\n邮编：\t233000\n",  # a contact block
+    "第一章\n第二章\n2021\n2022\n2023\n2024\n",  # years alone on lines
+])
+def test_prose_and_short_lines_are_no_tables(text):
+    assert [c for c in extract_text(text) if c.rule == "table_cell"] == []
+
+
+def test_ratio_of_parts():
+    claims = extract_text("初步核算，2024年三次产业结构由上年的13.2:32.3:54.5调整为12.4:30.9:56.7。")
+    assert [(c.value, c.unit, c.kind, c.subject) for c in claims] == [
+        (13.2, "%", "share", "第一产业增加值"), (32.3, "%", "share", "第二产业增加值"),
+        (54.5, "%", "share", "第三产业增加值"), (12.4, "%", "share", "第一产业增加值"),
+        (30.9, "%", "share", "第二产业增加值"), (56.7, "%", "share", "第三产业增加值"),
+    ]
+    assert [c.text for c in extract_text("会议于10:30:45开始。")] == []
+
+
+# ---------------------------------------------------------------- formats
+
+
+def _html(path: Path) -> None:
+    head = "".join(f"<th>{h}</th>" for h in HEADER)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in ROWS)
+    path.write_text(f"<html><body><p>{PROSE}</p><p>{CAPTION}</p><table><tr>{head}</tr>{body}</table>"
+                    "</body></html>", encoding="utf-8")
+
+
+def _docx(path: Path) -> None:
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph(PROSE)
+    d.add_paragraph(CAPTION)
+    table = d.add_table(rows=len(ROWS) + 1, cols=len(HEADER))
+    for j, h in enumerate(HEADER):
+        table.cell(0, j).text = h
+    for i, r in enumerate(ROWS, 1):
+        for j, c in enumerate(r):
+            table.cell(i, j).text = c
+    d.save(str(path))
+
+
+def _pdf(path: Path) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("zh", fontName="STSong-Light", fontSize=11, leading=16)
+    table = Table([HEADER, *ROWS])
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), "STSong-Light"), ("FONTSIZE", (0, 0), (-1, -1), 10),
+                               ("GRID", (0, 0), (-1, -1), 0.5, "black")]))
+    SimpleDocTemplate(str(path), pagesize=A4).build(
+        [Paragraph(PROSE, style), Spacer(1, 8), Paragraph(CAPTION, style), Spacer(1, 4), table])
+
+
+@pytest.mark.parametrize("make,name", [(_html, "t.html"), (_docx, "t.docx"), (_pdf, "t.pdf")])
+def test_html_docx_pdf_give_the_same_claims_as_the_text_form(tmp_path, make, name):
+    path = tmp_path / name
+    make(path)
+    doc = read_document(str(path))
+    claims = extract_text(doc.text, doc=str(path))
+    _check_offsets(doc.text, claims)
+    assert _fields(claims) == _fields(extract_text(_pipe_text()))
+    assert _table_rows(claims) == EXPECTED
+
+
+def test_readers_write_table_rows_with_tabs(tmp_path):
+    path = tmp_path / "t.html"
+    path.write_text("<table><tr><td></td><th colspan=2>人口数(人)</th></tr>"
+                    "<tr><td>合计</td><td>10</td><td>20</td></tr></table>", encoding="utf-8")
+    assert read_document(str(path)).text == "\t人口数(人)\n合计\t10\t20\n"
+
+
+# ---------------------------------------------------------------- annotated local tables
+
+
+def _gold():
+    return [json.loads(line) for line in (DATA / "gold_tables.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.mark.parametrize("docname", sorted({g["doc"] for g in _gold()}))
+def test_annotated_local_tables(docname):
+    text = (DATA / docname).read_text(encoding="utf-8")
+    claims = [c for c in extract_text(text, doc=docname) if c.rule == "table_cell"]
+    got = {(c.start, c.end): c for c in claims}
+    gold = [g for g in _gold() if g["doc"] == docname]
+    for g in gold:
+        c = got.get((g["start"], g["end"]))
+        assert c is not None, f"missed {g['text']} at {g['start']}"
+        assert (c.value, c.unit, c.kind, c.year) == pytest.approx((g["value"], g["unit"], g["kind"], g["year"])) or (
+            c.value == pytest.approx(g["value"]) and (c.unit, c.kind, c.year) == (g["unit"], g["kind"], g["year"])), g
+    # No cell claim that the annotators did not see (truncated cells, header units, years).
+    spans = {(g["start"], g["end"]) for g in gold}
+    assert [c.text for c in claims if (c.start, c.end) not in spans] == []
+
+
+def test_find_tables_layouts():
+    rs = default_ruleset()
+    v = vocab_for(rs)
+    layouts = {t.layout for f in DATA.glob("*.txt") for t in find_tables(f.read_text(encoding="utf-8"), v)}
+    assert layouts == {"pipe", "column"}
