@@ -351,11 +351,10 @@ def _with_tables(claims: list[Claim], d: _Doc) -> list[Claim]:
     name_ratio_parts(claims, d.original, d.rs)
     starts = d.norm.starts
 
-    def doc_year_at(orig: int) -> int | None:
-        i = max(0, min(bisect.bisect_right(starts, orig) - 1, len(d.text) - 1))
-        return d.struct.article_at(i).year
+    def article_at(orig: int):
+        return d.struct.article_at(max(0, min(bisect.bisect_right(starts, orig) - 1, len(d.text) - 1)))
 
-    return merge(claims, table_claims(d.original, d.rs, d.doc, doc_year_at, d.line))
+    return merge(claims, table_claims(d.original, d.rs, d.doc, article_at, d.line))
 
 
 def _as_ruleset(rules: RuleSet | str | Path | Iterable[str | Path] | None) -> RuleSet:

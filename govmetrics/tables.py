@@ -26,6 +26,7 @@ import bisect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import regex
 
@@ -69,6 +70,7 @@ class Vocab:
     measures: tuple[str, ...]
     corner: frozenset[str]
     dimensions: frozenset[str]
+    places: frozenset[str]
     unit_column: frozenset[str]
     serial_column: frozenset[str]
     total_labels: frozenset[str]
@@ -103,7 +105,8 @@ def vocab_for(rs: RuleSet) -> Vocab:
         target=_longest_first(t.get("target", [])),
         measures=_longest_first(t.get("measures", [])),
         corner=frozenset(_squash(w) for w in t.get("corner", [])),
-        dimensions=frozenset(_squash(w) for w in t.get("dimensions", [])),
+        dimensions=frozenset(_squash(w) for w in [*t.get("dimensions", []), *t.get("places", [])]),
+        places=frozenset(_squash(w) for w in t.get("places", [])),
         unit_column=frozenset(t.get("unit_column", [])),
         serial_column=frozenset(t.get("serial_column", [])),
         total_labels=frozenset(t.get("total_labels", [])),
@@ -795,8 +798,10 @@ def read_table(table: Table, rs: RuleSet, vocab: Vocab, doc_year: int | None) ->
                 subject += "(" + ",".join(dict.fromkeys(variants)) + ")"
             target = cap_target or any(h.target for h in col.headers)
             a, b = _cell_span(cell, s0, s1)
+            # Rows of places (派出所, 乡镇): the figure is about the place the row names.
+            region = label if label_head in vocab.places and label and label not in vocab.total_labels else ""
             fields = dict(value=_clean(value * factor), unit=base, kind=kind, year=year, metric=metric,
-                          subject=subject[:40], target=target)
+                          subject=subject[:40], target=target, region=region)
             how = (f"table cell: value and unit from {unit_src} ({unit_word}), kind {kind} from {kind_src}; "
                    f"subject from {name_src}; year from {year_src}")
             out.append((a, b, fields, how))
@@ -821,7 +826,7 @@ def _clean(v: float) -> float:
     return float(f"{r:.12g}")
 
 
-def table_claims(original: str, rs: RuleSet, doc: str, doc_year_at: Callable[[int], int | None],
+def table_claims(original: str, rs: RuleSet, doc: str, article_at: Callable[[int], Any],
                  line_of: Callable[[int], int]) -> list[TableCellClaim]:
     """Every numeric data cell of every table in ``original`` as a claim (rule ``table_cell``)."""
     if "|" not in original and "｜" not in original and "\t" not in original and "  " not in original \
@@ -831,16 +836,16 @@ def table_claims(original: str, rs: RuleSet, doc: str, doc_year_at: Callable[[in
     out: list[TableCellClaim] = []
     for table in find_tables(original, vocab):
         _check_cut_off(original, table)
-        doc_year = doc_year_at(table.line_start)
-        for a, b, f, how in read_table(table, rs, vocab, doc_year):
+        article = article_at(table.line_start)  # segment.Article: year, date, region
+        for a, b, f, how in read_table(table, rs, vocab, article.year):
             row = next((r for r in table.rows if r.start <= a < r.end + 1), None)
             sentence = readable(normalize(original[row.start:row.end]).simplified) if row else ""
             if table.caption:
                 sentence = f"{table.caption}: {sentence}"
-            claim = Claim(doc=doc, start=a, end=b, line=line_of(a), text=original[a:b], value=f["value"],
-                          unit=f["unit"], qualifier="exact", kind=f["kind"], target=bool(f["target"]),
-                          year=f["year"], metric=f["metric"], subject=f["subject"], sentence=sentence,
-                          rule=RULE_ID)
+            claim = Claim(doc=doc, doc_date=article.date, start=a, end=b, line=line_of(a), text=original[a:b],
+                          value=f["value"], unit=f["unit"], qualifier="exact", kind=f["kind"],
+                          target=bool(f["target"]), year=f["year"], region=f["region"] or article.region,
+                          metric=f["metric"], subject=f["subject"], sentence=sentence, rule=RULE_ID)
             out.append(TableCellClaim(claim, how))
     return out
 
