@@ -13,6 +13,7 @@ from pathlib import Path
 
 import regex
 
+from .attribute import Figure, attribute_sentence
 from .claim import Claim
 from .context import (
     Frame,
@@ -20,10 +21,8 @@ from .context import (
     cues_for,
     is_target,
     kind_and_sign,
-    metric_of,
     qualifier_from_context,
     relative_year,
-    subject_of,
     topic_year,
     year_of,
 )
@@ -315,6 +314,7 @@ def extract_text(text: str, doc: str = "-", rules: RuleSet | str | Path | Iterab
     matches = find_matches(norm.text, rs, warn, doc)
     d.claim_starts = [m.start for m in matches if m.rule.action == "claim"]
     claims: list[Claim] = []
+    figures: list[tuple[Claim, Figure]] = []  # normalised spans, for the attribution pass
     prev: tuple[int, str, int, str] | None = None  # (clause start, kind, sign, unit) of the last claim
     if progress is not None:
         progress(0, len(norm.text), 0)
@@ -336,7 +336,9 @@ def extract_text(text: str, doc: str = "-", rules: RuleSet | str | Path | Iterab
             claim = _claim(d, match.rule, q, a, b, prev, idx if len(spans) > 1 else None, unit_word)
             if claim is not None:
                 claims.append(claim[0])
+                figures.append((claim[0], Figure(a, b, claim[0].unit, unit_word)))
                 prev = claim[1]
+    _attribute(d, figures)
     claims.sort(key=lambda c: (c.start, c.end))
     claims = _with_tables(claims, d)
     if progress is not None:
@@ -368,6 +370,17 @@ def _as_ruleset(rules: RuleSet | str | Path | Iterable[str | Path] | None) -> Ru
 
     paths = [rules] if isinstance(rules, str | Path) else list(rules)
     return cached_ruleset(tuple(str(p) for p in paths))
+
+
+def _attribute(d: _Doc, figures: list[tuple[Claim, Figure]]) -> None:
+    """Metric, subject and per-N unit of every claim, one sentence at a time (attribute.py)."""
+    by_sentence: dict[tuple[int, int], list[tuple[Claim, Figure]]] = {}
+    for c, f in figures:
+        by_sentence.setdefault(d.struct.sentence_at(f.start), []).append((c, f))
+    for (s0, s1), items in by_sentence.items():
+        items.sort(key=lambda t: t[1].start)
+        for (c, _), att in zip(items, attribute_sentence(d.text, s0, s1, [f for _, f in items], d.rs), strict=True):
+            c.metric, c.subject, c.unit = att.metric, att.subject, att.unit
 
 
 @lru_cache(maxsize=8)
@@ -461,8 +474,8 @@ def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
         target=bool(target),
         year=year,
         region=clause_region(text, c0, a, article.region, d.rs, d.places),
-        metric=metric_of(clause_prefix, text[s0:a], cues, text[b:b + 8]),
-        subject=subject_of(clause_prefix, cues),
+        metric="",  # metric and subject: attribute.py reads the whole sentence (_attribute)
+        subject="",
         sentence=readable(d.norm.simplified[slice(*d.norm.original_span(s0, s1))]),
         rule=rule.id,
     )

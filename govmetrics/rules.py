@@ -308,6 +308,8 @@ def load_ruleset(extra_dirs: list[Path] | tuple = (), problems: list[str] | None
     fragments.setdefault("QPRE", _word_alternation([w for d in q.values() for w in d.get("before", [])] or ["约"]))
     fragments.setdefault("QPOST", _word_alternation([w for d in q.values() for w in d.get("after", [])] or ["左右"]))
     fragments.setdefault("COUNT_NOUN", _word_alternation(list(data.get("count_nouns", {})) or ["人口"]))
+    # The denominators of per-N rates (每千人口), from cues.per_n_nouns (rules/subjects.yaml).
+    fragments.setdefault("PER_N_NOUN", _word_alternation(list(data.get("cues", {}).get("per_n_nouns", {})) or ["人口"]))
     for name, words in data.get("words", {}).items():
         fragments.setdefault(name, _word_alternation(words))
     rules: list[Rule] = []

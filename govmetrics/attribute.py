@@ -1,0 +1,392 @@
+"""Which indicator each figure measures: read a sentence once, left to right, into
+subjects and the figures that belong to them.
+
+The decisions, in the order they are weighed for one figure (README "How a metric is chosen"):
+
+1. The words since the previous figure, in the figure's own clause, name its subject: the
+   longest catalogue name there (单位国内生产总值能耗, not 国内生产总值), read in a shadow of
+   the sentence without parentheticals and footnote marks (规模以上工业(以下口径相同)增加值,
+   规模以上工业[3]增加值), where a scope and a measure separated by filler words compose a name
+   (规模以上工业企业实现增加值 → 规模以上工业增加值). X占Y的比重 measures X.
+2. A scope alone (其中规模以上工业增长B%, 农村居民19669元) takes the measure of the subject in
+   force; coordinated subjects before 分别 (第一、二、三产业增加值, 城镇和农村居民人均可支配收入)
+   complete each other and go to the figures one by one.
+3. A clause that names something of its own that the catalogue does not know (集聚风险投资
+   机构超500家, 新增市场主体, 97户适老性改造) gets no metric: nothing carries over into it.
+4. A clause that names nothing (,增长4.5%; 总量突破90万亿元) inherits the subject in force:
+   the previous figure's, or one named in an earlier clause of the sentence.
+
+Per-N denominators (每千人口…6.5张 → 张/千人) are decided here too, as they are read off the
+same clause. The vocabulary is YAML (rules/subjects.yaml, the catalogue in rules/metrics.yaml).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import regex
+
+from .rules import RuleSet
+
+# Parentheticals and footnote marks that may split a name (规模以上工业(以下口径相同)增加值,
+# 规模以上工业[3]增加值, 增加值①): structure of the text, not vocabulary.
+_ASIDE = regex.compile(r"\([^()]{0,40}\)|\[[^\[\]]{0,6}\]|〔[^〔〕]{0,6}〕|[\u2460-\u2473\u00b9\u00b2\u00b3\u2070-\u2079]")
+_CLAUSE_BREAK = regex.compile(r"[,，;；:：!！?？。]")
+_NOISE = regex.compile(r"(?:(?:1[89]|20)\d\d年(?:底|末|初|全年)?|\d+月份?|[一二三四]季度|上半年|下半年|[^\p{Han}A-Za-z0-9、])")
+_HAN_RUN = regex.compile(r"[\p{Han}A-Za-z]+?(?=[、和及与以]|[^\p{Han}A-Za-z]|$)")
+
+
+def _alt(words: list[str] | set[str]) -> str:
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w))) or "(?!)"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number to attribute: its span in the normalised text and its unit."""
+
+    start: int
+    end: int
+    unit: str
+    counted: str = ""  # the counted noun a rule took as the unit (6069万农民)
+
+
+@dataclass
+class Attribution:
+    metric: str
+    subject: str
+    unit: str
+
+
+@dataclass(frozen=True)
+class Subj:
+    metric: str
+    name: str  # the subject phrase (the catalogue name when one was found)
+
+
+@dataclass(eq=False)
+class Vocab:
+    alias_re: regex.Pattern
+    alias_to_metric: dict[str, str]
+    scope_re: regex.Pattern
+    scopes: tuple[str, ...]
+    filler_re: regex.Pattern
+    pairs: dict[str, list[str]]
+    pairs_re: regex.Pattern
+    respectively_re: regex.Pattern
+    coord_re: regex.Pattern
+    share_of_re: regex.Pattern
+    share_of_not: tuple[str, ...]
+    abbrev: dict[str, str]
+    not_after_re: regex.Pattern
+    trim_head: regex.Pattern
+    trim_tail: regex.Pattern
+    comparison_re: regex.Pattern
+    generic: frozenset[str]
+    per_n_re: regex.Pattern
+    per_n_nouns: dict[str, str]
+    per_n_plain: frozenset[str]
+    by_prefix: dict[str, list[str]] = field(default_factory=dict)  # scope -> aliases that start with it
+
+
+@lru_cache(maxsize=8)
+def vocab_for(rs: RuleSet) -> Vocab:
+    c = rs.data.get("cues", {})
+    alias: dict[str, str] = {}
+    for mid, names in rs.data.get("metrics", {}).items():
+        for a in names if isinstance(names, list) else []:
+            alias[str(a)] = mid  # a later file's alias wins: user rules come last
+    scopes = tuple(sorted(set(c.get("scopes", [])), key=len, reverse=True))
+    by_prefix = {s: sorted((a for a in alias if a.startswith(s) and a != s), key=len, reverse=True) for s in scopes}
+    pairs = {k: list(v) for k, v in (c.get("scope_pairs") or {}).items()}
+    nouns = {str(k): str(v) for k, v in (c.get("per_n_nouns") or {}).items()}
+    mags = c.get("per_n_magnitudes", []) or ["千"]
+    return Vocab(
+        alias_re=regex.compile(_alt(list(alias))),
+        alias_to_metric=alias,
+        scope_re=regex.compile(_alt(list(scopes))),
+        scopes=scopes,
+        filler_re=regex.compile(f"(?:{_alt(c.get('name_fillers', []))})*"),
+        pairs=pairs,
+        pairs_re=regex.compile(_alt(list(pairs))),
+        respectively_re=regex.compile(_alt(c.get("respectively", []))),
+        coord_re=regex.compile(_alt(c.get("coordinators", []))),
+        share_of_re=regex.compile(_alt(c.get("share_of", []))),
+        share_of_not=tuple(c.get("share_of_not", [])),
+        abbrev={str(k): str(x) for k, x in (c.get("scope_abbreviations") or {}).items()},
+        not_after_re=regex.compile(
+            _alt(c.get("not_counted_after", []) + c.get("growth_up", []) + c.get("growth_down", [])
+                 + c.get("target", []) + c.get("result", []))
+        ),
+        trim_head=regex.compile(f"^(?:{_alt(c.get('subject_trim_head', []))})+"),
+        trim_tail=regex.compile(f"(?:{_alt(c.get('subject_trim_tail', []))})+$"),
+        comparison_re=regex.compile(f"^(?:{_alt(c.get('comparison_starts', []))})"),
+        generic=frozenset(c.get("generic_subjects", [])),
+        per_n_re=regex.compile(f"每({_alt(mags)})(?:名|个|位)?({_alt(list(nouns))})"),
+        per_n_nouns=nouns,
+        per_n_plain=frozenset(c.get("per_n_plain_units", [])),
+        by_prefix=by_prefix,
+    )
+
+
+class _Shadow:
+    """The sentence without parentheticals and footnote marks that hold no figure, with a
+    map from each shadow position back to the text."""
+
+    def __init__(self, text: str, s0: int, s1: int, figures: list[Figure]) -> None:
+        keep = [True] * (s1 - s0)
+        spans = [(f.start - s0, f.end - s0) for f in figures]
+        for m in _ASIDE.finditer(text, s0, s1):
+            a, b = m.start() - s0, m.end() - s0
+            if not any(fa < b and a < fb for fa, fb in spans):
+                keep[a:b] = [False] * (b - a)
+        self.pos = [s0 + i for i, k in enumerate(keep) if k]
+        self.text = "".join(text[p] for p in self.pos)
+        self._index = {p: i for i, p in enumerate(self.pos)}
+
+    def at(self, p: int) -> int:
+        """Shadow index of text position ``p`` (kept positions only; else the next kept one)."""
+        while p not in self._index and p < (self.pos[-1] if self.pos else p) + 1:
+            p += 1
+        return self._index.get(p, len(self.pos))
+
+
+def attribute_sentence(text: str, s0: int, s1: int, figures: list[Figure], rs: RuleSet) -> list[Attribution]:
+    """Metric, subject and unit of each figure of the sentence ``text[s0:s1]`` (figures in order)."""
+    v = vocab_for(rs)
+    sh = _Shadow(text, s0, s1, figures)
+    st = sh.text
+    spans = [(sh.at(f.start), sh.at(f.end)) for f in figures]
+    out: list[Attribution] = []
+    governing: list[Subj] = []  # the subject(s) in force
+    turn = 0  # which of several coordinated subjects the next figure takes
+    prev_end = 0
+    for k, (f, (a, b)) in enumerate(zip(figures, spans, strict=True)):
+        lead = st[prev_end:a]
+        clauses = _CLAUSE_BREAK.split(lead)
+        own_clause = clauses[-1]
+        new_clause = len(clauses) > 1 or k == 0
+        # Inside a parenthetical (按年平均汇率折算为4883美元) only a catalogue name is news.
+        aside = own_clause.rfind("(") > own_clause.rfind(")")
+        found = _resolve(own_clause, governing, v, named_only=aside and bool(governing))
+        if found is None:
+            # Nothing named in the figure's own clause: an earlier clause without a figure
+            # may name it (国内生产总值,按可比价格计算,增长6.6%); one that names nothing in the
+            # catalogue (扣除价格因素) is an aside, unless nothing else is in force.
+            for cl in reversed(clauses[:-1]):
+                found = _resolve(cl, governing, v, named_only=bool(governing))
+                if found is not None:
+                    break
+        after = st[b:b + 24]
+        counted = _counted_after(after, f, v)
+        resp = bool(v.respectively_re.search(own_clause))
+        if found is not None and (not counted or found[0].metric):
+            governing, turn = found, 0
+        elif counted is not None:
+            governing, turn = [counted], 0
+        elif new_clause and len(governing) > 1:
+            # 分别为X和Y,(分别)增长a和b: the list starts again in a new clause with several figures.
+            many = resp or _figures_in_clause(spans, k, st) > 1
+            if not many:
+                governing, turn = [Subj("", governing[-1].name)], 0
+            else:
+                turn = 0
+        if not governing:
+            subj = Subj("", "")
+        else:
+            subj = governing[min(turn, len(governing) - 1)]
+            turn += 1
+        out.append(Attribution(subj.metric, subj.name[-30:], _per_n_unit(st[_clause_start(st, a):a], f.unit, v)))
+        # The noun a figure counts is its own: the next figure's words start after it.
+        prev_end = b + (len(counted.name) if counted is not None and not f.counted and governing == [counted] else 0)
+    return out
+
+
+def _figures_in_clause(spans: list[tuple[int, int]], k: int, st: str) -> int:
+    """How many figures share figure ``k``'s clause from it on."""
+    n = 1
+    for j in range(k + 1, len(spans)):
+        if _CLAUSE_BREAK.search(st, spans[j - 1][1], spans[j][0]):
+            break
+        n += 1
+    return n
+
+
+def _clause_start(st: str, a: int) -> int:
+    last = None
+    for last in _CLAUSE_BREAK.finditer(st, 0, a):  # noqa: B007 - the last break is wanted
+        pass
+    return last.end() if last else 0
+
+
+def _counted_after(after: str, f: Figure, v: Vocab) -> Subj | None:
+    """The noun a figure counts, right after it (完成301张养老床位建设, 97户适老性改造)."""
+    if f.counted:
+        m = v.alias_re.match(f.counted)
+        return Subj(v.alias_to_metric[m.group()], f.counted) if m and m.end() == len(f.counted) else None
+    if f.unit in v.per_n_plain or not after or v.not_after_re.match(after):
+        return None
+    m = _HAN_RUN.match(after)
+    if not m or not regex.match(r"\p{Han}", after):
+        return None
+    noun = m.group()
+    a = v.alias_re.match(noun)
+    if a:
+        return Subj(v.alias_to_metric[a.group()], a.group())
+    return Subj("", noun)
+
+
+def _clean(s: str, v: Vocab) -> str:
+    s = _NOISE.sub("", s)
+    for _ in range(3):
+        t = v.trim_tail.sub("", v.trim_head.sub("", s.strip("、")))
+        if t == s:
+            break
+        s = t
+    return s
+
+
+def _resolve(clause: str, governing: list[Subj], v: Vocab, named_only: bool = False) -> list[Subj] | None:
+    """The subject(s) a clause names before its figure; None when it names nothing (or,
+    with ``named_only``, nothing the catalogue knows)."""
+    found = _resolve_any(clause, governing, v)
+    if named_only and found is not None and not any(s.metric for s in found):
+        return None
+    return found
+
+
+def _resolve_any(clause: str, governing: list[Subj], v: Vocab) -> list[Subj] | None:
+    m = v.share_of_re.search(clause)
+    if m and not _is_share_of_not(clause, m.start(), v):
+        clause = clause[:m.start()]  # X占Y的比重: X
+    r = v.respectively_re.search(clause)
+    if r:
+        listed = _coordinated(_clean(clause[:r.start()], v), v)
+        if listed:
+            return listed
+    names = _names(clause, v)
+    if names:
+        start, end, name, mid = names[-1]
+        return [Subj(mid, name)]
+    # A scope alone: the measure of the subject in force (其中规模以上工业增长9%).
+    s = _clean(clause, v)
+    sm = v.scope_re.search(s)
+    if sm and governing and sm.end() == len(s):
+        comp = _compose(sm.group(), governing[-1].name, v)
+        if comp:
+            return [comp]
+        return [Subj("", s)]
+    if not s or s in v.generic or v.comparison_re.match(s):
+        return None
+    return [Subj("", s)]
+
+
+def _is_share_of_not(clause: str, pos: int, v: Vocab) -> bool:
+    return any(clause.startswith(w, pos) for w in v.share_of_not)
+
+
+def _names(clause: str, v: Vocab) -> list[tuple[int, int, str, str]]:
+    """Catalogue names in ``clause``, leftmost-longest, as (start, end, name, metric id),
+    including names whose scope and measure are split by filler words."""
+    found: list[tuple[int, int, str, str]] = []
+    for m in v.alias_re.finditer(clause):
+        found.append((m.start(), m.end(), m.group(), v.alias_to_metric[m.group()]))
+    for m in v.scope_re.finditer(clause, overlapped=True):
+        scope = m.group()
+        rest = v.by_prefix.get(scope)
+        if not rest:
+            continue
+        p = v.filler_re.match(clause, m.end()).end()
+        if p == m.end():
+            continue  # no filler: the plain alias search sees this name already
+        for alias in rest:
+            if clause.startswith(alias[len(scope):], p):
+                found.append((m.start(), p + len(alias) - len(scope), alias, v.alias_to_metric[alias]))
+                break
+    found.sort(key=lambda t: (t[0], -(t[1] - t[0])))
+    out: list[tuple[int, int, str, str]] = []
+    end = -1
+    for t in found:
+        if t[0] >= end:
+            out.append(t)
+            end = t[1]
+        elif t[1] - t[0] > out[-1][1] - out[-1][0] and t[0] >= (out[-2][1] if len(out) > 1 else -1):
+            out[-1] = t
+            end = t[1]
+    return out
+
+
+def _compose(scope: str, governing_name: str, v: Vocab) -> Subj | None:
+    """Scope + the measure of the name in force: 农村居民 + (城镇居民)人均可支配收入."""
+    for i in range(1, len(governing_name)):
+        measure = governing_name[i:]
+        name = scope + measure
+        if name in v.alias_to_metric:
+            return Subj(v.alias_to_metric[name], name)
+    return None
+
+
+def _coordinated(phrase: str, v: Vocab) -> list[Subj]:
+    """Coordinated subjects before 分别, each completed from the last one's head:
+    第一、二、三产业增加值 → 第一/第二/第三产业增加值; 城镇和农村居民人均可支配收入 →
+    城镇居民…/农村居民…; 城乡居民人均可支配收入 → 城镇居民…, 农村居民…."""
+    parts = [p for p in v.coord_re.split(phrase) if p]
+    if not parts:
+        return []
+    if len(parts) == 1:
+        m = v.pairs_re.search(parts[0])
+        if not m:
+            return []
+        head, tail = parts[0][:m.start()], parts[0][m.end():]
+        parts = [head + x + tail for x in v.pairs[m.group()]]
+        return [_whole(p, v) for p in parts]
+    # 城、乡居民人均可支配收入: one-character scopes stand for 城镇, 农村.
+    abbreviated = any(p in v.abbrev for p in parts)
+    parts = [v.abbrev[p[0]] + p[1:] if p[0] in v.abbrev and abbreviated else p for p in parts]
+    last = parts[-1]
+    first = parts[0]
+    out: list[Subj] = []
+    completed_any = False
+    for i, p in enumerate(parts):
+        if i == len(parts) - 1:
+            cands = [p] + ([first[: len(first) - len(p)] + p] if len(p) < len(first) else [])
+            cands += [first[:1] + p] if not first.startswith(p[:1]) else []
+        else:
+            prefix = first[: len(first) - len(p)] if len(p) < len(first) else ""
+            cands = [p] + [p + last[j:] for j in range(1, len(last))]
+            if prefix:
+                cands += [prefix + p + last[j:] for j in range(0, len(last))]
+        hit = next((c for c in cands if c in v.alias_to_metric), None)
+        if hit and i < len(parts) - 1 and hit != p:
+            completed_any = True
+        out.append(Subj(v.alias_to_metric[hit], hit) if hit else Subj("", p))
+    if not completed_any and len(parts) > 1:
+        # 城市更新、国企项目固定资产投资: modifiers of one head, each another series.
+        first_names = _names(parts[0], v)
+        if not first_names:
+            return [Subj("", s.name) for s in out[:-1]] + [
+                out[-1] if out[-1].name in v.alias_to_metric else Subj("", last)
+            ]
+    return out
+
+
+def _whole(name: str, v: Vocab) -> Subj:
+    names = _names(name, v)
+    if len(names) == 1 and names[0][:2] == (0, len(name)):
+        return Subj(names[0][3], names[0][2])
+    return Subj("", name)
+
+
+def _per_n_unit(clause_lead: str, unit: str, v: Vocab) -> str:
+    """每千人口…6.5张 → 张/千人; a figure counting what the denominator counts (每千常住
+    人口执业医师数5.8人) keeps its plain unit, as does a rate (%, 个百分点)."""
+    if not unit or "/" in unit or unit in v.per_n_plain:
+        return unit
+    found = list(v.per_n_re.finditer(clause_lead))
+    if not found:
+        return unit
+    m = found[-1]
+    base = v.per_n_nouns[m.group(2)]
+    if base == unit:
+        return unit
+    return f"{unit}/{m.group(1)}{base}"
