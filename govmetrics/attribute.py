@@ -32,8 +32,9 @@ from .rules import RuleSet
 # Parentheticals and footnote marks that may split a name (规模以上工业(以下口径相同)增加值,
 # 规模以上工业[3]增加值, 增加值①): structure of the text, not vocabulary.
 _ASIDE = regex.compile(r"\([^()]{0,40}\)|\[[^\[\]]{0,6}\]|〔[^〔〕]{0,6}〕|[\u2460-\u2473\u00b9\u00b2\u00b3\u2070-\u2079]")
+_YEARS_PUNCT = regex.compile(r"(?:1[89]|20)\d\d年(?:底|末|初)?|[^\p{Han}A-Za-z0-9]")
 _CLAUSE_BREAK = regex.compile(r"[,，;；:：!！?？。]")
-_NOISE = regex.compile(r"(?:(?:1[89]|20)\d\d年(?:底|末|初|全年)?|\d+月份?|[一二三四]季度|上半年|下半年|[^\p{Han}A-Za-z0-9、])")
+_NOISE = regex.compile(r"(?:(?:1[89]|20)\d\d(?:年(?:底|末|初|全年)?)?(?:到|至)?|\d+月份?|[一二三四]季度|上半年|下半年|[^\p{Han}A-Za-z0-9、])")
 _HAN_RUN = regex.compile(r"[\p{Han}A-Za-z]+?(?=[、和及与以]|[^\p{Han}A-Za-z]|$)")
 
 
@@ -77,10 +78,13 @@ class Vocab:
     coord_re: regex.Pattern
     share_of_re: regex.Pattern
     share_of_not: tuple[str, ...]
+    modifier_re: regex.Pattern
+    per_head_re: regex.Pattern
     abbrev: dict[str, str]
     not_after_re: regex.Pattern
     trim_head: regex.Pattern
     trim_tail: regex.Pattern
+    display_tail: regex.Pattern  # the subject's own words keep 增速, 比重 (一季度GDP增速)
     comparison_re: regex.Pattern
     generic: frozenset[str]
     per_n_re: regex.Pattern
@@ -113,13 +117,19 @@ def vocab_for(rs: RuleSet) -> Vocab:
         coord_re=regex.compile(_alt(c.get("coordinators", []))),
         share_of_re=regex.compile(_alt(c.get("share_of", []))),
         share_of_not=tuple(c.get("share_of_not", [])),
+        per_head_re=regex.compile(_alt(c.get("per_head_words", []))),
+        modifier_re=regex.compile(f"(?:{_alt(c.get('series_modifiers', []))})$"),
         abbrev={str(k): str(x) for k, x in (c.get("scope_abbreviations") or {}).items()},
         not_after_re=regex.compile(
             _alt(c.get("not_counted_after", []) + c.get("growth_up", []) + c.get("growth_down", [])
                  + c.get("target", []) + c.get("result", []))
         ),
         trim_head=regex.compile(f"^(?:{_alt(c.get('subject_trim_head', []))})+"),
-        trim_tail=regex.compile(f"(?:{_alt(c.get('subject_trim_tail', []))})+$"),
+        display_tail=regex.compile(f"(?:{_alt(c.get('subject_trim_tail', []))})+$"),
+        trim_tail=regex.compile(
+            "(?:" + _alt(c.get("subject_trim_tail", []) + c.get("growth_up", []) + c.get("growth_down", [])
+                         + c.get("growth_context", []) + c.get("level_after_change", [])) + ")+$"
+        ),
         comparison_re=regex.compile(f"^(?:{_alt(c.get('comparison_starts', []))})"),
         generic=frozenset(c.get("generic_subjects", [])),
         per_n_re=regex.compile(f"每({_alt(mags)})(?:名|个|位)?({_alt(list(nouns))})"),
@@ -160,6 +170,7 @@ def attribute_sentence(text: str, s0: int, s1: int, figures: list[Figure], rs: R
     out: list[Attribution] = []
     governing: list[Subj] = []  # the subject(s) in force
     turn = 0  # which of several coordinated subjects the next figure takes
+    history: list[Subj] = []  # the subject each figure so far was given
     prev_end = 0
     for k, (f, (a, b)) in enumerate(zip(figures, spans, strict=True)):
         lead = st[prev_end:a]
@@ -184,6 +195,13 @@ def attribute_sentence(text: str, s0: int, s1: int, figures: list[Figure], rs: R
             governing, turn = found, 0
         elif counted is not None:
             governing, turn = [counted], 0
+        elif resp and len(governing) == 1 and _figures_in_clause(spans, k, st) > 1:
+            # 第一产业增加值a亿元,第二产业增加值b亿元,…,分别增长x%、y%: the subjects of the
+            # figures before, in their order.
+            n = _figures_in_clause(spans, k, st)
+            recent = [s for i, s in enumerate(history) if i == 0 or s != history[i - 1]]
+            if len(recent) >= n:
+                governing, turn = recent[-n:], 0
         elif new_clause and len(governing) > 1:
             # 分别为X和Y,(分别)增长a和b: the list starts again in a new clause with several figures.
             many = resp or _figures_in_clause(spans, k, st) > 1
@@ -196,6 +214,7 @@ def attribute_sentence(text: str, s0: int, s1: int, figures: list[Figure], rs: R
         else:
             subj = governing[min(turn, len(governing) - 1)]
             turn += 1
+        history.append(subj)
         out.append(Attribution(subj.metric, subj.name[-30:], _per_n_unit(st[_clause_start(st, a):a], f.unit, v)))
         # The noun a figure counts is its own: the next figure's words start after it.
         prev_end = b + (len(counted.name) if counted is not None and not f.counted and governing == [counted] else 0)
@@ -246,6 +265,17 @@ def _clean(s: str, v: Vocab) -> str:
     return s
 
 
+def _display(clause: str, v: Vocab) -> str:
+    """The subject as the clause words it (一季度GDP增速), trimmed of verbs and years."""
+    s = _YEARS_PUNCT.sub("", clause)
+    for _ in range(3):
+        t = v.display_tail.sub("", v.trim_head.sub("", s))
+        if t == s:
+            break
+        s = t
+    return s
+
+
 def _resolve(clause: str, governing: list[Subj], v: Vocab, named_only: bool = False) -> list[Subj] | None:
     """The subject(s) a clause names before its figure; None when it names nothing (or,
     with ``named_only``, nothing the catalogue knows)."""
@@ -260,14 +290,24 @@ def _resolve_any(clause: str, governing: list[Subj], v: Vocab) -> list[Subj] | N
     if m and not _is_share_of_not(clause, m.start(), v):
         clause = clause[:m.start()]  # X占Y的比重: X
     r = v.respectively_re.search(clause)
-    if r:
+    if r and not _names(clause[r.end():], v):
+        # 第一、二、三产业增加值分别增长…; but 香洲、金湾和斗门分别实现地区生产总值…: one name for all.
         listed = _coordinated(_clean(clause[:r.start()], v), v)
         if listed:
             return listed
     names = _names(clause, v)
     if names:
         start, end, name, mid = names[-1]
-        return [Subj(mid, name)]
+        head = _possessed(clause[end:], v)
+        if head is not None:
+            return [head]  # 对GDP增长的贡献率: the 贡献率, not GDP
+        pre = _NOISE.sub("", clause[:start])
+        mod = v.modifier_re.search(pre)
+        if mod:
+            return [Subj("", mod.group() + name)]  # 新增市场主体: a flow of the series, another series
+        if v.per_head_re.search(pre) or v.per_n_re.search(pre):
+            return [Subj("", _clean(clause, v))]  # 平均每人占有粮食, 每千人口…床位: a rate per head, another series
+        return [Subj(mid, _display(clause, v) or name)]
     # A scope alone: the measure of the subject in force (其中规模以上工业增长9%).
     s = _clean(clause, v)
     sm = v.scope_re.search(s)
@@ -279,6 +319,18 @@ def _resolve_any(clause: str, governing: list[Subj], v: Vocab) -> list[Subj] | N
     if not s or s in v.generic or v.comparison_re.match(s):
         return None
     return [Subj("", s)]
+
+
+def _possessed(rest: str, v: Vocab) -> Subj | None:
+    """X的Y: the head noun Y after a name, when it names something of its own (not 的增速)."""
+    m = regex.match(r"[^的]{0,4}的", rest)
+    if not m:
+        return None
+    head = _clean(rest[m.end():], v)
+    if not head or v.comparison_re.match(head) or any(head.startswith(g) for g in v.generic):
+        return None  # 粮食产量平均每年的增长速度: still the 粮食产量
+    a = v.alias_re.fullmatch(head)
+    return Subj(v.alias_to_metric[a.group()] if a else "", head)
 
 
 def _is_share_of_not(clause: str, pos: int, v: Vocab) -> bool:
@@ -330,7 +382,8 @@ def _coordinated(phrase: str, v: Vocab) -> list[Subj]:
     """Coordinated subjects before 分别, each completed from the last one's head:
     第一、二、三产业增加值 → 第一/第二/第三产业增加值; 城镇和农村居民人均可支配收入 →
     城镇居民…/农村居民…; 城乡居民人均可支配收入 → 城镇居民…, 农村居民…."""
-    parts = [p for p in v.coord_re.split(phrase) if p]
+    # 食品、居住的价格: the 的 of a shared head is no part of the names (食品价格, 居住价格).
+    parts = [p.replace("的", "") for p in v.coord_re.split(phrase) if p]
     if not parts:
         return []
     if len(parts) == 1:
@@ -357,6 +410,10 @@ def _coordinated(phrase: str, v: Vocab) -> list[Subj]:
             if prefix:
                 cands += [prefix + p + last[j:] for j in range(0, len(last))]
         hit = next((c for c in cands if c in v.alias_to_metric), None)
+        if hit is None and i < len(parts) - 1:
+            own = _names(p, v)
+            if own and own[-1][1] == len(p):
+                hit = own[-1][2]  # 孟州市地区生产总值、全社会固定资产投资…: each names its own
         if hit and i < len(parts) - 1 and hit != p:
             completed_any = True
         out.append(Subj(v.alias_to_metric[hit], hit) if hit else Subj("", p))

@@ -1,4 +1,4 @@
-"""Attach context to a matched quantity: kind and sign, target, year, metric, subject.
+"""Attach context to a matched quantity: kind and sign, target, year (metric and subject: attribute.py).
 
 Everything here reads the cue-word tables from the rule files (cues.yaml,
 metrics.yaml); the functions hold only the order in which evidence is weighed:
@@ -42,8 +42,6 @@ class Cues:
     target_not: regex.Pattern
     result: regex.Pattern
     money: regex.Pattern
-    metrics: regex.Pattern
-    alias_to_metric: dict[str, str]
     relative: dict[str, int]
     relative_re: regex.Pattern
     century: dict[str, int]
@@ -52,8 +50,6 @@ class Cues:
     plans_re: regex.Pattern
     qual_gov: dict[str, str]
     under_review: frozenset[str]
-    generic_subjects: frozenset[str]
-    figure: regex.Pattern
     gov_re: regex.Pattern | None
 
 
@@ -64,8 +60,6 @@ def _alt(words: list[str]) -> str:
 @lru_cache(maxsize=8)
 def cues_for(rs: RuleSet) -> Cues:
     c = rs.data.get("cues", {})
-    metrics = rs.data.get("metrics", {})
-    alias = {a: mid for mid, names in metrics.items() for a in names}
     rel = {k: int(v) for k, v in rs.data.get("relative_years", {}).items()}
     plans = {k: int(v) for k, v in rs.data.get("five_year_plans", {}).items()}
     gov = {w: q for q, ws in rs.data.get("governing", {}).items() for w in ws}
@@ -86,8 +80,6 @@ def cues_for(rs: RuleSet) -> Cues:
         target_not=regex.compile(_alt(c.get("target_not", []))),
         result=regex.compile(_alt(c.get("result", []))),
         money=regex.compile(_alt(c.get("money_context", []))),
-        metrics=regex.compile(_alt(list(alias))),
-        alias_to_metric=alias,
         relative=rel,
         relative_re=regex.compile(_alt(list(rel))),
         century={k: int(v) for k, v in rs.data.get("century_years", {}).items()},
@@ -97,12 +89,6 @@ def cues_for(rs: RuleSet) -> Cues:
         plans_re=regex.compile(r"(?<![一二三四五六七八九十])(?:" + _alt(list(plans)) + r")(?=[”\"]?(?:规划|计划|时期|期间|末|以来|开局|收官|目标|发展))"),
         qual_gov=gov,
         under_review=frozenset(c.get("year_under_review", [])),
-        generic_subjects=frozenset(c.get("generic_subjects", [])),
-        # An earlier figure with its magnitude, unit and trailing qualifier (6172亿元, 8.2%, 101条以上).
-        figure=regex.compile(
-            r"(?:\d[\d.,]*|[一二两三四五六七八九十百千万亿]{2,})[万亿千百十]*"
-            + f"(?:{_alt(list(rs.units))})?[%‰]?(?:以上|以下|左右|多|余)?"
-        ),
         gov_re=regex.compile(_alt(list(gov))) if gov else None,
     )
 
@@ -118,9 +104,7 @@ def clause_start(text: str, sent_start: int, pos: int) -> int:
 
 _WITHIN_YEARS = regex.compile(r"(?<![\d一二三四五六七八九十])([一二三四五六七八九十]{1,3}|\d{1,2})年(?:内|之内|以内|时间里)")
 _YEARS_PAST = regex.compile(r"(?<![\d一二三四五六七八九十的])(?:[一二三四五六七八九十]{1,3}|\d{1,2})多?年(?:间|来|以来)")
-_COMPARISON_START = regex.compile(r"(?:比|较|同比|与)")
 _BASE_VALUE = regex.compile(r"(?:比|较|同|与)(" + YEAR + r")年(?:的|末|底)?$")
-_SUBJECT_NOISE = regex.compile(r"(?:(?:1[89]|20)\d\d年(?:底|末|初)?|[,，、\s])")
 _FULL_YEAR = regex.compile(r"全年")
 _GOAL_QUOTED = regex.compile(r"(?:预期|计划|确定|提出|目标)[^，,。]{0,12}$")
 _GOAL_AFTER = regex.compile(r"[^，,。；;]{0,6}?(?:的)?(?:宏伟|奋斗|预期)?目标")
@@ -179,56 +163,6 @@ def _last_change_is_down(prefix: str, cues: Cues) -> bool:
     down = max((m.end() for m in cues.down_any.finditer(prefix)), default=-1)
     up = max((m.end() for m in cues.up_any.finditer(prefix)), default=-1)
     return down > up
-
-
-def metric_of(clause_prefix: str, sentence_prefix: str, cues: Cues, after: str = "") -> str:
-    """The metric named nearest before the number in its clause. An earlier clause's metric
-    carries over only when this clause names nothing of its own (总量突破90万亿元,
-    比去年预算高0.2个百分点), not to a new subject (…，集聚风险投资机构超500家)."""
-    # X占Y的比重: the metric is X, before 占, not the whole Y it is a share of.
-    head = clause_prefix.split("占")[0] if "占" in clause_prefix else clause_prefix
-    found = list(cues.metrics.finditer(head, overlapped=False))
-    if found:
-        return cues.alias_to_metric[found[-1].group()]
-    if after:
-        m = cues.metrics.match(after)  # 完成301张养老床位建设: the noun right after the number
-        if m:
-            return cues.alias_to_metric[m.group()]
-    own = subject_of(clause_prefix, cues)
-    if own and not _COMPARISON_START.match(own) and own not in cues.generic_subjects:
-        return ""
-    found = list(cues.metrics.finditer(sentence_prefix, overlapped=False))
-    return cues.alias_to_metric[found[-1].group()] if found else ""
-
-
-_SUBJECT_TRIM_HEAD = regex.compile(
-    r"^(?:其中|同时|此外|全年|今年|去年|目前|截至目前|累计|共|已|并|和|及|与|而|还|也|在|到|截至)+"
-)
-_SUBJECT_TRIM_TAIL = regex.compile(
-    r"(?:同比|比上年|比去年|年均|分别|累计|共计|总计|共|达到|达|为|增长|增加|提高|下降|降低|减少|提升|上涨|突破|超过|超|"
-    r"约|近|逾|不少于|不低于|至少|控制在|保持在|稳定在|实现|完成|新增|了|的|是|由|从|占|至|到)+$"
-)
-
-
-def subject_of(clause_prefix: str, cues: Cues | None = None) -> str:
-    """The phrase naming what the number measures: the clause before it, after any earlier
-    figure of an enumeration (新建道路101条、升级改造道路167条 → 升级改造道路); when nothing
-    but a verb follows the earlier figure (投资6172亿元、增长17.3%), the enumeration's subject."""
-    s = _SUBJECT_NOISE.sub("", clause_prefix)
-    if cues is not None:
-        for _ in range(2):
-            last = next(iter(reversed(list(cues.figure.finditer(s)))), None)
-            if last is None:
-                break
-            tail = _trim_subject(s[last.end():])
-            if tail:
-                return tail[-30:]
-            s = s[:last.start()]
-    return _trim_subject(s)[-30:]
-
-
-def _trim_subject(s: str) -> str:
-    return _SUBJECT_TRIM_TAIL.sub("", _SUBJECT_TRIM_HEAD.sub("", s))
 
 
 def years_in(text: str, cues: Cues, doc_year: int | None, genre: str = "") -> list[tuple[int, int, str]]:

@@ -1,0 +1,179 @@
+"""Which indicator each figure measures (attribute.py): sentence -> expected indicator per figure.
+
+Sentences come from the development documents (../shared/corpus/local, the national reports
+and the seeds), one or more for every section of a statistical communiqué and the forms work
+reports use. Expected indicators are written as their Chinese names and looked up in the
+catalogue, so the table reads as the analyst would check it; names the tests need are in
+tests/data/attribute_metrics.yaml (test ids), so these cases test the reading of sentences
+whatever the shipped catalogue holds. "" means: no indicator (and nothing carried over).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from govmetrics import extract_text
+from govmetrics.rules import default_ruleset, load_ruleset
+
+FIXTURE = Path(__file__).resolve().parent / "data" / "attribute_metrics.yaml"
+
+
+@pytest.fixture(scope="module")
+def rs():
+    return load_ruleset([FIXTURE])
+
+
+def _id(rs, name: str) -> str:
+    if not name:
+        return ""
+    alias = {a: mid for mid, names in rs.data["metrics"].items() for a in names}
+    return alias[name]
+
+
+CASES = [
+    # 综合: GDP and the three sectors, growth after a level inherits its subject
+    ("初步核算,2011年全市实现地区生产总值1403.24亿元,比上年增长11.3%。",
+     [("1403.24亿元", "地区生产总值"), ("11.3%", "地区生产总值")]),
+    ("其中,第一产业增加值37.70亿元,增长3.2%;第二产业增加值786.42亿元,增长14.4%。",
+     [("37.70亿元", "第一产业增加值"), ("3.2%", "第一产业增加值"),
+      ("786.42亿元", "第二产业增加值"), ("14.4%", "第二产业增加值")]),
+    # split names: a footnote mark, a filler verb between scope and measure
+    ("其中,第一产业增加值287亿元,增长2.2%;第三产业[3]增加值1311.9亿元,增长5.2%。",
+     [("287亿元", "第一产业增加值"), ("2.2%", "第一产业增加值"),
+      ("1311.9亿元", "第三产业增加值"), ("5.2%", "第三产业增加值")]),
+    ("其中第一产业增加值完成125964万元,比上年增长6.5%;第二产业完成增加值130344万元,比上年增长13.1%。",
+     [("125964万元", "第一产业增加值"), ("6.5%", "第一产业增加值"),
+      ("130344万元", "第二产业增加值"), ("13.1%", "第二产业增加值")]),
+    # coordinated subjects completed from the last one, handed out by 分别
+    ("其中第一产业增加值1025亿元,第二产业增加值10092亿元,第三产业增加值7521亿元,分别增长2.8%、15.4%和15.1%。",
+     [("1025亿元", "第一产业增加值"), ("10092亿元", "第二产业增加值"), ("7521亿元", "第三产业增加值"),
+      ("2.8%", "第一产业增加值"), ("15.4%", "第二产业增加值"), ("15.1%", "第三产业增加值")]),
+    ("第一、二、三产业增加值分别增长3.1%、6.5%和7.2%。",
+     [("3.1%", "第一产业增加值"), ("6.5%", "第二产业增加值"), ("7.2%", "第三产业增加值")]),
+    # the head after 的 is the subject (a contribution rate is not GDP); X占Y: X
+    ("第一产业增加值37.70亿元,增长3.2%,对GDP增长的贡献率为0.7%。",
+     [("37.70亿元", "第一产业增加值"), ("3.2%", "第一产业增加值"), ("0.7%", "")]),
+    ("现代服务业增加值321.96亿元,增长8.5%,占GDP的22.9%。", [("321.96亿元", ""), ("8.5%", ""), ("22.9%", "")]),
+    # regions coordinated before 分别, one indicator named after it
+    ("香洲、金湾和斗门三个行政区分别实现地区生产总值863.48亿元、351.27亿元和188.49亿元,分别增长10.8%、14.2%和9.0%。",
+     [("863.48亿元", "地区生产总值"), ("351.27亿元", "地区生产总值"), ("188.49亿元", "地区生产总值"),
+      ("10.8%", "地区生产总值"), ("14.2%", "地区生产总值"), ("9.0%", "地区生产总值")]),
+    # 工业: 全部工业 vs 规模以上工业, 其中 with a scope alone, split names
+    ("全年全部工业增加值500亿元,比上年增长6.0%,其中规模以上工业增加值增长7.1%。",
+     [("500亿元", "全部工业增加值"), ("6.0%", "全部工业增加值"), ("7.1%", "规模以上工业增加值")]),
+    ("全年全部工业增加值500亿元,比上年增长6.0%。其中,规模以上工业增长7.1%。",
+     [("500亿元", "全部工业增加值"), ("6.0%", "全部工业增加值"), ("7.1%", "")]),
+    ("全部工业增加值500亿元,增长6.0%,其中规模以上工业增长7.1%。",
+     [("500亿元", "全部工业增加值"), ("6.0%", "全部工业增加值"), ("7.1%", "规模以上工业增加值")]),
+    ("全年规模以上工业企业实现增加值321亿元,比上年增长8.3%。",
+     [("321亿元", "规模以上工业增加值"), ("8.3%", "规模以上工业增加值")]),
+    ("规模以上工业(以下口径相同)增加值增长5.6%。", [("5.6%", "规模以上工业增加值")]),
+    ("规模以上工业[3]增加值增长5.6%,规模以上工业企业实现利润总额85亿元,下降2.1%。",
+     [("5.6%", "规模以上工业增加值"), ("85亿元", "规模以上工业利润总额"), ("2.1%", "规模以上工业利润总额")]),
+    # 价格: coordinated categories sharing one head
+    ("全年居民消费价格总水平上涨5.0%。其中,食品、居住的价格分别上涨10.5%和3.7%。",
+     [("5.0%", "居民消费价格"), ("10.5%", "食品价格"), ("3.7%", "居住价格")]),
+    # 投资, 财政, 金融
+    ("全年工业投资120亿元,增长15.2%。", [("120亿元", "工业投资"), ("15.2%", "工业投资")]),
+    ("年末金融机构本外币各项存款余额2860亿元,比年初增长9.3%;各项贷款余额1980亿元,增长12.1%。",
+     [("2860亿元", "金融机构本外币各项存款余额"), ("9.3%", "金融机构本外币各项存款余额"),
+      ("1980亿元", "贷款余额"), ("12.1%", "贷款余额")]),
+    ("其中,税收收入112亿元,增长17.3%。在税收收入中,增值税29.03亿元,增长13.7%。",
+     [("29.03亿元", ""), ("13.7%", "")]),
+    # 人口
+    ("年末常住人口329.6万人,户籍人口385.2万人,人口出生率为8.25‰。",
+     [("329.6万人", "常住人口"), ("385.2万人", "户籍人口"), ("8.25‰", "人口出生率")]),
+    ("常住人口城镇化率为62.5%,比上年末提高0.8个百分点。",
+     [("62.5%", "常住人口城镇化率"), ("0.8个百分点", "常住人口城镇化率")]),
+    # 收入: 城镇 vs 农村, the scope abbreviations and pairs
+    ("城镇居民人均可支配收入36671元,增长8.1%;农村居民19669元,增长9.0%。",
+     [("36671元", "城镇居民人均可支配收入"), ("8.1%", "城镇居民人均可支配收入"),
+      ("19669元", "农村居民人均可支配收入"), ("9.0%", "农村居民人均可支配收入")]),
+    ("城镇和农村居民人均可支配收入分别为36671元和19669元,分别增长8.1%和9.0%。",
+     [("36671元", "城镇居民人均可支配收入"), ("19669元", "农村居民人均可支配收入"),
+      ("8.1%", "城镇居民人均可支配收入"), ("9.0%", "农村居民人均可支配收入")]),
+    ("城、乡居民人均可支配收入分别增长8%、9%,城镇登记失业率控制在4%以内。",
+     [("8%", "城镇居民人均可支配收入"), ("9%", "农村居民人均可支配收入"), ("控制在4%以内", "城镇登记失业率")]),
+    ("城乡居民人均可支配收入年均分别增长8.2%、10.1%,高于经济增速。",
+     [("8.2%", "城镇居民人均可支配收入"), ("10.1%", "农村居民人均可支配收入")]),
+    ("农民人均纯收入和城镇居民人均可支配收入分别达到9807元和18817元,分别增长18%和16.5%。",
+     [("9807元", "农民人均纯收入"), ("18817元", "城镇居民人均可支配收入"),
+      ("18%", "农民人均纯收入"), ("16.5%", "城镇居民人均可支配收入")]),
+    ("孟州市地区生产总值、全社会固定资产投资、城镇居民人均可支配收入、农民人均纯收入同比分别增长13.4%、21.3%、12.2%、13.7%。",
+     [("13.4%", "地区生产总值"), ("12.2%", "城镇居民人均可支配收入"), ("13.7%", "农民人均纯收入")]),
+    # 就业
+    ("城镇调查失业率5.1%,城镇登记失业率3.2%。", [("5.1%", "城镇调查失业率"), ("3.2%", "城镇登记失业率")]),
+    # 农业: a per-head figure is another series than the total
+    ("全年粮食总产量99699吨,比上年净增4408吨,增长4.6%。",
+     [("99699吨", "粮食总产量"), ("4408吨", "粮食总产量"), ("4.6%", "粮食总产量")]),
+    ("平均每人占有粮食近八百斤。", [("近八百斤", "")]),
+    # 卫生: per-N rates
+    ("每千人口医疗机构床位数6.5张。", [("6.5张", "每千人口医疗机构床位数")]),
+    # 旅游
+    ("全年旅游总收入85.6亿元,增长21.3%。", [("85.6亿元", "旅游总收入"), ("21.3%", "旅游总收入")]),
+    # work reports: growth targets, longest name, no carry-over into a new subject
+    ("今年经济社会发展的主要预期目标是:经济增长7%左右。", [("7%左右", "经济增长")]),
+    ("单位国内生产总值能耗下降3%左右。", [("3%左右", "单位国内生产总值能耗")]),
+    ("国内生产总值增长6.6%,总量突破90万亿元。", [("6.6%", "国内生产总值"), ("突破90万亿元", "国内生产总值")]),
+    ("地区生产总值2617亿元左右,可比增长1.5%。", [("2617亿元左右", "地区生产总值"), ("1.5%", "地区生产总值")]),
+    ("新建道路101条、升级改造道路167条,集聚风险投资机构超500家。",
+     [("101条", ""), ("167条", ""), ("超500家", "")]),
+    ("进出口总额达到一千二百零一亿元,比上年增长39.7%,扣除价格和汇率变动因素,实际增长19.6%。",
+     [("39.7%", "进出口总额"), ("19.6%", "进出口总额")]),
+    ("人均GDP为37128元(按年平均汇率折算为4883美元),增长12.7%。", [("37128元", "人均GDP"), ("4883美元", "人均GDP"), ("12.7%", "人均GDP")]),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), CASES, ids=[c[0][:24] for c in CASES])
+def test_indicator_of_each_figure(rs, sentence: str, expected: list[tuple[str, str]]) -> None:
+    claims = extract_text(sentence, rules=rs)
+    got = {c.text: c.metric for c in claims}
+    for surface, name in expected:
+        assert surface in got, (surface, [c.text for c in claims])
+        assert got[surface] == _id(rs, name), (surface, got[surface], name)
+
+
+def test_no_carry_over_into_a_clause_that_names_something_else(rs) -> None:
+    # seed 004: the beds of the first item do not pass to the households, the elderly or the nurseries
+    text = ("聚焦“一老一小”,完成301张养老床位建设、112张认知症老人照护床位和97户适老性改造,"
+            "持续提升助老配餐服务质量,近1.5万名老人享受长护险护理服务;新增2个公益性托育服务点。")
+    got = {c.text: c.metric for c in extract_text(text, rules=rs)}
+    assert got["301张"] == "elderly_care_beds"
+    assert got["112张"] == got["97户"] == got["近1.5万名"] == got["2个"] == ""
+
+
+def test_a_flow_of_a_series_is_another_series(rs) -> None:
+    got = {c.text: (c.metric, c.subject) for c in extract_text("新增市场主体6.3万户、增长20%。", rules=rs)}
+    assert got["6.3万户"] == got["20%"] == ("", "新增市场主体")
+
+
+def test_subject_of_a_growth_is_the_figure_before_it(rs) -> None:
+    c = extract_text("第一产业增加值63.44亿元,增长4.5%。", rules=rs)
+    assert [x.subject for x in c] == ["第一产业增加值", "第一产业增加值"]
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "unit"),
+    [
+        ("每千人口医疗机构床位数6.5张。", "6.5张", "张/千人"),
+        ("每千名老年人拥有养老床位35张。", "35张", "张/千人"),
+        ("每百户拥有汽车40辆。", "40辆", "辆/百户"),
+        ("每万人口拥有公共图书馆藏书1.2万册。", "1.2万册", "册/万人"),
+        # the figure counts what the denominator counts, or the rate is per head: the plain unit
+        ("到2025年每千常住人口执业医师数达5.8人。", "5.8人", "人"),
+        ("人均公园绿地面积20平方米。", "20平方米", "平方米"),
+        ("平均每人占有粮食近八百斤。", "近八百斤", "斤"),
+    ],
+)
+def test_per_n_denominator_is_part_of_the_unit(text: str, surface: str, unit: str) -> None:
+    claims = extract_text(text, rules=default_ruleset())
+    assert [c.unit for c in claims if c.text == surface] == [unit]
+    assert all(c.value not in (10, 100, 1000, 10000) for c in claims)  # no claim for 每千/每百/每万
+
+
+def test_shipped_catalogue_keeps_longest_names_apart() -> None:
+    got = {c.text: c.metric for c in extract_text("单位国内生产总值能耗下降3%,国内生产总值增长6%。")}
+    assert got["6%"] == "gdp"
+    assert got["3%"] not in ("gdp", "")
