@@ -356,7 +356,11 @@ def _with_tables(claims: list[Claim], d: _Doc) -> list[Claim]:
     def article_at(orig: int):
         return d.struct.article_at(max(0, min(bisect.bisect_right(starts, orig) - 1, len(d.text) - 1)))
 
-    return merge(claims, table_claims(d.original, d.rs, d.doc, article_at, d.line))
+    cells = table_claims(d.original, d.rs, d.doc, article_at, d.line)
+    if d.evidence is not None:
+        for cell in cells:  # how the cell was read, for `explain`
+            d.evidence[(cell.claim.start, cell.claim.end)] = {"table": cell.how}
+    return merge(claims, cells)
 
 
 def _as_ruleset(rules: RuleSet | str | Path | Iterable[str | Path] | None) -> RuleSet:

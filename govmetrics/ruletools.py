@@ -224,8 +224,11 @@ def explain(text: str, rs: RuleSet) -> Explanation:
         row = c.as_dict()
         r = by_id.get(c.rule)
         row["rule_file"] = f"{display_path(r.file)}:{r.line}" if r else ""
+        if c.rule == "table_cell":
+            row["rule_file"] = "govmetrics/tables.py, words in rules/tables.yaml"
         why = evidence.get((c.start, c.end), {})
         row["year_why"], row["target_why"] = why.get("year", ""), why.get("target", "")
+        row["table_why"] = why.get("table", "")  # a table cell: which header, label and caption
         claim_rows.append(row)
     claim_spans = [(c.start, c.end) for c in claims]
 
@@ -255,8 +258,8 @@ def explain(text: str, rs: RuleSet) -> Explanation:
             unreported.append({"text": surface, "start": m.start, "end": m.end, "rule": m.rule.id, "reason": why})
     for m in regex.finditer(NUMBER_PATTERN, norm_text):
         a, b = m.span()
-        if any(s < b and a < e for s, e in covered):
-            continue
+        if any(s < b and a < e for s, e in covered) or reported(a, b):
+            continue  # a rule's match, or a table cell read as a claim
         unreported.append({"text": m.group(), "start": a, "end": b, "rule": "", "reason": "no rule matched (no unit)"})
     unreported.sort(key=lambda u: (u["start"], u["end"]))
     return Explanation(norm_text, claim_rows, unreported)
@@ -273,6 +276,8 @@ def format_explanation(ex: Explanation) -> str:
             f"metric={c['metric']} subject={c['subject']}"
         )
         lines.append(f"      rule {c['rule']} ({c['rule_file']})")
+        if c.get("table_why"):
+            lines.append(f"      {c['table_why']}")
         if c.get("year_why"):
             lines.append(f"      year: {c['year_why']}")
         if c.get("target_why"):

@@ -37,7 +37,9 @@ from .rules import RuleSet
 
 RULE_ID = "table_cell"
 
-_PIPE_SPLIT = regex.compile(r"[|｜]")
+_PIPE_SPLIT = regex.compile(r"[|｜│┃]")
+_PLAIN_SPLIT = regex.compile(r"(?<=\S) (?=\S)")
+_RULE_LINE = regex.compile(r"^[\s|｜│┃+:\-=—─━┼├┤┌┐└┘┬┴╋╬═╪╫]*[\-=—─━═]{3,}[\s|｜│┃+:\-=—─━┼├┤┌┐└┘┬┴╋╬═╪╫]*$")
 _TAB_SPLIT = regex.compile(r"\t")
 _SPACE_SPLIT = regex.compile(r"(?:[ \u00a0]{2,}|\u3000+[ \u00a0\u3000]*|[ \u00a0]\u3000[ \u00a0\u3000]*)")
 _NUMBER = regex.compile(r"^(?P<sign>[+\-−－]?)\s*(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*(?P<pct>%|‰)?$")
@@ -174,7 +176,7 @@ def _lines(original: str) -> list[tuple[int, int]]:
     return out
 
 
-def _split(original: str, a: int, b: int) -> tuple[str, list[tuple[int, int]]] | None:
+def _split(original: str, a: int, b: int, plain: bool = True) -> tuple[str, list[tuple[int, int]]] | None:
     """The cells of one line: ('pipe'|'tab'|'space', spans), or None when it is no row."""
     line = original[a:b]
     stripped = line.strip()
@@ -182,13 +184,15 @@ def _split(original: str, a: int, b: int) -> tuple[str, list[tuple[int, int]]] |
         return None
     lead = a + (len(line) - len(line.lstrip()))
     end = lead + len(stripped)
-    for kind, pat in (("pipe", _PIPE_SPLIT), ("tab", _TAB_SPLIT), ("space", _SPACE_SPLIT)):
+    for kind, pat in (("pipe", _PIPE_SPLIT), ("tab", _TAB_SPLIT), ("space", _SPACE_SPLIT), ("plain", _PLAIN_SPLIT)):
         if kind == "tab":
             # Leading tabs are empty cells (an empty corner cell), not indentation.
             kept = line.strip(" \u00a0\u3000\r")
             if kept:
                 lead = a + line.index(kept)
                 end = lead + len(kept)
+        if kind == "plain" and not plain:
+            return None
         seps = list(pat.finditer(original, lead, end))
         if not seps:
             continue
@@ -204,6 +208,12 @@ def _split(original: str, a: int, b: int) -> tuple[str, list[tuple[int, int]]] |
                 spans = spans[1:]
             if spans and not original[spans[-1][0]:spans[-1][1]].strip():
                 spans = spans[:-1]
+        if kind == "plain":
+            # Single spaces (a PDF's text layer): short cells only, no sentence punctuation;
+            # the rows of such a table must hold nothing but figures after the label (_shape).
+            texts = [original[x:y] for x, y in spans]
+            if len(spans) > 12 or max(map(len, texts)) > 20 or regex.search(r"[，。；,;]", stripped):
+                return None
         if len(spans) >= 2:
             return kind, spans
         return None
@@ -262,6 +272,9 @@ def _row_table(original: str, lines: list[tuple[int, int]], i: int, vocab: Vocab
     j = i
     while j < len(lines):
         a, b = lines[j]
+        if rows and _RULE_LINE.match(original[a:b]):
+            j += 1  # a ruled line (|---|---|, +----+): part of the table's drawing
+            continue
         if not original[a:b].strip():
             # A blank line inside a table: go on only when the next line is a row of the same kind.
             if j + 1 < len(lines) and (s := _split(original, *lines[j + 1])) and s[0] == kind and rows:
@@ -281,7 +294,8 @@ def _row_table(original: str, lines: list[tuple[int, int]], i: int, vocab: Vocab
     table = _shape(rows, vocab, kind)
     if table is None:
         return None
-    _caption(original, lines, i, table, vocab)
+    first = next(k for k in range(i, j) if lines[k][0] == table.line_start)
+    _caption(original, lines, first, table, vocab)
     return table, j
 
 
@@ -291,20 +305,27 @@ def _shape(rows: list[Row], vocab: Vocab, layout: str) -> Table | None:
         nums = [c for c in r.cells[1:] if _numeric(c.text, vocab)]
         if not nums:
             return False
+        if layout == "plain" and len(nums) < len([c for c in r.cells[1:] if c.text not in vocab.placeholders]):
+            return False  # single spaces separate words too: a row must be label + figures
         # A header of years (| 指标 | 2021 | 2022 |) is no data row.
         return not all(_YEAR_CELL.match(c.text) for c in r.cells[1:] if c.text)
 
     first_data = next((k for k, r in enumerate(rows) if is_data(r)), None)
     if first_data is None:
         return None
-    header = [r.cells for r in rows[:first_data]][-2:]
+    heads = rows[:first_data][-2:]
+    if layout == "plain":
+        # Words are spaced too: only a last line of as many cells as the data is a header.
+        width = max(len(r.cells) for r in rows[first_data:])
+        heads = [r for r in heads[-1:] if len(r.cells) in (width - 1, width)]
+    header = [r.cells for r in heads]
     data = [r for r in rows[first_data:]]
     # Rows after the data that are no data (notes) end the table.
     while data and not is_data(data[-1]):
         data.pop()
     if not data:
         return None
-    return Table(header, data, layout=layout, line_start=rows[0].start)
+    return Table(header, data, layout=layout, line_start=(heads[0] if heads else data[0]).start)
 
 
 def _caption(original: str, lines: list[tuple[int, int]], i: int, table: Table, vocab: Vocab) -> None:
@@ -315,7 +336,7 @@ def _caption(original: str, lines: list[tuple[int, int]], i: int, table: Table, 
         a, b = lines[k]
         raw = original[a:b].strip()
         k -= 1
-        if not raw or regex.fullmatch(r"[?？\s|｜]+", raw):
+        if not raw or regex.fullmatch(r"[?？\s|｜]+", raw) or _RULE_LINE.match(raw):
             continue
         seen += 1
         text = " ".join(normalize(_TABLE_NO.sub("", raw)).text.split())
@@ -347,8 +368,9 @@ def _vertical_table(original: str, lines: list[tuple[int, int]], i: int, vocab: 
         if raw in ("|", "｜"):
             items.append(("sep", a, b))
             piped = True
-        elif raw and _split(original, a, b) is not None:
-            break  # a row of several cells: a row table starts here
+        elif raw and (_split(original, a, b, plain=False) is not None or (
+                _split(original, a, b) is not None and j + 1 < len(lines) and _split(original, *lines[j + 1]))):
+            break  # a row of several cells (two rows of single-spaced cells): a row table starts here
         elif raw and len(raw) <= _MAX_CELL and not _SENTENCE_END.search(raw) and "，" not in raw and "。" not in raw:
             items.append(("end" if raw[-1] in "|｜" else "cell", a, b))
             piped = piped or raw[-1] in "|｜"
@@ -756,7 +778,7 @@ def read_table(table: Table, rs: RuleSet, vocab: Vocab, doc_year: int | None) ->
             elif base == "%" and cap_kind:
                 kind, kind_src = cap_kind, f"caption '{caption}'"
             else:
-                kind, kind_src = "level", "no change or share word"
+                kind, kind_src = "level", "default (no change, share or index word in header or caption)"
             if kind == "growth" and cell_sign < 0:
                 value = -abs(value)
             year, year_src = None, ""
@@ -794,8 +816,9 @@ def read_table(table: Table, rs: RuleSet, vocab: Vocab, doc_year: int | None) ->
                 name_src += f" + '{_part_suffix(caption, vocab)}' from the caption '{caption}'"
             if not metric and cap_subject and not dimension and base_name == cap_subject:
                 metric = _metric(cap_subject, vocab)
+            variants = [v for v in dict.fromkeys(variants) if v not in subject]
             if variants:
-                subject += "(" + ",".join(dict.fromkeys(variants)) + ")"
+                subject += "(" + ",".join(variants) + ")"
             target = cap_target or any(h.target for h in col.headers)
             a, b = _cell_span(cell, s0, s1)
             # Rows of places (派出所, 乡镇): the figure is about the place the row names.

@@ -99,6 +99,43 @@ def test_every_text_layout_gives_the_table_claims(make):
     assert [c.text for c in claims if c.rule == "table_cell"][:4] == ["609.91", "5.2", "60.50", "-1.3"]
 
 
+TWO = [(6.0991e10, "元", "level", 2022, "gdp"), (5.2, "%", "growth", 2022, "gdp"),
+       (5.01e9, "元", "level", 2022, "budget_revenue"), (-3.0, "%", "growth", 2022, "budget_revenue")]
+
+
+@pytest.mark.parametrize("text", [
+    # Markdown, with its rule line under the header.
+    "2022年主要指标\n| 指标 | 绝对数(亿元) | 比上年增长(%) |\n|---|---:|---:|\n"
+    "| 地区生产总值 | 609.91 | 5.2 |\n| 一般公共预算收入 | 50.1 | -3.0 |\n",
+    # Box drawing, the caption above the frame.
+    "表2 2022年主要指标\n┌────┬────┐\n│ 指标 │ 绝对数(亿元) │ 比上年增长(%) │\n├────┼────┤\n"
+    "│ 地区生产总值 │ 609.91 │ 5.2 │\n│ 一般公共预算收入 │ 50.1 │ -3.0 │\n└────┴────┘\n",
+    # Single spaces (a PDF text layer without ruling).
+    "2022年主要指标\n指标 绝对数(亿元) 比上年增长(%)\n地区生产总值 609.91 5.2\n一般公共预算收入 50.1 -3.0\n",
+    # One cell per line, rows separated by blank lines.
+    "2022年主要指标\n指标\n绝对数(亿元)\n比上年增长(%)\n\n地区生产总值\n609.91\n5.2\n\n一般公共预算收入\n50.1\n-3.0\n",
+    # The unit on a line of its own, the kind from the header.
+    "2022年主要指标\n单位：亿元\n指标    绝对数    比上年增长(%)\n地区生产总值    609.91    5.2\n"
+    "一般公共预算收入    50.1    -3.0\n",
+])
+def test_more_layouts(text):
+    claims = extract_text(text)
+    _check_offsets(text, claims)
+    assert [(c.value, c.unit, c.kind, c.year, c.metric) for c in claims] == TWO
+
+
+def test_years_over_measures_and_units_in_labels():
+    text = ("主要经济指标\n| 指标 | 2021年 | | 2022年 | |\n| 绝对数(亿元) | 增长(%) | 绝对数(亿元) | 增长(%) |\n"
+            "| 地区生产总值 | 580.1 | 6.1 | 609.91 | 5.2 |\n")
+    assert [(c.value, c.kind, c.year) for c in extract_text(text)] == [
+        (5.801e10, "level", 2021), (6.1, "growth", 2021), (6.0991e10, "level", 2022), (5.2, "growth", 2022)]
+    text = ("2022年主要农产品产量\n| 产品 | 产量 | 比上年增长(%) |\n| 粮食(万吨) | 123.4 | 2.1 |\n"
+            "| 猪肉(万吨) | 10.2 | -5.0 |\n")
+    assert [(c.value, c.unit, c.kind, c.metric, c.subject) for c in extract_text(text)] == [
+        (1.234e6, "吨", "level", "grain_output", "粮食产量"), (2.1, "%", "growth", "grain_output", "粮食产量"),
+        (1.02e5, "吨", "level", "", "猪肉产量"), (-5.0, "%", "growth", "", "猪肉产量")]
+
+
 def test_traditional_with_pinyin_cells_keep_original_offsets():
     text = ("2024年全市地區(qū)生產(chǎn)總值及其增長(zhǎng)速度\n"
             "| 指????標(biāo) | 絕對(duì)數(shù)(億元) | 比上年增長(zhǎng)% |\n"
@@ -282,3 +319,15 @@ def test_find_tables_layouts():
     v = vocab_for(rs)
     layouts = {t.layout for f in DATA.glob("*.txt") for t in find_tables(f.read_text(encoding="utf-8"), v)}
     assert layouts == {"pipe", "column"}
+
+
+def test_explain_shows_how_a_cell_was_read():
+    from govmetrics.ruletools import explain, format_explanation
+
+    out = format_explanation(explain(_pipe_text(), default_ruleset()))
+    assert "rule table_cell" in out
+    assert "value and unit from column header '比上年增长(%)' (%), kind growth from column header" in out
+    assert "subject from row label '其中:第一产业' + '增加值' from the caption '2022年全市地区生产总值及增速'" in out
+    assert "year from the caption" in out
+    # Cells read as claims are not listed as numbers left unreported.
+    assert "609.91  [" not in out.split("numbers seen but not reported")[1]
