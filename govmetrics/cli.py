@@ -186,7 +186,7 @@ def _check_output(output: str | None) -> None:
 
 
 def emit(rows, columns: list[str], fmt: str | None, output: str | None, excel: bool,
-         table_columns: list[str] | None = None, scale: str | None = None, required=()) -> int:
+         table_columns: list[str] | None = None, scale: str | None = None, required=(), rank=None) -> int:
     """Write rows to stdout or atomically to a file; return the count."""
     from .writers import atomic_output, scale_rows, utf8_stdout, write_rows
 
@@ -194,7 +194,7 @@ def emit(rows, columns: list[str], fmt: str | None, output: str | None, excel: b
     if scale:
         rows = scale_rows(rows, scale)
     binary = fmt in ("xlsx", "parquet")
-    kw = {"bom": excel, "table_columns": table_columns, "required": required}
+    kw = {"bom": excel, "table_columns": table_columns, "required": required, "rank": rank}
     if output:
         _check_output(output)
         try:
@@ -411,7 +411,11 @@ class _progress:
             size = os.path.getsize(path)
         except OSError:
             return None
-        if size < LARGE_FILE_BYTES:
+        try:
+            threshold = int(os.environ.get("GOVMETRICS_PROGRESS_BYTES", LARGE_FILE_BYTES))
+        except ValueError:
+            threshold = LARGE_FILE_BYTES
+        if size < threshold:
             return None
         return _FileProgress(os.path.basename(path))
 
@@ -423,7 +427,8 @@ class _progress:
             _warn_console = None
 
 
-# A single file at least this large shows its own progress line (on a terminal).
+# A single file at least this large shows its own progress line (on a terminal);
+# GOVMETRICS_PROGRESS_BYTES overrides it.
 LARGE_FILE_BYTES = 2_000_000
 
 
@@ -484,7 +489,7 @@ def diff(old, new, fmt, output, excel, scale, rules, encoding, metrics, kinds, t
     Exit status: 0 no differences and every input read; 1 differences (even when some
     input was skipped: each is named in a warning); 2 no differences found but some
     input was skipped, or a side cannot be read, or a usage error."""
-    from .diff import DIFF_COLUMNS, DIFF_TABLE_COLUMNS, DiffError, diff_claims, load_side
+    from .diff import DIFF_COLUMNS, DIFF_KEEP_ORDER, DIFF_TABLE_COLUMNS, DiffError, diff_claims, load_side
 
     _check_encoding(encoding)
     rs = _load_rules(rules)
@@ -502,7 +507,7 @@ def diff(old, new, fmt, output, excel, scale, rules, encoding, metrics, kinds, t
         b.rows = [r for r in b.rows if row_filter(r)]
     rows = diff_claims(a.rows, b.rows)
     emit(iter(rows), DIFF_COLUMNS, fmt, output, excel, table_columns=DIFF_TABLE_COLUMNS, scale=scale,
-         required=("change", "old_value", "new_value"))
+         required=("change", "old_value", "new_value"), rank=DIFF_KEEP_ORDER)
     if rows:
         sys.exit(1)
     sys.exit(EXIT_USAGE if a.skipped or b.skipped else EXIT_OK)

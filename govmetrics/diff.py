@@ -35,6 +35,9 @@ DIFF_COLUMNS = [
 # The terminal table: the change and the two values always show; the sentence gets what is left.
 DIFF_TABLE_COLUMNS = ["change", "doc", "line", "metric", "subject", "kind", "year", "region", "unit",
                       "old_value", "new_value", "old_text", "new_text", "sentence"]
+# On a narrow terminal the columns give way in the reverse of this order.
+DIFF_KEEP_ORDER = ["change", "old_value", "new_value", "unit", "subject", "metric", "doc", "year", "new_text",
+                   "old_text", "kind", "line", "region", "sentence"]
 KEY_FIELDS = ("doc", "what", "kind", "target", "year", "region", "unit")
 
 

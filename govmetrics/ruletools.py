@@ -367,7 +367,8 @@ def pattern_start_problem(rule: Rule, rs: RuleSet) -> str | None:
                 if not list(parse_quantities(surface, rs)) and not list(parse_quantities(mt.group(0), rs)):
                     return (f"{display_path(rule.file)}:{rule.line} (rule {rule.id}): matches {mt.group(0)!r} in "
                             "its example, which does not read as a number: a claim pattern must start at the "
-                            "number (context before it goes in a lookbehind (?<=…) or `needs:`)")
+                            "number and end with its unit (words before it go in a lookbehind (?<=…) or `needs:`, "
+                            "words after it in a lookahead (?=…))")
         return None
     head = _head(rule.pattern)
     bad_start = None

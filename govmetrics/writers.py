@@ -36,12 +36,14 @@ def _json_value(v: object) -> object:
 
 
 def write_rows(rows: Iterable[dict], columns: list[str], fmt: str, out: IO, bom: bool = False,
-               table_columns: list[str] | None = None, required: Iterable[str] = ()) -> int:
+               table_columns: list[str] | None = None, required: Iterable[str] = (),
+               rank: list[str] | None = None) -> int:
     """Stream ``rows`` to ``out``; returns the number written.
 
     ``columns`` are the fields written, in order. The terminal table shows only
     ``table_columns`` (default: the most useful claim columns present in ``columns``);
-    ``required`` columns never give way on a narrow terminal. ``xlsx`` and ``parquet``
+    ``required`` columns never give way on a narrow terminal; ``rank`` lists the others
+    most useful first (default: ``_KEEP_ORDER``). ``xlsx`` and ``parquet``
     need a binary ``out``."""
     n = 0
     if fmt in ("csv", "tsv"):
@@ -68,7 +70,7 @@ def write_rows(rows: Iterable[dict], columns: list[str], fmt: str, out: IO, bom:
         n = _parquet(rows, columns, out)
     elif fmt == "table":
         cols = table_columns or [c for c in TABLE_COLUMNS if c in columns] or columns
-        n = _table(rows, cols, out, required=set(required))
+        n = _table(rows, cols, out, required=set(required), rank=rank)
     else:
         raise ValueError(f"unknown format {fmt!r}")
     return n
@@ -260,7 +262,7 @@ def _value_strings(values: list[object]) -> list[str]:
     value is short that way, else scientific for all."""
     nums = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
     plain = [_plain_number(v) for v in nums]
-    scientific = bool(plain) and max(len(p) for p in plain) > 15
+    scientific = bool(plain) and max(len(p) for p in plain) > 21
     out = []
     for v in values:
         if isinstance(v, int | float) and not isinstance(v, bool):
@@ -281,7 +283,8 @@ def _table_cell(col: str, v: object) -> str:
     return _cell(v)
 
 
-def _plan(cols: list[str], natural: dict[str, int], width: int, required: set[str]) -> tuple[list[str], dict[str, int]]:
+def _plan(cols: list[str], natural: dict[str, int], width: int, required: set[str],
+          rank: list[str] | None = None) -> tuple[list[str], dict[str, int]]:
     """Which columns to show and how wide, for a terminal ``width`` characters wide.
 
     Every column gets its natural width when all fit. Otherwise wrapping columns shrink
@@ -293,13 +296,18 @@ def _plan(cols: list[str], natural: dict[str, int], width: int, required: set[st
     def overhead(n: int) -> int:
         return 3 * n + 1  # a border and two padding spaces per column, and the right edge
 
-    rank = [c for c in _KEEP_ORDER if c in cols] + [c for c in cols if c not in _KEEP_ORDER]
+    order = rank or _KEEP_ORDER
+    rank = [c for c in order if c in cols] + [c for c in cols if c not in order]
     shown = list(cols)
     while sum(minimum(c) for c in shown) + overhead(len(shown)) > width:
         droppable = [c for c in reversed(rank) if c in shown and c not in required]
         if not droppable:
             break
         shown.remove(droppable[0])
+    for c in rank:  # a smaller column dropped on the way may still fit
+        if c not in shown and sum(minimum(x) for x in shown) + minimum(c) + overhead(len(shown) + 1) <= width:
+            shown.append(c)
+    shown = [c for c in cols if c in shown]
     widths = {c: natural[c] for c in shown}
     if sum(widths.values()) + overhead(len(shown)) <= width:
         return shown, widths
@@ -307,29 +315,26 @@ def _plan(cols: list[str], natural: dict[str, int], width: int, required: set[st
     for c in wrap:
         widths[c] = minimum(c)
     spare = width - overhead(len(shown)) - sum(widths.values())
-    # Share what is left among the wrapping columns, in proportion to what each lacks.
-    while spare > 0 and wrap:
-        lacking = {c: natural[c] - widths[c] for c in wrap if natural[c] > widths[c]}
-        if not lacking:
-            break
-        total = sum(lacking.values())
-        given = 0
-        for c, lack in lacking.items():
-            add = min(lack, max(1, spare * lack // total))
-            if given + add > spare:
-                add = spare - given
-            widths[c] += add
-            given += add
-            if given >= spare:
-                break
-        if given == 0:
-            break
-        spare -= given
+    # Water-filling: short texts get their whole width, the longest share what is left
+    # equally (a sentence column takes the rest of the line and wraps).
+    waiting = sorted(wrap, key=lambda c: natural[c] - widths[c])
+    while waiting and spare > 0:
+        share = spare // len(waiting)
+        c = waiting[0]
+        lack = natural[c] - widths[c]
+        if lack <= share:
+            widths[c] += lack
+            spare -= lack
+            waiting.pop(0)
+            continue
+        for i, c in enumerate(waiting):  # nobody left who fits whole: equal shares
+            widths[c] += share + (1 if i < spare - share * len(waiting) else 0)
+        break
     return shown, widths
 
 
 def _table(rows: Iterable[dict], cols: list[str], out: IO[str], required: set[str] | None = None,
-           width: int | None = None) -> int:
+           width: int | None = None, rank: list[str] | None = None) -> int:
     from rich import box
     from rich.cells import cell_len
     from rich.console import Console
@@ -339,6 +344,8 @@ def _table(rows: Iterable[dict], cols: list[str], out: IO[str], required: set[st
     required = set(required or ())
     if "doc" in cols and len({r.get("doc") for r in rows}) > 1:
         required.add("doc")  # rows of several documents must stay distinguishable
+    elif "doc" in cols:
+        rank = [c for c in (rank or _KEEP_ORDER) if c != "doc"] + ["doc"]  # one document: its name says little
     for c in ("change", "old_value", "new_value", "id"):
         if c in cols:
             required.add(c)
@@ -358,7 +365,7 @@ def _table(rows: Iterable[dict], cols: list[str], out: IO[str], required: set[st
     for c in cols:
         longest = max((cell_len(x) for x in cells[c]), default=0)
         natural[c] = max(cell_len(header[c]), min(longest, _MAX_NOWRAP.get(c, longest)))
-    shown, widths = _plan(cols, natural, console.width, required)
+    shown, widths = _plan(cols, natural, console.width, required, rank)
     table = Table(show_lines=False, header_style="bold", box=box.HEAVY_HEAD)
     for c in shown:
         table.add_column(header[c], justify="right" if c in _NUMERIC else "left",

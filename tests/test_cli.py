@@ -399,3 +399,187 @@ def test_text_errors(tmp_path):
     assert r.exit_code == 1 and "blob.bin" in r.stderr and no_traceback(r)
     r = run("text", blob, "--encoding", "nope")
     assert r.exit_code == 2 and "--encoding" in r.stderr
+
+
+# ---------------------------------------------------------------------------- issue 17: formats and files
+
+
+@pytest.mark.parametrize("args, words", [
+    (["-o", "claims.xls"], ["unsupported output extension .xls"]),
+    (["-o", "claims.txt"], ["unsupported output extension .txt"]),
+    (["--excel", "--format", "json"], ["--excel", "json"]),
+    (["--excel", "-o", "claims.jsonl"], ["--excel", "jsonl"]),
+    (["--format", "json", "-o", "claims.csv"], ["--format json", "claims.csv"]),
+    (["--format", "csv", "-o", "claims.xlsx"], ["--format csv", "claims.xlsx"]),
+])
+def test_unsupported_extension_or_combination_is_refused(report, tmp_path, args, words):
+    args = [str(tmp_path / a) if a.startswith("claims.") else a for a in args]
+    r = run("extract", report, *args)
+    assert r.exit_code == 2, r.output
+    err = r.stderr.strip()
+    assert len(err.splitlines()) == 1 and err.startswith("govmetrics: error: ")
+    assert all(w in err for w in words), err
+    assert not list(tmp_path.glob("claims.*"))  # nothing written
+
+
+def test_tsv_output_by_extension(report, tmp_path):
+    out = tmp_path / "claims.tsv"
+    assert run("extract", report, "-o", out, "--columns", "text,value,unit").exit_code == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "text\tvalue\tunit" and "3600亿元\t360000000000\t元" in lines
+
+
+def test_xlsx_and_parquet_outputs_are_real(report, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    pq = pytest.importorskip("pyarrow.parquet")
+    assert run("extract", report, "-o", tmp_path / "c.xlsx").exit_code == 0
+    assert (tmp_path / "c.xlsx").read_bytes().startswith(b"PK")
+    ws = openpyxl.load_workbook(tmp_path / "c.xlsx").worksheets[0]
+    header = [c.value for c in ws[1]]
+    assert header == COLUMNS and ws.freeze_panes == "A2"
+    assert run("extract", report, "-o", tmp_path / "c.parquet").exit_code == 0
+    assert pq.read_table(tmp_path / "c.parquet").num_rows == ws.max_row - 1
+
+
+def test_output_file_mode_is_that_of_a_plain_write(report, tmp_path):
+    out = tmp_path / "claims.csv"
+    old = os.umask(0o002)
+    try:
+        assert run("extract", report, "-o", out).exit_code == 0
+        assert os.stat(out).st_mode & 0o777 == 0o664
+        os.chmod(out, 0o640)
+        assert run("extract", report, "-o", out).exit_code == 0
+        assert os.stat(out).st_mode & 0o777 == 0o640
+    finally:
+        os.umask(old)
+
+
+def test_scale_money(report):
+    r = run("extract", report, "--scale", "亿元", "--format", "jsonl", "--columns", "text,value,unit")
+    assert r.exit_code == 0
+    rows = jsonl(r)
+    assert {"text": "3600亿元", "value": 3600, "unit": "亿元"} in rows
+    assert {"text": "8.2%", "value": 8.2, "unit": "%"} in rows
+    r = run("extract", report, "--scale", "万元", "--format", "csv", "--columns", "text,value,unit")
+    assert "320亿元,3200000,万元" in r.stdout
+    assert run("extract", report, "--scale", "千元").exit_code == 2
+
+
+# ---------------------------------------------------------------------------- issue 17: stdin, python -m, symlinks
+
+
+def test_stdin_is_read_when_no_path_is_given():
+    r = run("extract", "--format", "jsonl", input=REPORT.encode("utf-8"))
+    assert r.exit_code == 0, r.output
+    rows = jsonl(r)
+    assert rows and {row["doc"] for row in rows} == {"-"} and any(row["value"] == 3.6e11 for row in rows)
+
+
+def test_python_dash_m_govmetrics_reads_a_pipe(tmp_path):
+    p = subprocess.run([sys.executable, "-m", "govmetrics", "extract", "--format", "jsonl"],
+                       input=REPORT.encode("utf-8"), capture_output=True, timeout=120, cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    assert any(json.loads(x)["value"] == 3.6e11 for x in p.stdout.decode().splitlines())
+    p = subprocess.run([sys.executable, "-m", "govmetrics", "--version"], capture_output=True, timeout=60)
+    assert p.returncode == 0 and b"govmetrics" in p.stdout
+
+
+def test_broken_symlink_in_a_directory_is_named_in_a_warning(tmp_path):
+    d = tmp_path / "reports"
+    d.mkdir()
+    (d / "report.txt").write_text(REPORT, encoding="utf-8")
+    (d / "gone.txt").symlink_to(tmp_path / "deleted.txt")
+    r = run("extract", d, "--format", "jsonl")
+    assert r.exit_code == 1
+    assert "gone.txt" in r.stderr and "broken symbolic link" in r.stderr
+    assert jsonl(r)
+
+
+def test_progress_for_a_large_file_on_a_terminal_not_in_a_pipe(tmp_path):
+    import pty
+
+    big = tmp_path / "big.txt"
+    big.write_text(REPORT * 200, encoding="utf-8")
+    out = tmp_path / "o.csv"
+    # "large" is lowered for the test (the default is 2 MB, which takes long to extract here).
+    env = {**os.environ, "GOVMETRICS_PROGRESS_BYTES": "10000"}
+    cmd = [sys.executable, "-m", "govmetrics", "extract", str(big), "-o", str(out), "-j", "1"]
+    # stderr piped: nothing at all.
+    p = subprocess.run(cmd, capture_output=True, timeout=300, env=env)
+    assert p.returncode == 0 and p.stderr == b""
+    # stderr on a terminal: a progress line with the characters and the claims so far.
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=slave, env=env)
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    proc.wait(timeout=300)
+    os.close(master)
+    assert proc.returncode == 0
+    text = seen.decode("utf-8", errors="replace")
+    assert "big.txt:" in text and "characters" in text and "claims" in text, text[-500:]
+
+
+# ---------------------------------------------------------------------------- issue 17: filters
+
+
+@pytest.mark.parametrize("unit, expect", [("亿元", "元"), ("万人", "人"), ("percent", "%"), ("pct", "%"), ("元", "元")])
+def test_unit_accepts_units_as_users_type_them(report, unit, expect):
+    r = run("extract", report, "--unit", unit, "--format", "jsonl")
+    assert r.exit_code == 0
+    rows = jsonl(r)
+    assert rows and {row["unit"] for row in rows} == {expect}
+
+
+def test_unknown_unit_is_refused(report):
+    r = run("extract", report, "--unit", "bananas")
+    assert r.exit_code == 2 and "--unit" in r.stderr and "bananas" in r.stderr
+
+
+def test_target_and_actual_together_is_a_usage_error(report):
+    r = run("extract", report, "--target", "--actual")
+    assert r.exit_code == 2 and "--target" in r.stderr and "--actual" in r.stderr
+
+
+@pytest.mark.parametrize("expr", ["target == 'true'", "target == true", "target == True", "'true' == target"])
+def test_where_takes_booleans_as_users_write_them(report, expr):
+    r = run("extract", report, "--where", expr, "--format", "jsonl")
+    assert r.exit_code == 0, r.output
+    rows = jsonl(r)
+    assert rows and all(row["target"] is True for row in rows)
+
+
+# ---------------------------------------------------------------------------- issue 17: usage errors
+
+
+@pytest.mark.parametrize("args", [["extract", "--bogus"], ["extract", "x.txt", "--format", "xml"],
+                                  ["diff", "only-one"], ["nosuchcommand"], ["rules", "check", "--nope"]])
+def test_usage_errors_read_like_the_other_errors(args):
+    r = run(*args)
+    assert r.exit_code == 2
+    lines = r.stderr.strip().splitlines()
+    assert lines[0].startswith("govmetrics: error: ") and "Usage:" not in r.stderr
+    assert len(lines) <= 2 and (len(lines) == 1 or lines[1].startswith("govmetrics: hint: "))
+    assert no_traceback(r)
+
+
+def test_no_input_on_a_terminal_is_a_usage_error(monkeypatch):
+    import io as _io
+
+    class Tty(_io.BytesIO):
+        def isatty(self):
+            return True
+
+    from govmetrics import cli
+
+    monkeypatch.setattr(cli.sys, "stdin", Tty())
+    with pytest.raises(SystemExit) as e:
+        cli._inputs((), "extract")
+    assert e.value.code == 2

@@ -239,3 +239,110 @@ def test_read_claims_file_detects_formats(tmp_path):
 def test_load_side_missing(tmp_path):
     with pytest.raises(DiffError, match="no such file"):
         load_side(str(tmp_path / "missing"))
+
+
+# ---------------------------------------------------------------------------- issue 17: claims files
+
+
+def _extract_csv(versions, side: str, path) -> None:
+    r = run("extract", versions / side / "report.txt", "-o", path)
+    assert r.exit_code == 0, r.output
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-8-sig", "utf-16"])
+def test_claims_csv_in_any_common_encoding_is_recognised(versions, encoding):
+    # Excel on Chinese Windows saves a CSV as GBK: it used to be read as a document
+    # and its own numbers reported as hundreds of changes.
+    _extract_csv(versions, "old", versions / "old.csv")
+    text = (versions / "old.csv").read_text(encoding="utf-8")
+    (versions / "saved.csv").write_bytes(text.encode(encoding))
+    r = run("diff", versions / "saved.csv", versions / "old" / "report.txt", "--format", "jsonl")
+    assert r.exit_code == 0, r.output
+    assert r.stdout == ""
+
+
+@pytest.mark.parametrize("columns", ["text,value,unit,kind,year,metric,subject", "doc,value"])
+def test_claims_csv_with_few_columns_is_recognised(versions, columns):
+    for side in ("old", "new"):
+        r = run("extract", versions / side / "report.txt", "--columns", columns, "-o", versions / f"{side}.csv")
+        assert r.exit_code == 0
+    r = run("diff", versions / "old.csv", versions / "new.csv", "--format", "jsonl")
+    assert r.exit_code == 1, r.output
+    assert len(changes(r)) <= 6  # the claims' changes, not every number of the CSV text
+
+
+def test_a_csv_that_is_not_a_claims_file_is_an_error(versions):
+    (versions / "budget.csv").write_text("项目,2020,2021\n收入,320,330\n支出,500,520\n", encoding="utf-8")
+    r = run("diff", versions / "budget.csv", versions / "new" / "report.txt")
+    assert r.exit_code == 2
+    err = r.stderr.strip()
+    assert len(err.splitlines()) == 1 and "budget.csv" in err and "not a claims file" in err
+
+
+def test_a_diff_output_is_not_taken_for_claims(versions):
+    r = run("diff", versions / "old", versions / "new", "-o", versions / "changes.csv")
+    assert r.exit_code == 1
+    r = run("diff", versions / "changes.csv", versions / "new")
+    assert r.exit_code == 2 and "diff output" in r.stderr
+
+
+def test_own_output_in_the_input_folder_is_ignored_with_a_warning(versions):
+    # `govmetrics extract reports/ -o reports/claims.csv` in cron: the next run must not read
+    # its own output as a document.
+    before = run("diff", versions / "old", versions / "new", "--format", "jsonl")
+    r = run("extract", versions / "new", "-o", versions / "new" / "claims.csv")
+    assert r.exit_code == 0
+    r = run("extract", versions / "new", "--format", "jsonl")
+    assert r.exit_code == 0, r.output  # ignored, not skipped
+    assert "claims.csv" in r.stderr and "ignored" in r.stderr
+    assert {row["doc"] for row in changes(r)} == {str(versions / "new" / "report.txt")}
+    r = run("diff", versions / "old", versions / "new", "--format", "jsonl")
+    assert r.exit_code == 1 and changes(r) == changes(before)
+
+
+@pytest.mark.parametrize("ext", ["xlsx", "parquet"])
+def test_binary_claims_files_are_read_back(versions, ext):
+    pytest.importorskip("openpyxl" if ext == "xlsx" else "pyarrow")
+    for side in ("old", "new"):
+        assert run("extract", versions / side / "report.txt", "-o", versions / f"{side}.{ext}").exit_code == 0
+    r = run("diff", versions / f"old.{ext}", versions / f"new.{ext}", "--format", "jsonl")
+    assert r.exit_code == 1, r.output
+    assert sorted(row["change"] for row in changes(r)) == ["added", "changed", "removed"]
+
+
+def test_scaled_claims_file_diffs_against_documents(versions):
+    assert run("extract", versions / "old" / "report.txt", "--scale", "亿元", "-o", versions / "old.csv").exit_code == 0
+    assert "320,亿元" in (versions / "old.csv").read_text(encoding="utf-8")
+    r = run("diff", versions / "old.csv", versions / "old" / "report.txt")
+    assert r.exit_code == 0, r.output
+
+
+# ---------------------------------------------------------------------------- issue 17: filters, line, sentence
+
+
+def test_diff_shows_line_and_sentence(versions):
+    rows = changes(run("diff", versions / "old", versions / "new", "--format", "jsonl"))
+    by = {row["change"]: row for row in rows}
+    assert by["changed"]["line"] == 5 and "330亿元" in by["changed"]["sentence"]  # where it is now
+    assert by["removed"]["line"] == 5 and "3.5%" in by["removed"]["sentence"]  # where it was
+    assert by["added"]["line"] == 7 and "养老床位" in by["added"]["sentence"]
+
+
+@pytest.mark.parametrize("args, expect", [
+    (["--unit", "%"], ["removed"]),
+    (["--unit", "亿元"], ["changed"]),
+    (["--kind", "growth"], []),
+    (["--year", "2021"], ["added"]),
+    (["--target"], ["added"]),
+    (["--actual"], ["changed", "removed"]),
+])
+def test_diff_takes_the_filters_of_extract(versions, args, expect):
+    r = run("diff", versions / "old", versions / "new", "--format", "jsonl", *args)
+    assert sorted(row["change"] for row in changes(r)) == expect
+    assert r.exit_code == (1 if expect else 0)
+
+
+def test_diff_filter_errors(versions):
+    r = run("diff", versions / "old", versions / "new", "--target", "--actual")
+    assert r.exit_code == 2 and r.stderr.startswith("govmetrics: error: ")
+    assert run("diff", versions / "old", versions / "new", "--kind", "nope").exit_code == 2

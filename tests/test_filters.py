@@ -117,3 +117,26 @@ def test_filter_rows_without_where_is_lazy():
 
     it = filter_rows(gen(), RowFilter(kinds=("growth",)))
     assert next(it)["value"] == 1
+
+
+# ---------------------------------------------------------------------------- issue 17: units and booleans
+
+
+def test_base_unit_takes_surface_units():
+    from govmetrics.filters import base_unit
+    from govmetrics.rules import default_ruleset
+
+    rs = default_ruleset()
+    cases = {"亿元": "元", "万元": "元", "万人": "人", "percent": "%", "pct": "%", "％": "%", "元": "元",
+             "百分点": "个百分点", "万吨": "吨", "元/人": "元/人", "亿美元": "美元", "床": "张"}
+    for word, base in cases.items():
+        assert base_unit(word, rs.units) == base, word
+    with pytest.raises(FilterError, match="bananas"):
+        base_unit("bananas", rs.units)
+
+
+def test_where_reads_booleans_as_written_in_csv():
+    rows = [row(target=True), row(target=False)]
+    for expr in ("target == 'true'", 'target == "True"', "target == true", "target != 'false'", "target == 1"):
+        assert WhereFilter(expr).mask(rows) == [True, False], expr
+    assert WhereFilter("target == 'false' and value > 0").mask(rows) == [False, True]

@@ -219,3 +219,79 @@ def test_explain_cli():
     assert "meeting_ordinal" in out and "ordinal in the name of a meeting" in out
     r = run("explain", "-", input="共有77\n")
     assert r.exit_code == 0 and "no rule matched (no unit)" in r.stdout
+
+
+# ---------------------------------------------------------------------------- issue 17: rules check
+
+
+def check_errors(tmp_path, text) -> list[str]:
+    p = write(tmp_path, "mine.yaml", text)
+    r = run("rules", "check", "--rules", p)
+    lines = r.stderr.strip().splitlines()
+    assert r.exit_code == (2 if lines else 0), r.output
+    assert all(x.startswith("govmetrics: error: ") for x in lines)
+    return lines
+
+
+def test_metric_aliases_as_a_string_is_an_error(tmp_path):
+    # `gdp: 地区生产总值` used to become six one-character aliases.
+    for text in ("metrics:\n  my_gdp: 地区生产总值\n", "metrics:\n  my_gdp: {name: GDP, aliases: 地区生产总值}\n"):
+        lines = check_errors(tmp_path, text)
+        assert len(lines) == 1 and "mine.yaml:2 (metric my_gdp)" in lines[0] and "must be a list" in lines[0]
+
+
+def test_both_metric_forms_are_valid(tmp_path):
+    text = ("metrics:\n  my_gdp: [地区生产总值, GDP]\n"
+            "  my_rate:\n    name: A rate\n    aliases: [某某率]\n    better: lower\n    tolerance: 0.5\n")
+    assert check_errors(tmp_path, text) == []
+
+
+def test_needs_naming_an_unknown_list_is_an_error(tmp_path):
+    lines = check_errors(tmp_path, "rules:\n  - id: mine\n    pattern: '{NUM}个'\n    needs: rank_contxt\n")
+    assert len(lines) == 1 and "(rule mine)" in lines[0] and "rank_contxt" in lines[0] and "rank_context" in lines[0]
+    with pytest.raises(RuleError, match="rank_contxt"):
+        load_ruleset([tmp_path / "mine.yaml"])
+
+
+@pytest.mark.parametrize("text", [
+    "rules:\n  - id: mine\n    pattern: '地区生产总值{NUM}亿元'\n",  # static: a literal word first
+    "rules:\n  - id: mine\n    pattern: '(?:地区)?生产总值{NUM}亿元'\n    examples:\n"
+    "      - text: 地区生产总值3600亿元\n        claims: [{value: 360000000000}]\n",  # on its example
+])
+def test_claim_pattern_starting_before_the_number_is_reported(tmp_path, text):
+    lines = check_errors(tmp_path, text)
+    assert len(lines) == 1 and "(rule mine)" in lines[0] and "start at the number" in lines[0]
+
+
+def test_patterns_that_start_at_the_number_pass(tmp_path):
+    text = ("rules:\n  - id: a\n    pattern: '(?<=生产总值){NUM}亿元'\n"
+            "  - id: b\n    pattern: '{QPRE}?{NUM}个(?=试点)'\n    unit: 个\n"
+            "  - id: c\n    pattern: '{NUM}吨/年'\n    examples:\n      - text: 产能500万吨/年\n"
+            "        claims: [{value: 5000000}]\n")
+    assert check_errors(tmp_path, text) == []
+    assert check_errors(tmp_path, "rules:\n  - id: s\n    pattern: '十九届'\n    action: skip\n") == []
+
+
+def test_regex_error_points_into_the_users_own_pattern(tmp_path):
+    lines = check_errors(tmp_path, "rules:\n  - id: mine\n    pattern: '{NUM}个[试点'\n")
+    assert len(lines) == 1  # the set is never closed: the end of what the user wrote, not of {NUM} expanded
+    assert "position 9 of the pattern: {NUM}个[试点⟦here⟧" in lines[0], lines[0]
+    lines = check_errors(tmp_path, "rules:\n  - id: mine\n    pattern: '{NUM}个*+?试点'\n")
+    assert len(lines) == 1 and "position 8 of the pattern: {NUM}个*+⟦here⟧?试点" in lines[0], lines[0]
+
+
+def test_every_error_of_a_file_is_reported(tmp_path):
+    text = ("metrics:\n  my_gdp: 地区生产总值\n"
+            "rules:\n"
+            "  - id: one\n    pattern: '{NUM}(个'\n"
+            "  - id: two\n    pattern: '{NUM}个'\n    colour: red\n"
+            "  - id: three\n    pattern: '{NOPE}个'\n"
+            "  - id: four\n    pattern: '{NUM}个'\n    needs: nothing\n"
+            "  - id: five\n    pattern: '{NUM}个'\n"
+            "bogus_section: {}\n")
+    lines = check_errors(tmp_path, text)
+    joined = "\n".join(lines)
+    for what in ("my_gdp", "rule one", "rule two", "NOPE", "rule four", "bogus_section"):
+        assert what in joined, what
+    assert "rule five" not in joined
+    assert len(lines) == 6
