@@ -62,7 +62,8 @@ class Attribution:
 @dataclass(frozen=True)
 class Subj:
     metric: str
-    name: str  # the subject phrase (the catalogue name when one was found)
+    name: str  # the subject phrase as the text words it
+    canon: str = ""  # the catalogue name it was read as (for composing scope + measure)
 
 
 @dataclass(eq=False)
@@ -80,6 +81,7 @@ class Vocab:
     share_of_not: tuple[str, ...]
     modifier_re: regex.Pattern
     per_head_re: regex.Pattern
+    extension_re: regex.Pattern
     abbrev: dict[str, str]
     not_after_re: regex.Pattern
     trim_head: regex.Pattern
@@ -117,6 +119,7 @@ def vocab_for(rs: RuleSet) -> Vocab:
         coord_re=regex.compile(_alt(c.get("coordinators", []))),
         share_of_re=regex.compile(_alt(c.get("share_of", []))),
         share_of_not=tuple(c.get("share_of_not", [])),
+        extension_re=regex.compile(_alt(c.get("name_extensions", []))),
         per_head_re=regex.compile(_alt(c.get("per_head_words", []))),
         modifier_re=regex.compile(f"(?:{_alt(c.get('series_modifiers', []))})$"),
         abbrev={str(k): str(x) for k, x in (c.get("scope_abbreviations") or {}).items()},
@@ -191,6 +194,9 @@ def attribute_sentence(text: str, s0: int, s1: int, figures: list[Figure], rs: R
         after = st[b:b + 24]
         counted = _counted_after(after, f, v)
         resp = bool(v.respectively_re.search(own_clause))
+        if found is not None and len(found) > 1 and len(found) != _figures_in_clause(spans, k, st):
+            # As many subjects as figures, or the coordination was misread: no metric rather than a wrong one.
+            found = [Subj("", x.name) for x in found]
         if found is not None and (not counted or found[0].metric):
             governing, turn = found, 0
         elif counted is not None:
@@ -200,8 +206,10 @@ def attribute_sentence(text: str, s0: int, s1: int, figures: list[Figure], rs: R
             # figures before, in their order.
             n = _figures_in_clause(spans, k, st)
             recent = [s for i, s in enumerate(history) if i == 0 or s != history[i - 1]]
-            if len(recent) >= n:
-                governing, turn = recent[-n:], 0
+            # Too few subjects before (a figure the rules do not claim): none rather than a wrong one.
+            # One subject for all the figures before (香洲、金湾和斗门…地区生产总值a、b、c): it stays.
+            if len(recent) > 1:
+                governing, turn = (recent[-n:] if len(recent) >= n else [Subj("", "")]), 0
         elif new_clause and len(governing) > 1:
             # 分别为X和Y,(分别)增长a和b: the list starts again in a new clause with several figures.
             many = resp or _figures_in_clause(spans, k, st) > 1
@@ -251,7 +259,7 @@ def _counted_after(after: str, f: Figure, v: Vocab) -> Subj | None:
     noun = m.group()
     a = v.alias_re.match(noun)
     if a:
-        return Subj(v.alias_to_metric[a.group()], a.group())
+        return Subj(v.alias_to_metric[a.group()], a.group(), a.group())
     return Subj("", noun)
 
 
@@ -286,10 +294,10 @@ def _resolve(clause: str, governing: list[Subj], v: Vocab, named_only: bool = Fa
 
 
 def _resolve_any(clause: str, governing: list[Subj], v: Vocab) -> list[Subj] | None:
+    r = v.respectively_re.search(clause)
     m = v.share_of_re.search(clause)
     if m and not _is_share_of_not(clause, m.start(), v):
         clause = clause[:m.start()]  # X占Y的比重: X
-    r = v.respectively_re.search(clause)
     if r and not _names(clause[r.end():], v):
         # 第一、二、三产业增加值分别增长…; but 香洲、金湾和斗门分别实现地区生产总值…: one name for all.
         listed = _coordinated(_clean(clause[:r.start()], v), v)
@@ -307,15 +315,27 @@ def _resolve_any(clause: str, governing: list[Subj], v: Vocab) -> list[Subj] | N
             return [Subj("", mod.group() + name)]  # 新增市场主体: a flow of the series, another series
         if v.per_head_re.search(pre) or v.per_n_re.search(pre):
             return [Subj("", _clean(clause, v))]  # 平均每人占有粮食, 每千人口…床位: a rate per head, another series
-        return [Subj(mid, _display(clause, v) or name)]
+        if v.extension_re.match(_NOISE.sub("", clause[end:])):
+            return [Subj("", _display(clause, v))]  # 粮食亩产, 固定资产投资项目: a longer name, another series
+        # 全部工业总产值 with only 工业总产值 in the catalogue: the scope stays part of the name
+        # read, so a measure alone after it (增加值8600万元) composes with 全部工业.
+        lead = next((pre[-i:] for i in range(min(6, len(pre)), 0, -1)
+                     if v.scope_re.match(pre[-i:] + name) and v.scope_re.match(pre[-i:] + name).end() > i), "")
+        return [Subj(mid, _display(clause, v) or name, lead + name)]
     # A scope alone: the measure of the subject in force (其中规模以上工业增长9%).
     s = _clean(clause, v)
     sm = v.scope_re.search(s)
     if sm and governing and sm.end() == len(s):
-        comp = _compose(sm.group(), governing[-1].name, v)
+        comp = _compose(sm.group(), governing[-1].canon, v)
         if comp:
             return [comp]
         return [Subj("", s)]
+    if s and governing and governing[-1].canon:
+        # A measure alone: the scope of the subject in force (全部工业总产值…,增加值8600万元).
+        canon = governing[-1].canon
+        for sc in v.scopes:
+            if canon.startswith(sc) and sc + s in v.alias_to_metric:
+                return [Subj(v.alias_to_metric[sc + s], sc + s, sc + s)]
     if not s or s in v.generic or v.comparison_re.match(s):
         return None
     return [Subj("", s)]
@@ -330,7 +350,7 @@ def _possessed(rest: str, v: Vocab) -> Subj | None:
     if not head or v.comparison_re.match(head) or any(head.startswith(g) for g in v.generic):
         return None  # 粮食产量平均每年的增长速度: still the 粮食产量
     a = v.alias_re.fullmatch(head)
-    return Subj(v.alias_to_metric[a.group()] if a else "", head)
+    return Subj(v.alias_to_metric[a.group()] if a else "", head, a.group() if a else "")
 
 
 def _is_share_of_not(clause: str, pos: int, v: Vocab) -> bool:
@@ -374,7 +394,7 @@ def _compose(scope: str, governing_name: str, v: Vocab) -> Subj | None:
         measure = governing_name[i:]
         name = scope + measure
         if name in v.alias_to_metric:
-            return Subj(v.alias_to_metric[name], name)
+            return Subj(v.alias_to_metric[name], name, name)
     return None
 
 
@@ -383,7 +403,13 @@ def _coordinated(phrase: str, v: Vocab) -> list[Subj]:
     第一、二、三产业增加值 → 第一/第二/第三产业增加值; 城镇和农村居民人均可支配收入 →
     城镇居民…/农村居民…; 城乡居民人均可支配收入 → 城镇居民…, 农村居民…."""
     # 食品、居住的价格: the 的 of a shared head is no part of the names (食品价格, 居住价格).
-    parts = [p.replace("的", "") for p in v.coord_re.split(phrase) if p]
+    if "、" in phrase:
+        # 家庭设备用品及维修服务、医疗保健和个人用品、居住: 、 joins the items; 和/及 only the last two.
+        items = phrase.split("、")
+        parts = items[:-1] + v.coord_re.split(items[-1])
+    else:
+        parts = v.coord_re.split(phrase)
+    parts = [p.replace("的", "") for p in parts if p]
     if not parts:
         return []
     if len(parts) == 1:
@@ -416,7 +442,7 @@ def _coordinated(phrase: str, v: Vocab) -> list[Subj]:
                 hit = own[-1][2]  # 孟州市地区生产总值、全社会固定资产投资…: each names its own
         if hit and i < len(parts) - 1 and hit != p:
             completed_any = True
-        out.append(Subj(v.alias_to_metric[hit], hit) if hit else Subj("", p))
+        out.append(Subj(v.alias_to_metric[hit], hit, hit) if hit else Subj("", p))
     if not completed_any and len(parts) > 1:
         # 城市更新、国企项目固定资产投资: modifiers of one head, each another series.
         first_names = _names(parts[0], v)
@@ -430,7 +456,7 @@ def _coordinated(phrase: str, v: Vocab) -> list[Subj]:
 def _whole(name: str, v: Vocab) -> Subj:
     names = _names(name, v)
     if len(names) == 1 and names[0][:2] == (0, len(name)):
-        return Subj(names[0][3], names[0][2])
+        return Subj(names[0][3], names[0][2], names[0][2])
     return Subj("", name)
 
 
