@@ -73,6 +73,8 @@ class Vocab:
     corner: frozenset[str]
     dimensions: frozenset[str]
     places: frozenset[str]
+    names_by_dimension: dict[str, dict[str, str]]
+    breakdown_forms: dict[str, tuple[str, ...]]
     unit_column: frozenset[str]
     serial_column: frozenset[str]
     total_labels: frozenset[str]
@@ -109,6 +111,10 @@ def vocab_for(rs: RuleSet) -> Vocab:
         corner=frozenset(_squash(w) for w in t.get("corner", [])),
         dimensions=frozenset(_squash(w) for w in [*t.get("dimensions", []), *t.get("places", [])]),
         places=frozenset(_squash(w) for w in t.get("places", [])),
+        breakdown_forms={str(k): tuple(v) if isinstance(v, list) else (str(v),)
+                         for k, v in (t.get("breakdown_forms", {}) or {}).items()},
+        names_by_dimension={_squash(str(k)): {str(a): str(b) for a, b in (v or {}).items()}
+                            for k, v in (t.get("names_by_dimension", {}) or {}).items()},
         unit_column=frozenset(t.get("unit_column", [])),
         serial_column=frozenset(t.get("serial_column", [])),
         total_labels=frozenset(t.get("total_labels", [])),
@@ -684,7 +690,7 @@ def _indicator(base: str, caption: str, vocab: Vocab) -> tuple[str, str, str]:
     suffix = _part_suffix(caption, vocab)
     key = base.replace("、", "")
     candidates = []
-    if suffix and not key.endswith(suffix):
+    if suffix and suffix not in key:
         candidates.append((base + suffix, f"row name + '{suffix}' from the caption"))
     candidates.append((base, "row name"))
     for name, how in candidates:
@@ -715,6 +721,10 @@ def read_table(table: Table, rs: RuleSet, vocab: Vocab, doc_year: int | None) ->
     cap_subject = _caption_subject(caption, vocab)
     cap_target = any(w in caption for w in vocab.target)
     cap_index = any(w in caption for w in vocab.index)  # (上年=100): every cell is an index
+    # Rows of a kind that changes what the columns mean (派出所: household-register counts).
+    labels = [r.cells[label_col].text for r in table.rows if len(r.cells) > label_col]
+    rename = [(key, names) for key, names in vocab.names_by_dimension.items()
+              if label_head == key or any(lb.endswith(key) for lb in labels)]
     table_unit = table.unit_line if table.unit_line and _unit_of_word(table.unit_line, rs) else ""
     out = []
     for row in table.rows:
@@ -794,13 +804,20 @@ def read_table(table: Table, rs: RuleSet, vocab: Vocab, doc_year: int | None) ->
             # What is measured: the row label, unless the labels are years or places; then
             # the column header names it.
             variants = []
+            breakdown = []
             if dimension:
                 names = [h.name for h in col.headers if h.name]
                 base_name = names[0] if names else (cap_subject or "")
-                variants = names[1:]
+                renamed = next((names_by[base_name] for key, names_by in rename if base_name in names_by), "")
+                name_src = f"column header '{col.text}'"
+                if renamed:
+                    name_src += f" ('{base_name}' by rows of {rename[0][0]} = '{renamed}')"
+                    base_name = renamed
+                # A sub-column (男, 女, 城镇) is another series; a total (合计) is the column itself.
+                breakdown = [n for n in names[1:] if n not in vocab.total_labels]
+                variants = list(breakdown)
                 if not label_is_year and label:
                     variants.append(label)
-                name_src = f"column header '{col.text}'"
             else:
                 if label in vocab.total_labels and cap_subject:
                     base_name = cap_subject
@@ -816,6 +833,15 @@ def read_table(table: Table, rs: RuleSet, vocab: Vocab, doc_year: int | None) ->
                 name_src += f" + '{_part_suffix(caption, vocab)}' from the caption '{caption}'"
             if not metric and cap_subject and not dimension and base_name == cap_subject:
                 metric = _metric(cap_subject, vocab)
+            if breakdown or variants:
+                # A breakdown (男, 城市) is its own series: the catalogue's id for it when it has
+                # one; a breakdown of a column header otherwise has none.
+                forms = [f for v in (breakdown or variants) for f in (v, *vocab.breakdown_forms.get(v, ()))]
+                whole = cap_subject and metric and metric == _metric(cap_subject, vocab)  # the caption's own row
+                bases = dict.fromkeys([subject, base_name, *([cap_subject] if whole else [])])
+                own = next((m for f in forms for sb in bases for n in (f"{sb}({f})", f"{f}{sb}")
+                            if (m := _metric(n, vocab))), "")
+                metric = own or ("" if breakdown else metric)
             variants = [v for v in dict.fromkeys(variants) if v not in subject]
             if variants:
                 subject += "(" + ",".join(variants) + ")"

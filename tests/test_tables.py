@@ -158,8 +158,10 @@ def test_two_header_rows_with_a_spanning_cell():
     claims = [c for c in extract_text(text) if c.rule == "table_cell"]
     assert [(c.value, c.unit) for c in claims[:4]] == [(113438, "户"), (250748, "人"), (122346, "人"), (128402, "人")]
     assert all(c.year == 2022 and c.kind == "level" for c in claims)
-    # The labels are places: the column headers name what is counted.
-    assert claims[2].subject.startswith("人口数(男") and claims[4].subject == "户数(站前派出所)"
+    # The labels are places: the column headers name what is counted; counts by police
+    # station are household-register figures (rules/tables.yaml names_by_dimension).
+    assert claims[2].subject.startswith("户籍人口(男") and claims[4].subject == "户籍户数(站前派出所)"
+    assert claims[4].region == "站前派出所" and claims[0].region == ""
 
 
 def test_year_rows_and_share_from_the_caption():
