@@ -35,6 +35,8 @@ class Cues:
     growth_context: regex.Pattern
     share: regex.Pattern
     share_sentence: regex.Pattern
+    share_after: tuple[str, ...]
+    share_of_growth: regex.Pattern
     growth_rate: regex.Pattern
     growth_rate_end: regex.Pattern
     rate: tuple[str, ...]
@@ -51,6 +53,8 @@ class Cues:
     qual_gov: dict[str, str]
     under_review: frozenset[str]
     gov_re: regex.Pattern | None
+    gov_not: regex.Pattern | None
+    figure: regex.Pattern
 
 
 def _alt(words: list[str]) -> str:
@@ -73,6 +77,8 @@ def cues_for(rs: RuleSet) -> Cues:
         growth_context=regex.compile(_alt(c.get("growth_context", []))),
         share=regex.compile(_alt(c.get("share", []))),
         share_sentence=regex.compile(_alt(c.get("share_sentence", []))),
+        share_after=tuple(c.get("share_after", [])),
+        share_of_growth=regex.compile(r"对[^，,。；;]{0,16}增长的?(?:" + _alt(c.get("share_of_growth", [])) + ")"),
         growth_rate=regex.compile(_alt(c.get("growth_rate_words", []))),
         growth_rate_end=regex.compile(f"(?:{_alt(c.get('growth_rate_words', []))})$"),
         rate=tuple(c.get("rate_words", [])),
@@ -90,6 +96,12 @@ def cues_for(rs: RuleSet) -> Cues:
         qual_gov=gov,
         under_review=frozenset(c.get("year_under_review", [])),
         gov_re=regex.compile(_alt(list(gov))) if gov else None,
+        gov_not=regex.compile(_alt(c["governing_not"])) if c.get("governing_not") else None,
+        # A figure with its magnitude, unit and trailing qualifier (7.5%左右, 101条以上).
+        figure=regex.compile(
+            r"(?:\d[\d.,]*|[一二两三四五六七八九十百千万亿]{2,})[万亿千百十]*"
+            + f"(?:{_alt(list(rs.units))})?[%‰]?(?:以上|以下|左右|以内|多|余)?"
+        ),
     )
 
 
@@ -104,6 +116,7 @@ def clause_start(text: str, sent_start: int, pos: int) -> int:
 
 _WITHIN_YEARS = regex.compile(r"(?<![\d一二三四五六七八九十])([一二三四五六七八九十]{1,3}|\d{1,2})年(?:内|之内|以内|时间里)")
 _YEARS_PAST = regex.compile(r"(?<![\d一二三四五六七八九十的])(?:[一二三四五六七八九十]{1,3}|\d{1,2})多?年(?:间|来|以来)")
+_COMPARED = regex.compile(r"(?:比|较)(?:上年|去年|上年同期|上一年|(?:" + YEAR + r")年)|同比")
 _BASE_VALUE = regex.compile(r"(?:比|较|同|与)(" + YEAR + r")年(?:的|末|底)?$")
 _FULL_YEAR = regex.compile(r"全年")
 _GOAL_QUOTED = regex.compile(r"(?:预期|计划|确定|提出|目标)[^，,。]{0,12}$")
@@ -114,19 +127,23 @@ _FILLERS = regex.compile(r"(?:了|分别|达|约|近|超|超过|同比|比上年
 
 
 def kind_and_sign(prefix: str, unit: str, rule_kind: str, cues: Cues, prev_kind: tuple[str, int] | None,
-                  sentence_prefix: str = "", second_of_range: bool = False) -> tuple[str, int]:
-    """Decide level/growth/share/rank and the sign from the text just before the number."""
+                  sentence_prefix: str = "", second_of_range: bool = False, after: str = "") -> tuple[str, int]:
+    """Decide level/growth/share/rank and the sign from the text just before the number
+    (and, for a part spent on something, right after it: 财政支出的80%用于民生)."""
     if rule_kind == "rank":
         return "rank", 1
     if rule_kind == "growth":
         return "growth", 1
+    if unit in ("%", "‰") and (after.startswith(cues.share_after) or cues.share_of_growth.search(prefix)):
+        return "share", 1
     tail = prefix.rstrip()
     # Enumerations (分别增长8.2%、10.1%) inherit from the previous number of the clause.
     if prev_kind and (second_of_range or tail.endswith(("、", "和", "及", "与")) or not tail):
         return prev_kind
     core = _FILLERS.sub("", tail)
     if cues.flow.search(core):
-        return "level", 1
+        # 新增就业23.4万人 is the flow itself; 比去年新增3637元 is a change against last year.
+        return ("growth", 1) if _COMPARED.search(tail) else ("level", 1)
     # 下降为27.5%: a change verb with 为 names the level reached (but 增长达8% is a growth).
     soft = _SOFT_FILLERS.sub("", tail)
     if soft.endswith(("为", "是")) and cues.growth_rate_end.search(soft[:-1]):
@@ -294,11 +311,13 @@ class Frame:
     target_why: str = ""  # set by is_target: the evidence that decided the target flag
 
 
-def year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: int | None) -> int | None:
+def year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: int | None,
+            kind: str = "") -> int | None:
     """The year of the number at ``pos``; ``frame.year_why`` says which evidence won."""
     s0, s1 = frame.sentence
     base = _BASE_VALUE.search(text, max(s0, pos - 12), pos)
-    if base and year_value(base.group(1)):
+    # 比一九八○年的七千一百五十九亿元 is the base value; 比2010年翻一番 is a change against it.
+    if base and year_value(base.group(1)) and kind != "growth":
         # 比一九八○年的七千一百五十九亿元: the number is the base value, of the year named.
         frame.year_stated = frame.is_base = True
         frame.year_why = f"the number is the comparison base {base.group()}"
@@ -338,6 +357,12 @@ def year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: int
         frame.year_stated = True
         frame.year_why = f"a deadline later in the sentence: {text[pos + later[0][0]:pos + later[0][0] + 10]}"
         return later[0][1]
+    if order_in_from_to is None and (this := _THIS_PERIOD.search(text, s0, pos)):
+        end = _period_named_before(text, max(0, s0 - 2000), s0, this.group(1), frame.doc_year, cues)
+        if end is not None:
+            frame.year_stated = True
+            frame.year_why = f"{this.group()} refers back to a period ending {end}"
+            return end
     if order_in_from_to == 0 and (frame.paragraph_year or frame.section_year):
         frame.year_why = "start of a from–to: the year before the frame's"
         return (frame.paragraph_year or frame.section_year) - 1  # the start of the change: the year before
@@ -350,6 +375,29 @@ def year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: int
     frame.year_from_doc = True
     frame.year_why = f"the document's own year ({frame.doc_why or 'no other evidence'})"
     return frame.doc_year
+
+
+_THIS_PERIOD = regex.compile(r"(?:这|此)([两二三四五六七八九十]|\d{1,2})年(?:里|中|内|间|来|之内|时间里)?")
+_SPAN = regex.compile(r"(" + YEAR + r")年?(?:到|至|—|-|–|～|~)(" + YEAR + r")年")
+
+
+def _period_named_before(text: str, lo: int, hi: int, n_text: str, doc_year: int | None,
+                         cues: Cues) -> int | None:
+    """The end year of the last period of ``n_text`` years named in ``text[lo:hi]`` (从一九七六年
+    到一九八五年是关键的十年 … 在这十年里: 1985); None when no such period is named."""
+    n = parse_number(n_text)
+    if not n or n < 2:
+        return None
+    best: tuple[int, int] | None = None
+    for m in _SPAN.finditer(text, lo, hi):
+        a, b = year_value(m.group(1)), year_value(m.group(2))
+        if a and b and b - a + 1 == n or a and b and b - a == n:
+            best = (m.start(), b)
+    if doc_year:
+        for m in cues.relative_re.finditer(text, lo, hi):
+            if n_text in m.group() and (best is None or m.start() > best[0]):
+                best = (m.start(), doc_year + cues.relative[m.group()])
+    return best[1] if best else None
 
 
 def is_target(text: str, pos: int, frame: Frame, year: int | None, cues: Cues) -> bool:
@@ -401,11 +449,34 @@ def _is_target(text: str, pos: int, frame: Frame, year: int | None, cues: Cues) 
     return frame.section_mode == "plan"
 
 
+_PAIR_JOIN = regex.compile(r"\s*(?:和|与|及|、)\s*")
+_PAIR_QUALIFIERS = ("左右", "以上", "以下", "以内")
+
+
+def pair_qualifier(text: str, end: int, cues: Cues, rs: RuleSet) -> str:
+    """A qualifier after the second of a coordinated pair applies to both (分别增长5%和7.5%左右:
+    both approx): the qualifier of the figure joined right after this one, if it has one."""
+    from .numbers import parse_quantity
+
+    j = _PAIR_JOIN.match(text, end)
+    if not j:
+        return ""
+    f = cues.figure.match(text, j.end())
+    if not f or not f.group():
+        return ""
+    if not f.group().endswith(_PAIR_QUALIFIERS):
+        return ""  # 多/余 inside the second number (7.5万多) are its own
+    q = parse_quantity(f.group(), rs)
+    return q.qualifier if q is not None else ""
+
+
 def qualifier_from_context(text: str, sent_start: int, pos: int, cues: Cues) -> str:
     """A governing qualifier further back in the clause (大约…一千亿元、二千八百万吨)."""
     if cues.gov_re is None:
         return ""
     window = text[sent_start:pos]
+    if cues.gov_not is not None:
+        window = cues.gov_not.sub(lambda m: "\u3000" * len(m.group()), window)  # 节约 is not 约
     found = list(cues.gov_re.finditer(window))
     if found:
         between = window[found[-1].end():]

@@ -21,6 +21,7 @@ from .context import (
     cues_for,
     is_target,
     kind_and_sign,
+    pair_qualifier,
     qualifier_from_context,
     relative_year,
     topic_year,
@@ -414,10 +415,11 @@ def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
     c0 = clause_start(text, s0, a)
     clause_prefix = text[c0:a]
     prev_kind = (prev[1], prev[2]) if prev and (prev[0] == c0 or order == 1) else None
-    kind, sign = kind_and_sign(clause_prefix, unit, rule.kind or q.kind, cues, prev_kind, text[s0:a], order == 1)
+    kind, sign = kind_and_sign(clause_prefix, unit, rule.kind or q.kind, cues, prev_kind, text[s0:a], order == 1,
+                               text[b:b + 4])
     qualifier = rule.qualifier or q.qualifier
     if qualifier == "exact":
-        qualifier = qualifier_from_context(text, c0, a, cues) or "exact"
+        qualifier = qualifier_from_context(text, c0, a, cues) or pair_qualifier(text, b, cues, d.rs) or "exact"
     # 从X提高到Y: which end of the pair this number is.
     from_to = None
     if order is None:
@@ -449,7 +451,7 @@ def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
             unit = prev[3]  # 从每月70元提高到88元: the rate's unit carries to the end value
         elif unit == "个" and prev[3] in _counted_with_ge(d.rs):
             unit = prev[3]  # 从110个工作日压减至13个: the bare 个 stands for 个工作日
-    year = year_of(text, a, frame, cues, from_to)
+    year = year_of(text, a, frame, cues, from_to, kind)
     target = rule.target if rule.target is not None else is_target(text, a, frame, year, cues)
     if rule.target is not None:
         frame.target_why = f"rule {rule.id} sets target: {str(rule.target).lower()}"

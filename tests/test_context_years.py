@@ -152,3 +152,43 @@ def test_explain_names_the_evidence() -> None:
     assert "2018年涪城" in row["year_why"]
     goal = next(c for c in ex.claims if c["text"] == "18%")
     assert "目标" in goal["target_why"] or "预期" in goal["target_why"]
+
+
+# ---------------------------------------------------------------- 2. comparison bases are not the year
+@pytest.mark.parametrize(
+    ("text", "surface", "year", "target"),
+    [
+        ("2016年3月5日\n到2020年国内生产总值和城乡居民人均收入比2010年翻一番。", "翻一番", 2020, True),
+        ("1957年6月26日\n1956年工业总产值比1949年增长了79%。", "79%", 1956, False),
+        # the number right after the base year is the base value, of that year
+        ("1985年3月27日\n工农业总产值比一九八○年的七千一百五十九亿元增长百分之二十一。", "七千一百五十九亿元", 1980, False),
+        # 这十年 refers back to the period named before it (gwr_1978)
+        ("1978年2月26日\n从一九七六年到一九八五年是关键的十年。\n\n按照十年规划，在这十年里，"
+         "要建立稳固的农业基础，农业主要作业机械化水平达到百分之八十五以上。", "百分之八十五以上", 1985, True),
+    ],
+)
+def test_comparison_bases_and_periods(text: str, surface: str, year: int, target: bool) -> None:
+    c = one(text, surface)
+    assert (c.year, c.target) == (year, target)
+
+
+# ---------------------------------------------------------------- 6. kinds (SPEC §4a)
+@pytest.mark.parametrize(
+    ("text", "surface", "kind", "qualifier"),
+    [
+        ("高新技术产业增加值占比达到45.2%。", "45.2%", "share", "exact"),
+        ("民营经济比重提高到55%。", "55%", "share", "exact"),
+        ("2003年到2007年，中央财政对地方的转移支付累计4.25万亿元，87%用于支持中西部地区。", "87%", "share", "exact"),
+        ("最终消费支出对经济增长的贡献率为35.0%。", "35.0%", "share", "exact"),
+        ("科技进步贡献率提高到58.5%。", "58.5%", "level", "exact"),  # a named rate alone is a level
+        ("消费拉动经济增长2.4个百分点。", "2.4个百分点", "growth", "exact"),
+        ("城乡居民人均可支配收入分别增长5%和7.5%左右。", "5%", "growth", "approx"),
+        ("城乡居民人均可支配收入分别增长5%和7.5%左右。", "7.5%左右", "growth", "approx"),
+        ("全年人均地区生产总值达28322元，比去年新增3637元，增长12.7%。", "3637元", "growth", "exact"),
+        ("新增就业23.4万人。", "23.4万人", "level", "exact"),
+        ("争取明年节约标准煤700万到800万吨。", "800万吨", "level", "exact"),  # 节约 holds no 约
+    ],
+)
+def test_kinds_and_pair_qualifiers(text: str, surface: str, kind: str, qualifier: str) -> None:
+    c = one(text, surface)
+    assert (c.kind, c.qualifier) == (kind, qualifier)
