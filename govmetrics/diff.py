@@ -259,6 +259,24 @@ def read_claims_file(path: str, data: bytes | None = None) -> list[dict] | None:
     return rows
 
 
+def _binary_written_by_us(path: str) -> bool:
+    """An .xlsx whose document properties name govmetrics as creator, or a .parquet whose
+    footer metadata does (both set by writers.py)."""
+    try:
+        if path.lower().endswith(".xlsx"):
+            import zipfile
+
+            with zipfile.ZipFile(path) as z:
+                return re.search(rb"<dc:creator[^>]*>govmetrics</dc:creator>", z.read("docProps/core.xml")) is not None
+        with open(path, "rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            fh.seek(max(0, fh.tell() - 65536))
+            tail = fh.read()
+        return tail.endswith(b"PAR1") and b"govmetrics" in tail
+    except (OSError, KeyError, ValueError, Exception):  # noqa: BLE001 - a damaged file is no output of ours
+        return False
+
+
 def is_govmetrics_output(path: str) -> str | None:
     """Why ``path`` (met while walking a directory of documents) is a file govmetrics
     wrote and not a document ('a claims file', 'a diff output'), else None. Only files
@@ -266,7 +284,7 @@ def is_govmetrics_output(path: str) -> str | None:
     if not _has_extension(path, OUTPUT_EXTENSIONS):
         return None
     if _has_extension(path, (".xlsx", ".parquet")):
-        return "a spreadsheet or table file"
+        return "a claims file" if _binary_written_by_us(path) else None
     try:
         with open(path, "rb") as fh:
             data = fh.read(65536)

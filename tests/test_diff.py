@@ -346,3 +346,15 @@ def test_diff_filter_errors(versions):
     r = run("diff", versions / "old", versions / "new", "--target", "--actual")
     assert r.exit_code == 2 and r.stderr.startswith("govmetrics: error: ")
     assert run("diff", versions / "old", versions / "new", "--kind", "nope").exit_code == 2
+
+
+def test_own_binary_outputs_in_the_input_folder_are_ignored(versions):
+    openpyxl = pytest.importorskip("openpyxl")
+    pytest.importorskip("pyarrow")
+    for ext in ("xlsx", "parquet"):
+        assert run("extract", versions / "new", "-o", versions / "new" / f"claims.{ext}").exit_code == 0
+    openpyxl.Workbook().save(versions / "new" / "someone-elses.xlsx")
+    r = run("extract", versions / "new", "--format", "jsonl")
+    assert r.exit_code == 1  # the other spreadsheet is no document: skipped
+    assert "ignored" in r.stderr and "claims.xlsx" in r.stderr and "claims.parquet" in r.stderr
+    assert "skipped" in r.stderr and "someone-elses.xlsx" in r.stderr
