@@ -307,6 +307,8 @@ def _row_table(original: str, lines: list[tuple[int, int]], i: int, vocab: Vocab
 
 def _shape(rows: list[Row], vocab: Vocab, layout: str) -> Table | None:
     """Split rows into header rows and data rows; None when no row holds a figure."""
+    if all(len(r.cells) > 2 and not r.cells[0].text for r in rows):
+        rows = [Row(r.cells[1:], r.start, r.end) for r in rows]  # every row indented by a tab
     def is_data(r: Row) -> bool:
         nums = [c for c in r.cells[1:] if _numeric(c.text, vocab)]
         if not nums:
@@ -346,7 +348,7 @@ def _caption(original: str, lines: list[tuple[int, int]], i: int, table: Table, 
             continue
         seen += 1
         text = " ".join(normalize(_TABLE_NO.sub("", raw)).text.split())
-        um = _UNIT_LINE.match(_squash(text))
+        um = _UNIT_LINE.match(_squash(text).strip("()（）"))
         if um and not table.unit_line:
             table.unit_line = um.group(1)
             continue
@@ -706,11 +708,14 @@ def read_table(table: Table, rs: RuleSet, vocab: Vocab, doc_year: int | None) ->
     width = max(len(r.cells) for r in table.rows)
     cols = _columns(table, width, vocab)
     caption = table.caption
-    label_head = _squash(cols[0].headers[0].text) if cols[0].headers else ""
     serial = {j for j, c in enumerate(cols) if any(_squash(h.text) in vocab.serial_column for h in c.headers)}
-    label_col = 0
-    if 0 in serial and width > 2:
-        label_col = 1
+    firsts = [r.cells[0].text for r in table.rows if len(r.cells) > 1]
+    seconds = [r.cells[1].text for r in table.rows if len(r.cells) > 1]
+    if width > 2 and firsts and all(regex.fullmatch(r"\d{1,3}[.、]?", t) for t in firsts) and sum(
+            not _numeric(t, vocab) for t in seconds) * 2 > len(seconds):
+        serial.add(0)  # 1, 2, 3 … before the labels: serial numbers without a header
+    label_col = 1 if 0 in serial and width > 2 else 0
+    label_head = _squash(cols[label_col].headers[0].text) if cols[label_col].headers else ""
     unit_col = next((j for j, c in enumerate(cols) if j != label_col
                      and any(_squash(h.text) in vocab.unit_column for h in c.headers)), None)
     label_is_year = label_head in ("年份", "年度", "年别", "年", "时间") or all(
@@ -725,7 +730,8 @@ def read_table(table: Table, rs: RuleSet, vocab: Vocab, doc_year: int | None) ->
     labels = [r.cells[label_col].text for r in table.rows if len(r.cells) > label_col]
     rename = [(key, names) for key, names in vocab.names_by_dimension.items()
               if label_head == key or any(lb.endswith(key) for lb in labels)]
-    table_unit = table.unit_line if table.unit_line and _unit_of_word(table.unit_line, rs) else ""
+    first_unit = regex.split(r"[、,，/;；]", table.unit_line)[0] if table.unit_line else ""
+    table_unit = first_unit if first_unit and _unit_of_word(first_unit, rs) else ""
     out = []
     for row in table.rows:
         cells = row.cells
@@ -807,6 +813,11 @@ def read_table(table: Table, rs: RuleSet, vocab: Vocab, doc_year: int | None) ->
             breakdown = []
             if dimension:
                 names = [h.name for h in col.headers if h.name]
+                left = j - 1
+                while not names and left > label_col:
+                    # 增长(%) after 地区生产总值(亿元): the growth of the column before.
+                    names = [h.name for h in cols[left].headers if h.name and not h.year]
+                    left -= 1
                 base_name = names[0] if names else (cap_subject or "")
                 renamed = next((names_by[base_name] for key, names_by in rename if base_name in names_by), "")
                 name_src = f"column header '{col.text}'"

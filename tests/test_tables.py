@@ -136,6 +136,37 @@ def test_years_over_measures_and_units_in_labels():
         (1.02e5, "吨", "level", "", "猪肉产量"), (-5.0, "%", "growth", "", "猪肉产量")]
 
 
+@pytest.mark.parametrize("text,expected", [
+    # Serial numbers without a header, units in the labels.
+    ("2022年主要指标\n| 1 | 地区生产总值(亿元) | 609.91 |\n| 2 | 粮食产量(万吨) | 12.3 |\n",
+     [(6.0991e10, "元", "level", 2022, "地区生产总值"), (1.23e5, "吨", "level", 2022, "粮食产量")]),
+    # A unit line in brackets naming two units (the first is the figures').
+    ("2022年主要指标\n（单位：亿元、%）\n指标\t绝对数\t增长\n地区生产总值\t609.91\t5.2\n",
+     [(6.0991e10, "元", "level", 2022, "地区生产总值"), (5.2, "%", "growth", 2022, "地区生产总值")]),
+    # Year rows; a growth column names nothing: it is the growth of the column before.
+    ("2018-2022年地区生产总值及增速\n| 年份 | 地区生产总值(亿元) | 增长(%) |\n| 2021 | 580.1 | 6.1 |\n",
+     [(5.801e10, "元", "level", 2021, "地区生产总值"), (6.1, "%", "growth", 2021, "地区生产总值")]),
+    # Every row indented by a tab.
+    ("2022年主要指标\n\t指标\t绝对数(亿元)\n\t地区生产总值\t609.91\n\t工业\t200.1\n",
+     [(6.0991e10, "元", "level", 2022, "地区生产总值"), (2.001e10, "元", "level", 2022, "工业")]),
+])
+def test_serials_unit_lines_growth_columns_indents(text, expected):
+    assert [(c.value, c.unit, c.kind, c.year, c.subject) for c in extract_text(text)] == expected
+
+
+def test_html_spans_read_like_the_text_form(tmp_path):
+    text = ("2022年年末人口数及其构成\n| 地区 | 户数 | 人口数(人) | ||\n| 合计 | 男 | 女 | ||\n"
+            "| 合计 | 113438 | 250748 | 122346 | 128402 |\n")
+    path = tmp_path / "t.html"
+    path.write_text("<p>2022年年末人口数及其构成</p><table><tr><th rowspan=2>地区</th><th rowspan=2>户数</th>"
+                    "<th colspan=3>人口数(人)</th></tr><tr><th>合计</th><th>男</th><th>女</th></tr>"
+                    "<tr><td>合计</td><td>113438</td><td>250748</td><td>122346</td><td>128402</td></tr></table>",
+                    encoding="utf-8")
+    doc = read_document(str(path))
+    assert _fields(extract_text(doc.text)) == _fields(extract_text(text))
+    assert len(_fields(extract_text(text))) == 4
+
+
 def test_traditional_with_pinyin_cells_keep_original_offsets():
     text = ("2024年全市地區(qū)生產(chǎn)總值及其增長(zhǎng)速度\n"
             "| 指????標(biāo) | 絕對(duì)數(shù)(億元) | 比上年增長(zhǎng)% |\n"
