@@ -306,6 +306,7 @@ class Frame:
     genre: str = ""  # the article's genre (segment.Article.genre)
     paragraph_mode: str = ""  # "goal" / "result" when an earlier sentence opened that frame
     paragraph_why: str = ""  # which earlier sentence opened the frame
+    period_text: str = ""  # the frame's opening words and the section heading (过去五年, “十一五”期间)
     doc_why: str = ""  # what the document's year was read from
     year_why: str = ""  # set by year_of: the evidence that decided the year
     target_why: str = ""  # set by is_target: the evidence that decided the target flag
@@ -333,6 +334,17 @@ def year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: int
         if order_in_from_to == 0 and froms:
             frame.year_why = f"start of a from–to: {said(froms[-1])}"
             return froms[-1][1]
+        if order_in_from_to == 0 and (b := _last_base_year(text, s0, pos)):
+            # 1986年同1978年相比，国民生产总值由3480亿元增加到…: the base year is the start.
+            frame.year_why = f"start of a from–to against {b}"
+            return b
+        if order_in_from_to == 0:
+            # 过去五年，城镇化率从52.6%提高到58.5% (2018 report): the start is where the period began.
+            n = period_length(text[s0:pos], cues)
+            end = next((m[1] for m in reversed(mentions) if m[1] > 0), None)
+            if n and end:
+                frame.year_why = f"start of a from–to over a period of {n} years ending {end}"
+                return end - n
         in_clause = [m for m in mentions if s0 + m[0] >= frame.clause_start]
         # A year in the number's own clause wins; else the one the sentence opens with;
         # else the nearest before it.
@@ -347,7 +359,14 @@ def year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: int
         y = chosen[1]
         if y == -1:  # 全年: the year of the section, else the one just reported on
             frame.year_why = "全年 in the sentence: the year of the section, frame or document"
-            return frame.section_year or frame.paragraph_year or frame.doc_year
+            y = frame.section_year or frame.paragraph_year or frame.doc_year
+            if order_in_from_to == 0 and y:
+                frame.year_why = "start of a from–to in a year: the year before"
+                return y - 1
+            return y
+        if order_in_from_to == 0 and chosen[2] in ("at", "relative"):
+            frame.year_why = f"start of a from–to in {y} ({said(chosen)}): the year before"
+            return y - 1
         frame.year_why = f"{where}: {said(chosen)}"
         return y
     # Nothing before the number: a deadline later in the sentence (…十二个基地，八年内使…;
@@ -364,8 +383,11 @@ def year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: int
             frame.year_why = f"{this.group()} refers back to a period ending {end}"
             return end
     if order_in_from_to == 0 and (frame.paragraph_year or frame.section_year):
-        frame.year_why = "start of a from–to: the year before the frame's"
-        return (frame.paragraph_year or frame.section_year) - 1  # the start of the change: the year before
+        end = frame.paragraph_year or frame.section_year
+        n = period_length(frame.period_text, cues) or 1
+        frame.year_why = (f"start of a from–to over a period of {n} years ending {end}" if n > 1
+                          else "start of a from–to: the year before the frame's")
+        return end - n  # the start of the change: the year before the frame, or before its period
     if frame.paragraph_year:
         frame.year_why = frame.paragraph_why or "an earlier sentence's frame"
         return frame.paragraph_year
@@ -375,6 +397,33 @@ def year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: int
     frame.year_from_doc = True
     frame.year_why = f"the document's own year ({frame.doc_why or 'no other evidence'})"
     return frame.doc_year
+
+
+_PERIOD = regex.compile(
+    r"(?:过去|这|近|此前)([两二三四五六七八九十]|\d{1,2})年|(?<![\d一二三四五六七八九十])([两二三四五六七八九十]|\d{1,2})多?年(?:来|以来|间|中|里)"
+)
+
+
+def period_length(text: str, cues: Cues) -> int | None:
+    """How many years a review period named in ``text`` spans (过去五年, 十年来, “十一五”期间: a
+    plan is five years); None when none is named."""
+    last = None
+    for m in _PERIOD.finditer(text):
+        n = parse_number(m.group(1) or m.group(2))
+        if n and 1 < n <= 30:
+            last = (m.start(), int(n))
+    for m in cues.plans_re.finditer(text):
+        if regex.match(r"[”\"]?(?:时期|期间|以来)", text[m.end():]) and (last is None or m.start() > last[0]):
+            last = (m.start(), 5)
+    return last[1] if last else None
+
+
+_BASE_YEAR = regex.compile(r"(?:比|较|同|与)(" + YEAR + r")年")
+
+
+def _last_base_year(text: str, lo: int, hi: int) -> int | None:
+    found = list(_BASE_YEAR.finditer(text, lo, hi))
+    return year_value(found[-1].group(1)) if found else None
 
 
 _THIS_PERIOD = regex.compile(r"(?:这|此)([两二三四五六七八九十]|\d{1,2})年(?:里|中|内|间|来|之内|时间里)?")

@@ -47,6 +47,7 @@ _FROM_BEFORE = regex.compile(r"(?:从|由)[^，,。；;从由]{0,14}$")
 _FROM_TO_BEFORE = regex.compile(r"(?:从|由)[^，,。；;]*(?:到|至)[^，,。；;]*$")
 _NEWLINE = regex.compile(r"\n")
 _LIST_ITEM = regex.compile(r"\s*[一二三四五六七八九十]{1,2}是")
+_PLAN_PERIOD = regex.compile(r"[”\"]?(?:时期|期间|末|以来|开局|收官|中期|前期|后期)")
 _DEADLINE_OPENING = regex.compile(r"[\s“\"]*(?:到|至)")
 _OPENING_FILLER = regex.compile(r"[ “\"]*(?:到|至|在|截至)?[ “\"]*")
 
@@ -196,9 +197,10 @@ class _Doc:
         m = _LEAD_YEAR.match(self.text, a, b)
         if m:
             return year_value(m.group(1)) or None
-        # The plan name and its plan word within the first characters (到 may stand before it).
-        m = self.cues.plans_re.search(self.text, a, min(b, a + (7 if self.text[a:a + 1] in "到至" else 6)))
-        if m and _OPENING_FILLER.fullmatch(self.text[a:m.start()]):
+        # A plan named as a period at the start (“十四五”时期，…; 到“十四五”末，…), not as a
+        # document (“十一五”规划纲要把…).
+        m = self.cues.plans_re.search(self.text, a, b)
+        if m and _OPENING_FILLER.fullmatch(self.text[a:m.start()]) and _PLAN_PERIOD.match(self.text, m.end()):
             return self.cues.plans[m.group()]  # “十四五”时期，… / 到“十四五”末，… frames what follows
         m = self.cues.relative_re.match(self.text, a + len(self.text[a:b]) - len(self.text[a:b].lstrip()))
         art = self.struct.article_at(a)
@@ -254,8 +256,8 @@ class _Doc:
             self._markers[j] = i
         return i
 
-    def frame(self, pos: int) -> tuple[int | None, str, str]:
-        """(year, mode, evidence) of the frame an earlier sentence opened (2020年，…; 到“十四五”
+    def frame(self, pos: int) -> tuple[int | None, str, str, str]:
+        """(year, mode, evidence, opening text) of the frame an earlier sentence opened (2020年，…; 到“十四五”
         末，…), carried forward: never across a section heading or a new list item (一是…), and a
         few sentences back at most (web text may hold a whole report on one line). A sentence
         without figures that names one year frames the rest of its paragraph. A headline takes
@@ -271,22 +273,28 @@ class _Doc:
             if a < max(para0, floor):
                 break
             if (y := self._framing_year(j)) is not None:
-                return y, "", f"sentence without figures: {self._snippet(j)}"
+                return y, "", f"sentence without figures: {self._snippet(j)}", self._opening(j)
         if i >= 0 and self.struct.sentences[i][0] >= floor:
             y = self.lead_year(i)  # None when the marker is a list item
             if y is None:
-                return None, "", ""
+                return None, "", "", ""
             # The year carries on; goal or result only within the paragraph that opened it.
             mode = self._mode(i, y) if self.struct.sentences[i][0] >= para0 else ""
-            return y, mode, f"frame opened by: {self._snippet(i)}"
+            return y, mode, f"frame opened by: {self._snippet(i)}", self._opening(i)
         if pos - art.start < 200 and not section:
             for j in range(idx + 1, len(self.struct.sentences)):
                 a, _ = self.struct.sentences[j]
                 if a >= art.end or a - art.start > 600:
                     break
                 if (y := self.lead_year(j)) is not None:
-                    return y, "", f"headline: first frame of the article: {self._snippet(j)}"
-        return None, "", ""
+                    return y, "", f"headline: first frame of the article: {self._snippet(j)}", self._opening(j)
+        return None, "", "", ""
+
+    def _opening(self, i: int) -> str:
+        """Sentence ``i`` up to its first figure: the words that open its frame (过去五年，…)."""
+        a, b = self.struct.sentences[i]
+        k = bisect.bisect_left(self.claim_starts, a)
+        return self.text[a:self.claim_starts[k] if k < len(self.claim_starts) and self.claim_starts[k] < b else b]
 
     def _snippet(self, i: int) -> str:
         a, b = self.struct.sentences[i]
@@ -430,7 +438,7 @@ def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
             from_to = 1
     section = d.struct.section_at(a)
     article = d.struct.article_at(a)
-    frame_year, frame_mode, frame_why = d.frame(a)
+    frame_year, frame_mode, frame_why, frame_opening = d.frame(a)
     frame = Frame(
         sentence=(s0, s1),
         clause_start=c0,
@@ -440,6 +448,7 @@ def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
         paragraph_year=frame_year,
         paragraph_mode=frame_mode,
         paragraph_why=frame_why,
+        period_text=frame_opening + "\n" + (section.heading if section else ""),
         doc_why=f"{article.genre or 'document'} dated by {article.year_evidence}" if article.year_evidence else "",
         early_in_year=article.early,
         assumed_review=bool(section and not section.heading),

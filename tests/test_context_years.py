@@ -192,3 +192,29 @@ def test_comparison_bases_and_periods(text: str, surface: str, year: int, target
 def test_kinds_and_pair_qualifiers(text: str, surface: str, kind: str, qualifier: str) -> None:
     c = one(text, surface)
     assert (c.kind, c.qualifier) == (kind, qualifier)
+
+
+# ---------------------------------------------------------------- 3. period-aware from–to
+@pytest.mark.parametrize(
+    ("text", "first", "second", "years"),
+    [
+        # gwr_2018: the period is stated in the sentence
+        ("2018年3月5日\n过去五年，城镇化率从52.6%提高到58.5%。\n", "52.6%", "58.5%", (2012, 2017)),
+        # … or by the sentence that opened the paragraph
+        ("2018年3月5日\n五年来，经济结构出现重大变革。城镇化率从52.6%提高到58.5%。\n", "52.6%", "58.5%", (2012, 2017)),
+        # gwr_1998: 五年来 in a 1998 report runs 1993–1997
+        ("1998年3月5日\n五年来，我国年进出口总额由1655亿美元增加到3251亿美元。\n", "1655亿美元", "3251亿美元", (1992, 1997)),
+        # a five-year plan named as a period
+        ("2011年3月5日\n“十一五”时期，我国取得了巨大成就。城镇化率从43%提高到47.5%。\n", "43%", "47.5%", (2005, 2010)),
+        # no period: the start is the year before
+        ("2021年3月1日\n2020年，城镇化率从60.6%提高到61.4%。\n", "60.6%", "61.4%", (2019, 2020)),
+    ],
+)
+def test_from_to_over_a_stated_period(text: str, first: str, second: str, years: tuple[int, int]) -> None:
+    assert (one(text, first).year, one(text, second).year) == years
+
+
+def test_from_to_against_a_base_year() -> None:
+    # gwr_1987: the comparison base is where the change started
+    text = "1987年3月25日\n１９８６年同１９７８年相比，国民生产总值由３４８０亿元增加到９３８０亿元。\n"
+    assert (one(text, "３４８０亿元").year, one(text, "９３８０亿元").year) == (1978, 1986)
