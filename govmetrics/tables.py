@@ -269,7 +269,9 @@ def find_tables(original: str, vocab: Vocab) -> list[Table]:
     return tables
 
 
-def _row_table(original: str, lines: list[tuple[int, int]], i: int, vocab: Vocab) -> tuple[Table, int] | None:
+def _row_table(original: str, lines: list[tuple[int, int]], i: int, vocab: Vocab) -> tuple[Table | None, int] | None:
+    """A table of rows starting at line ``i``: (table, next line); (None, next line) past a
+    run of rows that holds no table; None when line ``i`` is no row."""
     first = _split(original, *lines[i])
     if first is None:
         return None
@@ -299,7 +301,7 @@ def _row_table(original: str, lines: list[tuple[int, int]], i: int, vocab: Vocab
         return None
     table = _shape(rows, vocab, kind)
     if table is None:
-        return None
+        return None, j
     first = next(k for k in range(i, j) if lines[k][0] == table.line_start)
     _caption(original, lines, first, table, vocab)
     return table, j
@@ -424,7 +426,12 @@ def _vertical_table(original: str, lines: list[tuple[int, int]], i: int, vocab: 
         return table, nxt
     if not piped and cells_n < 6:
         return None, run_end
-    seq = [_cell(original, a, b) for kind, a, b in items if kind != "sep"]
+    seq: list[Cell] = []
+    for k, (kind, a, b) in enumerate(items):
+        if kind != "sep":
+            seq.append(_cell(original, a, b))
+        elif k and items[k - 1][0] == "sep" and seq:
+            seq.append(Cell(a, a, ""))  # two separators in a row: an empty cell
     built = _infer_rows(seq, vocab, bare=not piped)
     if built is None:
         return None, run_end
@@ -445,8 +452,10 @@ def _infer_rows(seq: list[Cell], vocab: Vocab, bare: bool) -> tuple[list[list[Ce
     if f is None:
         return None
     k = 0
-    while f + k < len(seq) and _numeric(seq[f + k].text, vocab):
+    while f + k < len(seq) and (_numeric(seq[f + k].text, vocab) or not seq[f + k].text):
         k += 1
+    while k > 1 and not seq[f + k - 1].text:
+        k -= 1  # the run ends with its last figure
     width = k + 1
     rows: list[Row] = []
     p = f - 1
@@ -454,7 +463,7 @@ def _infer_rows(seq: list[Cell], vocab: Vocab, bare: bool) -> tuple[list[list[Ce
         chunk = seq[p:p + width]
         if _numeric(chunk[0].text, vocab) and not _YEAR_CELL.match(chunk[0].text):
             break
-        if not all(_numeric(c.text, vocab) or c.text in vocab.placeholders for c in chunk[1:]):
+        if not all(_numeric(c.text, vocab) or c.text in vocab.placeholders or not c.text for c in chunk[1:]):
             break
         rows.append(Row(chunk, chunk[0].a, chunk[-1].b))
         p += width

@@ -240,6 +240,24 @@ def test_index_table_from_scraped_columns():
     assert claims[0].metric == "cpi" and claims[1].subject == "居民消费价格总指数(城市)"
 
 
+def test_scraped_columns_with_an_empty_cell():
+    text = ("表1 2007年居民消费价格变动情况(上年=100)\n|\n全 省\n|\n城 市\n|\n农 村\n|\n"
+            "居民消费价格总指数\n|\n104.2\n|\n103.9\n|\n104.4\n|\n食品\n|\n111.0\n|\n\n|\n111.8\n|\n"
+            "衣着\n|\n99.8\n|\n100.8\n|\n98.8\n|\n")
+    claims = extract_text(text)
+    assert [c.text for c in claims] == ["104.2", "103.9", "104.4", "111.0", "111.8", "99.8", "100.8", "98.8"]
+    assert claims[4].subject.endswith("(农村)")
+
+
+def test_html_cells_holding_paragraphs_stay_on_their_row(tmp_path):
+    path = tmp_path / "t.html"
+    path.write_text("<p>2022年主要指标</p><table><tr><td><p>指标</p></td><td><p>绝对数</p><p>(亿元)</p></td></tr>"
+                    "<tr><td><p>地区生产总值</p></td><td><p>609.91</p></td></tr></table>", encoding="utf-8")
+    doc = read_document(str(path))
+    assert doc.text == "2022年主要指标\n指标\t绝对数 (亿元)\n地区生产总值\t609.91\n"
+    assert [(c.value, c.unit) for c in extract_text(doc.text)] == [(6.0991e10, "元")]
+
+
 def test_cut_off_last_row_is_not_read():
     text = "2024年全市地区生产总值\n| 指标 | 绝对数(亿元) |\n| 工业 | 526.3 |\n| 建筑业 | 18"
     assert [c.text for c in extract_text(text)] == ["526.3"]

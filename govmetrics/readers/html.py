@@ -269,31 +269,37 @@ def _drop_boilerplate(top: _El, total: int) -> None:
 
 
 def _emit(top: _El, out: list[str]) -> None:
-    """Pre-order walk (iterative); structural breaks are written as _LINE / _CELL marks."""
-    stack: list[tuple[_El | str | None, bool, str]] = [(top, False, "")]
+    """Pre-order walk (iterative); structural breaks are written as _LINE / _CELL marks.
+    Inside a table cell, paragraphs and line breaks are spaces: a cell stays on its row's
+    line (Word-exported pages put a <p> in every cell)."""
+    stack: list[tuple[_El | str | None, bool, bool, str]] = [(top, False, False, "")]
     while stack:
-        item, in_pre, mark = stack.pop()
+        item, in_pre, in_cell, mark = stack.pop()
         if item is None:
             out.append(mark)
             continue
         if isinstance(item, str):
             text = item.replace(_LINE, " ").replace(_CELL, " ")
             if in_pre:
-                text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", _LINE)
+                text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", " " if in_cell else _LINE)
             out.append(text)
             continue
         tag = item.tag
         if tag in ("br", "hr"):
-            out.append(_LINE)
+            out.append(" " if in_cell else _LINE)
             continue
+        if tag in ("table", "tr"):
+            in_cell = False  # a table nested in a cell has rows of its own
         if tag in _BLOCK_TAGS:
-            out.append(_LINE)
-            stack.append((None, False, _LINE))
+            brk = " " if in_cell else _LINE
+            out.append(brk)
+            stack.append((None, False, False, brk))
         elif tag in _CELL_TAGS:
             # A cell spanning n columns is followed by n-1 empty cells, so columns stay aligned.
-            stack.append((None, False, _CELL * _colspan(item)))
+            stack.append((None, False, False, _CELL * _colspan(item)))
+            in_cell = True
         pre = in_pre or tag in ("pre", "textarea", "listing", "plaintext")
-        stack.extend((c, pre, "") for c in reversed(item.children))
+        stack.extend((c, pre, in_cell, "") for c in reversed(item.children))
 
 
 def _colspan(el: _El) -> int:
