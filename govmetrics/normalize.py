@@ -19,6 +19,10 @@ import regex
 _PINYIN = regex.compile(r"(?<=\p{Han})[(（]\s*[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿêɑ]{1,7}\s*[)）]")
 _HSPACE = regex.compile(r"[ \t\u00a0\u3000\u2002-\u200b\ufeff]+")
 # Characters that make horizontal whitespace next to them removable.
+# A line holding only zero-width characters, cutting a word or number in two (web copies:
+# `国内生产总值达到74.4\n\u200b\n万亿元`): the text runs on across it. After a sentence's end
+# it is an ordinary paragraph break and stays.
+_INVISIBLE_LINE = regex.compile(r"(?<=[^\s。！？!?；;：:”」』])\n[ \t\u3000]*[\u200b\u200c\u200d\u2060\ufeff]+[ \t\u3000]*\n(?=\S)")
 _GLUE = regex.compile(r"[\p{Han}\d%‰.,，。、；：:;（）()“”]")
 _HAN = regex.compile(r"\p{Han}")
 _NUMERALS_SPACED = "零〇一二两三四五六七八九十百千万亿余多几"
@@ -165,6 +169,8 @@ def normalize(text: str) -> Normalized:
         for m in _PINYIN.finditer(text):
             attach.add(m.start())
             events.append((m.start(), m.end(), True))
+    if "\u200b" in text or "\ufeff" in text or "\u2060" in text or "\u200c" in text or "\u200d" in text:
+        events.extend((m.start(), m.end(), False) for m in _INVISIBLE_LINE.finditer(text))
     for m in _HSPACE.finditer(text):
         if m.start() not in attach and _removable_space(text, m.start(), m.end()):
             events.append((m.start(), m.end(), False))  # dropped entirely

@@ -51,3 +51,13 @@ def test_pinyin_is_glued_to_its_character() -> None:
 
 def test_space_before_a_full_width_dot_is_inside_the_number() -> None:
     assert normalize("达到1 ．1 亿门").text == "达到1.1亿门"
+
+
+def test_a_line_of_zero_width_characters_inside_a_number_joins_it() -> None:
+    # Web copies of the 2017 work report: 国内生产总值达到74.4\n\u200b\n万亿元
+    original = "国内生产总值达到74.4\n\u200b\n万亿元，增长6.7%。\n\u200b\n下一段"
+    n = normalize(original)
+    assert n.text.startswith("国内生产总值达到74.4万亿元")
+    assert "。\n\u200b\n下一段" in n.text  # after a finished sentence it stays a paragraph break
+    a, b = n.original_span(8, 15)
+    assert original[a:b] == "74.4\n\u200b\n万亿元"
