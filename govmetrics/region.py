@@ -137,6 +137,8 @@ def article_region(text: str, start: int, end: int, rr: RegionRules) -> str:
         return rr.national
     if first_local:
         return first_local[1]
+    if rr.national_re.search(text, start, end):
+        return rr.national  # a national report whose opening was cut or says little (我代表国务院 later)
     # No dateline or title. The whole-area words (全区, 全省 …) say which level the article is about.
     places = _places_in(text, start, end, rr)
     body = text[start:end]
