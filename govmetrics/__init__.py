@@ -25,6 +25,7 @@ _EXPORTS = {
     "Quantity": "govmetrics.numbers",
     "load_ruleset": "govmetrics.rules",
     "RuleError": "govmetrics.rules",
+    "track": "govmetrics.tracking",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -33,6 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .extractor import extract_text
     from .numbers import Quantity, parse_number, parse_quantities, parse_quantity
     from .rules import RuleError, load_ruleset
+    from .tracking import track
 
 
 def __getattr__(name: str) -> Any:
@@ -45,5 +47,5 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [  # noqa: F822 - resolved lazily by __getattr__
     "extract_text", "extract", "iter_claims", "Claim", "COLUMNS", "parse_quantity",
-    "parse_quantities", "parse_number", "Quantity", "load_ruleset", "RuleError", "__version__",
+    "parse_quantities", "parse_number", "Quantity", "load_ruleset", "RuleError", "track", "__version__",
 ]

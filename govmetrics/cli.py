@@ -677,6 +677,90 @@ def text_cmd(file, encoding) -> None:
         out.write(doc.text)
 
 
+# ---------------------------------------------------------------------------- track
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=False)
+@click.option("--metric", "metrics", multiple=True, metavar="ID",
+              help="Only this indicator: an id, a group prefix or a Chinese name (repeatable; or comma-separated).")
+@click.option("--region", "regions", multiple=True, metavar="NAME",
+              help="Only this region, as the `region` column names it (全国, 黄埔区); repeatable.")
+@click.option("--year", metavar="YEAR|FROM-TO", help="Only these years (2024, 1992-2024).")
+@click.option("--kind", "kinds", multiple=True, metavar="KIND",
+              help="Only this kind: level, growth, share, rank (repeatable; or comma-separated).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
+              help="Output format [default: table on a terminal, csv when piped; with -o, from the file's extension].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write to this file (atomically). The extension picks the format.")
+@click.option("--excel", is_flag=True, help="CSV (or TSV) with a UTF-8 byte-order mark, for Excel.")
+@click.option("--plot", "plot", type=click.Path(dir_okay=False), metavar="FILE.png|FILE.svg",
+              help="Also draw, per indicator, the target band and the outcome line over the years (needs matplotlib).")
+@rules_option
+@click.option("--encoding", metavar="ENC", help="Decode inputs with this encoding instead of detecting it.")
+@jobs_option
+def track(paths, metrics, regions, year, kinds, fmt, output, excel, plot, rules, encoding, jobs) -> None:
+    """Targets against outcomes: for each region, indicator, kind and year, the target
+    set for that year and the outcome reported for it later, with met / missed / pending
+    / no_target. PATHS are documents, directories, globs, or files written by
+    `govmetrics extract`.
+
+    \b
+    Examples:
+      govmetrics track reports/national --metric gdp --kind growth
+      govmetrics track reports/ --region 黄埔区 --year 2016-2024 -o track.csv
+      govmetrics extract reports/ -o claims.jsonl && govmetrics track claims.jsonl --plot gdp.png
+
+    Exit status: 0 every input read, 1 some input skipped, 2 usage or rule-file error."""
+    from .api import RunReport
+    from .filters import FilterError, parse_years, split_list
+    from .tracking import KINDS as _KINDS
+    from .tracking import TRACK_COLUMNS, TRACK_TABLE_COLUMNS, claim_rows, track_rows
+
+    paths = _inputs(paths, "track")
+    _check_encoding(encoding)
+    rs = _load_rules(rules)
+    try:
+        years = parse_years(year)
+    except FilterError as e:
+        _fail(str(e))
+    wanted_kinds = split_list(kinds)
+    for k in wanted_kinds:
+        if k not in _KINDS:
+            _fail(f"--kind: unknown kind {k!r} (known: {', '.join(_KINDS)})")
+    from .catalogue import Catalogue
+
+    cat = Catalogue.of(rs)
+    wanted_metrics = split_list(metrics)
+    for m in wanted_metrics:
+        if cat.id_for(m) is None and not any(i == m or i.startswith(m + ".") for i in cat.ids()):
+            _fail(f"--metric: unknown metric {m!r} (see `govmetrics metrics` for the catalogue)")
+    if plot:
+        from .plot import plot_available
+
+        if os.path.splitext(plot)[1].lower() not in (".png", ".svg"):
+            _fail(f"{plot}: --plot writes .png or .svg files")
+        hint = plot_available()
+        if hint:
+            _fail(hint)
+        _check_output(plot)
+    _resolve_format(fmt, output, excel)
+    _check_output(output)
+    report = RunReport()
+    rows = claim_rows(paths, rules, encoding, jobs, _warn, report)
+    out = track_rows(rows, rs, wanted_metrics, split_list(regions), years, wanted_kinds)
+    if plot:
+        from .plot import PlotError, plot_track
+
+        try:
+            plot_track(out, plot, {m: cat.name(m) for m in {r["metric"] for r in out}})
+        except PlotError as e:
+            _fail(str(e))
+    emit(iter(out), TRACK_COLUMNS, fmt, output, excel, table_columns=TRACK_TABLE_COLUMNS,
+         required=("year", "status"), rank=TRACK_TABLE_COLUMNS)
+    sys.exit(EXIT_SKIPPED if report.skipped else EXIT_OK)
+
+
 def _stdout():
     from .writers import utf8_stdout
 

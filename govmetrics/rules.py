@@ -28,7 +28,7 @@ from .prefilter import scopes_for
 SECTIONS = {
     "fragments", "rules", "units", "digits", "small_units", "magnitudes", "money_subunits",
     "count_nouns", "qualifiers", "governing", "cues", "relative_years", "century_years", "five_year_plans",
-    "metrics", "words", "regions", "tables",
+    "metrics", "words", "regions", "tables", "track",
 }
 RULE_FIELDS = {
     "id", "pattern", "action", "kind", "unit", "qualifier", "reason", "priority", "examples", "target", "needs",

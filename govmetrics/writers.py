@@ -236,7 +236,8 @@ def _round(x: float) -> float:
 # ---------------------------------------------------------------------------- terminal table
 
 _NUMERIC = {"start", "end", "line", "value", "year", "old_value", "new_value", "priority", "examples"}
-TABLE_COLUMNS = ["doc", "line", "text", "value", "unit", "qualifier", "kind", "target", "year", "metric", "subject"]
+TABLE_COLUMNS = ["doc", "line", "text", "value", "unit", "qualifier", "kind", "target", "year", "region", "metric",
+                 "subject"]
 _QUAL_SIGN = {"exact": "", "approx": "≈", "more_than": ">", "at_least": "≥", "less_than": "<", "at_most": "≤"}
 # Long free text: wraps on several lines and takes the width left over.
 _WRAP = {"text", "sentence", "subject", "aliases", "name", "old_text", "new_text", "reason", "description"}
@@ -280,7 +281,12 @@ def _table_cell(col: str, v: object) -> str:
         return _QUAL_SIGN.get(str(v), str(v or ""))
     if col == "target":
         return "target" if v else ""
+    if col == "status":  # `track`: met / missed at a glance
+        return _STATUS_MARK.get(str(v), _cell(v))
     return _cell(v)
+
+
+_STATUS_MARK = {"met": "✓ met", "missed": "✗ missed", "pending": "… pending", "no_target": "· no target"}
 
 
 def _plan(cols: list[str], natural: dict[str, int], width: int, required: set[str],
