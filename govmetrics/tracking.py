@@ -47,7 +47,7 @@ TRACK_COLUMNS = [
     "outcome", "outcome_text", "outcome_doc", "outcome_line", "status", "gap",
 ]
 # What the terminal table shows, most useful first (the CSV/JSON carry every column).
-TRACK_TABLE_COLUMNS = ["year", "status", "target_text", "outcome_text", "gap", "region", "metric", "kind", "basis",
+TRACK_TABLE_COLUMNS = ["year", "basis", "status", "target_text", "outcome_text", "gap", "region", "metric", "kind",
                        "target_doc", "outcome_doc"]
 STATUSES = ("met", "missed", "pending", "no_target")
 KINDS = ("level", "growth", "share", "rank")
