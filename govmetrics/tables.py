@@ -545,6 +545,11 @@ def _header_info(text: str, vocab: Vocab) -> HeaderInfo:
         if w in rest and len(w) >= 2:
             rest = rest.replace(w, "")
     rest = rest.strip("()（）:：,，、 %")
+    # A corner word glued to the first header (a PDF line 指标绝对数(亿元)) names nothing.
+    for w in sorted(vocab.corner, key=len, reverse=True):
+        if rest.startswith(w) and rest != text:
+            rest = rest[len(w):]
+            break
     h.name = rest
     if not h.unit_word and rest.endswith("数") and len(rest) >= 2:
         # 户数 → 户, 人数 → 人, 人口数 → 人: a count of the thing named.

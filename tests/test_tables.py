@@ -308,7 +308,11 @@ def _docx(path: Path) -> None:
     d.save(str(path))
 
 
-def _pdf(path: Path) -> None:
+def _pdf_unruled(path: Path) -> None:
+    _pdf(path, ruled=False)
+
+
+def _pdf(path: Path, ruled: bool = True) -> None:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
@@ -318,13 +322,15 @@ def _pdf(path: Path) -> None:
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     style = ParagraphStyle("zh", fontName="STSong-Light", fontSize=11, leading=16)
     table = Table([HEADER, *ROWS])
+    grid = [("GRID", (0, 0), (-1, -1), 0.5, "black")] if ruled else []
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), "STSong-Light"), ("FONTSIZE", (0, 0), (-1, -1), 10),
-                               ("GRID", (0, 0), (-1, -1), 0.5, "black")]))
+                               *grid]))
     SimpleDocTemplate(str(path), pagesize=A4).build(
         [Paragraph(PROSE, style), Spacer(1, 8), Paragraph(CAPTION, style), Spacer(1, 4), table])
 
 
-@pytest.mark.parametrize("make,name", [(_html, "t.html"), (_docx, "t.docx"), (_pdf, "t.pdf")])
+@pytest.mark.parametrize("make,name", [(_html, "t.html"), (_docx, "t.docx"), (_pdf, "t.pdf"),
+                                       (_pdf_unruled, "unruled.pdf")])
 def test_html_docx_pdf_give_the_same_claims_as_the_text_form(tmp_path, make, name):
     path = tmp_path / name
     make(path)

@@ -36,6 +36,7 @@ _HEADING = regex.compile(
 )
 _CJK_SPACE = regex.compile(r"(?<=[\p{Han}\u3000-\u303f\uff00-\uffef])[ \u00a0]+(?=[\p{Han}\u3000-\u303f\uff00-\uffef])")
 _CID = regex.compile(r"\(cid:\d+\)")
+_FIGURES_ROW = regex.compile(r"^[^\s\d][^\s]{0,30}(?: [+\-−]?\d[\d,.]*%?){1,12}$")
 _LATIN_END = regex.compile(r"[A-Za-z0-9%,.;:!?]$")
 _LATIN_START = regex.compile(r"^[A-Za-z0-9]")
 
@@ -195,7 +196,9 @@ def join_lines(pages: list[list[_Line]]) -> str:
         short = (ln.x1 - left) < width - 2.5 * ln.size and (ln.x1 - left) < 0.85 * width
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         heading = bool(_HEADING.match(text)) and len(text) <= 40 and not ends
-        if ends or short or heading or nxt is None:
+        # A row of an unruled table (a label and figures, single spaces) is a line of its own.
+        row = bool(_FIGURES_ROW.match(text)) or (nxt is not None and bool(_FIGURES_ROW.match(nxt.text)))
+        if ends or short or heading or row or nxt is None:
             paragraphs.append(current)
             current = ""
     if current:
