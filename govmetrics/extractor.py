@@ -488,7 +488,7 @@ def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
         kind=kind,
         target=bool(target),
         year=year,
-        region=clause_region(text, c0, a, article.region, d.rs, d.places),
+        region=clause_region(text, c0, a, article.region, d.rs, d.places, s0),
         metric="",  # metric and subject: attribute.py reads the whole sentence (_attribute)
         subject="",
         sentence=readable(d.norm.simplified[slice(*d.norm.original_span(s0, s1))]),

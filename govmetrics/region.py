@@ -59,8 +59,11 @@ def _chars(words: list[str]) -> str:
 @lru_cache(maxsize=8)
 def region_rules(rs: RuleSet) -> RegionRules:
     d = rs.data.get("regions", {})
-    levels: dict[str, int] = {str(k): int(v) for k, v in d.get("levels", {}).items()}
     longest = int(d.get("max_name", 6))
+    levels: dict[str, tuple[int, int]] = {}
+    for k, v in d.get("levels", {}).items():
+        lo, hi = (v[0], v[1]) if isinstance(v, list) else (v, longest)
+        levels[str(k)] = (int(lo), int(hi))
     inner = _chars(d.get("not_inside", []))  # 省市县区: never inside a name
     stop = inner + _chars(d.get("not_inside_name", []))  # 和, 在 …: may open a name only
     first_char = rf"[\p{{Han}}--[{inner}]]" if inner else r"\p{Han}"
@@ -69,12 +72,12 @@ def region_rules(rs: RuleSet) -> RegionRules:
     not_after = rf"(?![{after}])" if after else ""
     # One name and its level word. The name is lazy, so a chain splits at the first level word
     # that leaves a name of the level's minimum length (广州市黄埔区 → 广州市 + 黄埔区).
-    by_min: dict[int, list[str]] = {}
-    for word, shortest in levels.items():
-        by_min.setdefault(shortest, []).append(word)
+    by_size: dict[tuple[int, int], list[str]] = {}
+    for word, size in levels.items():
+        by_size.setdefault(size, []).append(word)
     part = "(?:" + "|".join(
-        rf"{first_char}{name_char}{{{n - 1},{longest - 1}}}?(?:{_alt(words)}){not_after}"
-        for n, words in sorted(by_min.items())
+        rf"{first_char}{name_char}{{{lo - 1},{hi - 1}}}?(?:{_alt(words)}){not_after}"
+        for (lo, hi), words in sorted(by_size.items())
     ) + ")"
     whole = {str(k): str(v) for k, v in d.get("whole", {}).items()}
     before = _alt(d.get("before", []) + list(whole)) or "(?!)"
@@ -178,9 +181,11 @@ def set_article_regions(text: str, articles: list[_Article], rs: RuleSet) -> fro
 
 
 def clause_region(text: str, clause_start: int, number_start: int, default: str, rs: RuleSet,
-                  places: frozenset[str] = frozenset()) -> str:
+                  places: frozenset[str] = frozenset(), sentence_start: int | None = None) -> str:
     """A place that opens the figure's own clause (其中广州市…) overrides the document's, when
-    the document shows it is a place (a bare 全年区… is a word and a level word, no place)."""
+    the document shows it is a place (a bare 全年区… is a word and a level word, no place).
+    A whole-area word of another level opening the clause (全省公布的5家 in a district's
+    report) stands for the place of that level the sentence names before it."""
     rr = region_rules(rs)
     while clause_start < number_start and text[clause_start].isspace():
         clause_start += 1
@@ -189,6 +194,13 @@ def clause_region(text: str, clause_start: int, number_start: int, default: str,
         parts = _parts(m.group(1), rr)
         if parts and parts[-1] in places:
             return parts[-1]
+    w = rr.whole_re.match(text, clause_start, number_start)
+    if w and default and rr.whole[w.group()] != _level(default, rr):
+        level = rr.whole[w.group()]
+        start = clause_start if sentence_start is None else sentence_start
+        named = [p for _, p in _places_in(text, start, clause_start, rr) if _level(p, rr) == level and p in places]
+        if named:
+            return named[-1]
     return default
 
 

@@ -75,6 +75,10 @@ CLAUSES = [
     ("长顺县统计局\n全年地区生产总值增长13.1%，占全省比重为1.2%。", "1.2%", "长顺县"),
     ("长顺县统计局\n全年完成区域投资100亿元。", "100亿元", "长顺县"),  # 区域 is no place
     ("长顺县统计局\n广东省新增企业10家。", "10家", "广东省"),  # a province is a place without an institution
+    # A whole-area word of another level opening the clause: that level's place in the sentence.
+    ("黄埔区人民政府\n广东省入选的产品中，全省公布的5家机构有3家在我区。", "5家", "广东省"),
+    ("黄埔区人民政府\n高技术产业产值占全省72.6%。", "72.6%", "黄埔区"),  # a share of the province: still the district's
+    ("黄埔区人民政府\n全区新增企业8000家。", "8000家", "黄埔区"),
 ]
 
 
@@ -87,8 +91,8 @@ def test_a_place_opening_the_clause_overrides_the_document(text: str, surface: s
 def test_regions_come_from_the_rule_files(tmp_path: Path) -> None:
     from govmetrics.rules import load_ruleset
 
-    (tmp_path / "places.yaml").write_text("regions:\n  levels:\n    街道: 2\n", encoding="utf-8")
+    (tmp_path / "places.yaml").write_text("regions:\n  levels:\n    嘎查: 2\n", encoding="utf-8")
     rs = load_ruleset([tmp_path])
-    t = "中共东湖街道委员会工作报告\n全年新增企业10家。"
-    assert article_region(t, 0, len(t), region_rules(rs)) == "东湖街道"
+    t = "中共巴彦嘎查委员会工作报告\n全年新增牧户10户。"
+    assert article_region(t, 0, len(t), region_rules(rs)) == "巴彦嘎查"
     assert _region(t) == ""
