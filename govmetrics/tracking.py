@@ -14,8 +14,10 @@ Choosing among statements (SPEC is silent; these are the decisions):
   then the latest earlier document (a plan), then the earliest later one (a target quoted
   back: 略低于8%的预定目标); in that document, its first statement. Two figures joined as a
   range (6%－6.5%, 百分之八至九) are one target with a low and a high end.
-- outcome: a result, stated after the year began; a final statement wins over a preliminary
-  one (预计, 初步核算), then the latest document, then the first statement in it.
+- outcome: a result stated after the year ended or in its last quarter (an estimate, 全年预计…,
+  in a document of the year's last quarter is one even when read as a goal); a final
+  statement wins over a preliminary one (预计, 初步核算), then the latest document, then the
+  first statement in it.
 - status: `met` / `missed`; `pending` when no outcome is reported yet; `no_target` when
   an outcome has no target. Targets with 以上/不低于 or no qualifier are met at or above
   (at or below for indicators where lower is better, `better: lower` in metrics.yaml); a
@@ -134,8 +136,21 @@ def _prepare(row: dict, order: int, tr: TrackRules) -> _Claim:
         basis = "cumulative"
     else:
         basis = "annual"
-    prelim = not row.get("target") and any(w in prefix for w in tr.preliminary)
-    return _Claim(row, order, prefix, clause, metric, basis, prelim)
+    prelim = any(w in prefix for w in tr.preliminary)
+    if row.get("target") and prelim and _late_in_year(row):
+        # 全年预计实现地区生产总值170.98亿元 in a report of 2018-12-25: an estimate of the year
+        # nearly over is its (preliminary) outcome, not a goal.
+        row = {**row, "target": False}
+    return _Claim(row, order, prefix, clause, metric, basis, prelim and not row.get("target"))
+
+
+def _late_in_year(row: dict) -> bool:
+    """Whether the document is dated in the last quarter of the claim's year or later."""
+    date = str(row.get("doc_date") or "")
+    year = _year(row.get("year"))
+    if year is None or len(date) < 7 or not date[:4].isdigit() or not date[5:7].isdigit():
+        return False
+    return (int(date[:4]), int(date[5:7])) >= (year, 10)
 
 
 def _closes_range(first: _Claim, second: _Claim, tr: TrackRules) -> bool:
@@ -284,7 +299,7 @@ def track_rows(rows: Iterable[dict], rs: RuleSet | None = None, metrics: Iterabl
             continue
         if years and not years[0] <= year <= years[1]:
             continue
-        if not c.row.get("target") and c.doc_year is not None and c.doc_year <= year:
+        if not c.row.get("target") and c.doc_year is not None and c.doc_year <= year and not _late_in_year(c.row):
             continue  # a result for a year not over when the document was written: no outcome
         if c.basis == "annual" and kind == "growth" and c.row.get("target") and c.doc_year and c.doc_year <= year - 2:
             c.basis = "cumulative"  # a growth set years ahead without 年均: over the whole plan

@@ -118,6 +118,18 @@ def test_the_latest_outcome_wins_over_a_preliminary_one() -> None:
     assert (r["outcome"], r["outcome_doc"], r["status"]) == (8.1, "communique.txt", "missed")
 
 
+def test_an_estimate_late_in_the_year_is_a_preliminary_outcome() -> None:
+    s = "全年预计实现地区生产总值170.98亿元，增长8%。"
+    rows = [claim(9, 2018, True, "plan.txt", doc_date="2018-01-10"),
+            claim(8, 2018, True, "report.txt", sentence=s, text="8%", doc_date="2018-12-25")]
+    (r,) = track_rows(rows)
+    assert (r["target_low"], r["outcome"], r["outcome_doc"], r["status"]) == (9, 8, "report.txt", "missed")
+    # Said early in the year, 预计 is a forecast: a target.
+    rows[1]["doc_date"] = "2018-03-01"
+    (r,) = track_rows(rows)
+    assert r["outcome"] is None
+
+
 def test_the_years_own_report_wins_over_a_target_quoted_later() -> None:
     rows = [claim(8, 1998, True, "1998.txt", doc_date="1998-03-05"),
             claim(7.5, 1998, True, "1999.txt", sentence="比上年增长7.8%，虽然略低于7.5%的预定目标。", doc_date="1999-03-05"),
