@@ -49,6 +49,10 @@ def _on_sigterm(signum, frame):  # pragma: no cover - exercised in a subprocess 
 
 def _usage_error(e: click.ClickException) -> None:
     """A click usage error as the other errors read: `govmetrics: error: …` and a hint."""
+    no_args = getattr(click.exceptions, "NoArgsIsHelpError", None)
+    if no_args is not None and isinstance(e, no_args):  # `govmetrics` alone: the help, as asked
+        click.echo(e.format_message())
+        sys.exit(EXIT_OK)
     msg = e.format_message().rstrip(".")
     msg = msg[:1].lower() + msg[1:] if msg[:2] != msg[:2].upper() else msg
     click.echo(f"govmetrics: error: {msg}", err=True)

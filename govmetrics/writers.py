@@ -248,6 +248,8 @@ _VALUE_COLUMNS = ("value", "old_value", "new_value")
 # Widest a cell of a non-wrapping column is shown (longer is cut with …).
 _MAX_NOWRAP = {"doc": 24, "file": 32}
 _MIN_WRAP = 8
+# A wrapping column this wide or less keeps its whole width before a dropped column comes back.
+_SHORT_TEXT = 12
 
 
 def _plain_number(v: float) -> str:
@@ -310,8 +312,11 @@ def _plan(cols: list[str], natural: dict[str, int], width: int, required: set[st
         if not droppable:
             break
         shown.remove(droppable[0])
+    def comfortable(c: str) -> int:  # short texts are not squeezed to make room for another column
+        return min(natural[c], _SHORT_TEXT) if c in _WRAP else natural[c]
+
     for c in rank:  # a smaller column dropped on the way may still fit
-        if c not in shown and sum(minimum(x) for x in shown) + minimum(c) + overhead(len(shown) + 1) <= width:
+        if c not in shown and sum(comfortable(x) for x in shown) + minimum(c) + overhead(len(shown) + 1) <= width:
             shown.append(c)
     shown = [c for c in cols if c in shown]
     widths = {c: natural[c] for c in shown}

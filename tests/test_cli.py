@@ -583,3 +583,9 @@ def test_no_input_on_a_terminal_is_a_usage_error(monkeypatch):
     with pytest.raises(SystemExit) as e:
         cli._inputs((), "extract")
     assert e.value.code == 2
+
+
+def test_no_command_shows_the_help():
+    for args in ([], ["rules"]):
+        r = run(*args)
+        assert r.exit_code == 0 and "Usage:" in r.stdout and "govmetrics: error" not in r.output
