@@ -25,6 +25,7 @@ from .rules import RuleSet
 
 _HEAD = 400  # characters of an article's opening searched for its title and dateline
 _OPENING = 200  # characters of an opening whose first place is the article's, lacking a dateline
+_TAIL = 200  # characters of an article's end searched for a signature
 
 
 class _Article(Protocol):
@@ -140,6 +141,11 @@ def article_region(text: str, start: int, end: int, rr: RegionRules) -> str:
         return rr.national
     if first_local:
         return first_local[1]
+    # A signature at the end (长顺县统计局 / 2017年5月20日) names the author as a dateline would.
+    for m in rr.anchored_re.finditer(text, max(start, end - _TAIL), end):
+        parts = _parts(m.group(1), rr)
+        if parts:
+            return parts[-1]
     if rr.national_re.search(text, start, end):
         return rr.national  # a national report whose opening was cut or says little (我代表国务院 later)
     # No dateline or title. The whole-area words (全区, 全省 …) say which level the article is about.
