@@ -70,3 +70,58 @@ class JsonCache:
             finally:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)  # gone after a successful replace; left behind only on failure
+
+
+# Binary entries (a rule set's compiled patterns, the Hyperscan database): one pickle file
+# per name and key, the key stored inside and checked on load. Only this program writes
+# these files, in the user's own cache folder; anything unexpected is ignored and rebuilt.
+MAX_BLOBS = 24  # files per name kept (the most recently used)
+
+
+def _blob_path(name: str, key: str) -> Path | None:
+    folder = cache_dir()
+    return folder / f"{name}-{key[:20]}.pickle" if folder else None
+
+
+def load_blob(name: str, key: str) -> Any:
+    """The object saved under (name, key), or None."""
+    import pickle
+
+    path = _blob_path(name, key)
+    if path is None:
+        return None
+    try:
+        with open(path, "rb") as fh:
+            stored_key, value = pickle.load(fh)  # noqa: S301 - our own file in our own cache
+    except Exception:  # noqa: BLE001 - missing, truncated, from another version: rebuild
+        return None
+    if stored_key != key:
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # recently used: kept when old files are pruned
+    return value
+
+
+def save_blob(name: str, key: str, value: Any) -> None:
+    import pickle
+
+    path = _blob_path(name, key)
+    if path is None:
+        return
+    try:
+        data = pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # noqa: BLE001 - something in it does not pickle: no cache
+        return
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, path)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        old = sorted(path.parent.glob(f"{name}-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in old[MAX_BLOBS:]:
+            stale.unlink()

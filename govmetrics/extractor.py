@@ -13,6 +13,7 @@ from pathlib import Path
 
 import regex
 
+from . import engine
 from .attribute import Figure, attribute_sentence
 from .claim import Claim
 from .context import (
@@ -27,6 +28,7 @@ from .context import (
     topic_year,
     year_of,
 )
+from .engine import Engine
 from .normalize import Normalized, normalize, readable
 from .numbers import Quantity, parse_quantities
 from .prefilter import Scope, TextIndex, windows
@@ -84,18 +86,22 @@ def _with_leading_qualifier(text: str, start: int, rs: RuleSet) -> int:
     return start
 
 
-def find_matches(text: str, rs: RuleSet, warn: Warn | None = None, doc: str = "-") -> list[Match]:
-    """Every rule's matches over the normalised text, overlaps resolved (longest wins)."""
+def find_matches(text: str, rs: RuleSet, warn: Warn | None = None, doc: str = "-",
+                 fast: bool | None = None) -> list[Match]:
+    """Every rule's matches over the normalised text, overlaps resolved (longest wins).
+    ``fast``: use the Hyperscan path (`engine.py`) when it is available; None follows
+    GOVMETRICS_HYPERSCAN (on by default). Both paths give the same matches."""
     found: list[Match] = []
     # The regex timeout covers a whole pass, so it grows with the text: a normal pass costs
     # ~0.2 s per million characters; 5 s per million leaves room for a slow machine while a
     # runaway pattern is still stopped within seconds.
     timeout = PATTERN_TIMEOUT + 5e-6 * len(text)
     index = TextIndex(text)
-    for rule in rs.rules:
+    hits = _candidates(text, rs, fast)
+    for i, rule in enumerate(rs.rules):
         claim = rule.action == "claim"
         try:
-            for m in _rule_matches(rule.compiled, rule.scope, text, timeout, index):
+            for m in _matches_of(i, rule, text, timeout, index, hits):
                 start = _with_leading_qualifier(text, m.start(), rs) if claim else m.start()
                 if m.end() > start and (not rule.needs or _needs_met(text, start, rule, rs)):
                     found.append(Match(start, m.end(), rule, m))
@@ -119,6 +125,31 @@ def find_matches(text: str, rs: RuleSet, warn: Warn | None = None, doc: str = "-
         kept.append(f)
     kept.sort(key=lambda f: f.start)
     return kept
+
+
+def _candidates(text: str, rs: RuleSet, fast: bool | None) -> tuple[Engine, dict[int, list[int]]] | None:
+    """The Hyperscan candidates of every rule in the engine, or None for the pre-filter path."""
+    if fast is False or fast is None and not engine.enabled():
+        return None
+    eng = engine.for_rules(rs, len(text), build_now=bool(fast))
+    if eng is None:
+        return None
+    ends = eng.candidates(text)
+    return None if ends is None else (eng, ends)
+
+
+def _matches_of(i: int, rule: Rule, text: str, timeout: float, index: TextIndex,
+                hits: tuple[Engine, dict[int, list[int]]] | None) -> list[regex.Match] | Iterator[regex.Match]:
+    """Rule ``i``'s matches: confirmed Hyperscan candidates, else the pre-filter path."""
+    if hits is not None and i in hits[1]:
+        plan = hits[0].plans[i]
+        cuts = index.cuts(plan.separators) if plan.separators else []
+        try:
+            return engine.confirm(rule.compiled, plan, hits[1][i], text, cuts,
+                                  time.perf_counter() + timeout, time.perf_counter)
+        except engine.EmptyMatch:
+            pass
+    return _rule_matches(rule.compiled, rule.scope, text, timeout, index)
 
 
 def _rule_matches(pattern: regex.Pattern, scope: Scope | None, text: str, timeout: float,

@@ -220,14 +220,26 @@ def _signature() -> str | None:
 
 
 @lru_cache(maxsize=512)
-def scope_of(pattern: str, flags: int) -> Scope | None:
-    """The pre-filter for a compiled pattern's source and flags, or None to scan everything."""
+def separators_of(pattern: str, flags: int) -> str:
+    """The characters of SEPARATORS that no match of the pattern (nor a look-around) can
+    consume; '' when the analysis does not understand the pattern."""
     if flags & _SEARCH_FLAGS:
-        return None  # see _SEARCH_FLAGS
+        return ""  # see _SEARCH_FLAGS
     try:
         tree = _parse(pattern, flags)
-        separators = "".join(c for c in SEPARATORS if c not in _consumable(tree, SEPARATORS))
-        clauses = _required(tree)
+        return "".join(c for c in SEPARATORS if c not in _consumable(tree, SEPARATORS))
+    except Exception:  # noqa: BLE001 — not understood, or a `regex` whose internals changed
+        return ""
+
+
+@lru_cache(maxsize=512)
+def scope_of(pattern: str, flags: int) -> Scope | None:
+    """The pre-filter for a compiled pattern's source and flags, or None to scan everything."""
+    separators = separators_of(pattern, flags)
+    if not separators:
+        return None
+    try:
+        clauses = _required(_parse(pattern, flags))
     except Exception:  # noqa: BLE001 — not understood, or a `regex` whose internals changed
         return None  # no filter: the rule scans the whole text
     small = sorted(("".join(sorted(c)) for c in clauses if len(c) <= MAX_ANCHORS), key=lambda a: (len(a), a))

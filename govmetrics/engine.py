@@ -1,0 +1,520 @@
+"""The fast matching path: one Hyperscan scan finds where every rule may match, each rule's
+own `regex` pattern confirms the candidates and gives the exact matches.
+
+A pass of the `regex` module costs ~40 ns per character and rule; Hyperscan runs all rules
+in one pass over the UTF-8 bytes. The matches stay exactly those of a `finditer` over the
+whole text (the pre-filter path, `prefilter.py`, gives the same), because:
+
+- each rule's Hyperscan expression is derived from the rule's own parse tree and accepts a
+  superset of what the rule consumes: look-arounds and boundaries are dropped, atomic
+  groups and lazy or possessive repeats become plain ones, long bounded repeats lose their
+  upper bound, and every character class is spelt out as the code points `regex` itself
+  says it matches. So every match of the rule ends where Hyperscan reports an end (only
+  end offsets are used: Hyperscan's start-of-match mode drops matches and rejects large
+  patterns);
+- the candidates are confirmed in order by `pattern.search` from the latest of: the end of
+  the previous confirmed match (where `finditer` would go on), the start of the piece of
+  text the candidate lies in (the pieces are cut at the separators the rule can neither
+  consume nor look at, see `prefilter.py`), and the candidate's end minus the rule's
+  longest match. A match that starts earlier ends before the candidate, so an earlier
+  candidate has found it already. The search window reaches one character past its piece,
+  as the pre-filter's does, so the engine reads exactly what a whole-text pass reads.
+  A search that finds nothing clears every candidate up to the end of its window.
+
+Whatever this module cannot do falls back to the pre-filter path, never to other output:
+a rule whose pattern it cannot translate or Hyperscan cannot compile (per rule), a text
+that is not valid UTF-8 or a scan that fails (per document), Hyperscan missing or unable
+to load (everywhere). `GOVMETRICS_HYPERSCAN=0` turns the fast path off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import weakref
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from itertools import accumulate
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from .prefilter import _SEARCH_FLAGS, _parse, separators_of
+
+# Bounded repeats longer than this lose their bound: Hyperscan's database would grow with
+# it (and may refuse the pattern); unbounded accepts more, which only adds candidates.
+_MAX_BOUND = 4
+_MAX_CODEPOINT = 0x10FFFF
+_MAX_BMP = 0xFFFF
+_SURROGATES = (0xD800, 0xDFFF)  # no UTF-8 text holds them: left out of every class
+
+
+class _Untranslatable(Exception):
+    """The pattern uses something the translation does not model: the rule is confirmed
+    by the pre-filter path instead."""
+
+
+def enabled() -> bool:
+    """The fast path is on unless GOVMETRICS_HYPERSCAN is set to 0/false/no/off."""
+    return os.environ.get("GOVMETRICS_HYPERSCAN", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+# --- translation: a rule's parse tree -> a Hyperscan expression accepting a superset -------
+
+Ranges = list[tuple[int, int]]  # sorted, disjoint, inclusive code point intervals
+
+
+def _normalise(ranges: Ranges) -> Ranges:
+    out: Ranges = []
+    for a, b in sorted(ranges):
+        if out and a <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _complement(ranges: Ranges) -> Ranges:
+    out: Ranges = []
+    nxt = 0
+    for a, b in _normalise(ranges):
+        if a > nxt:
+            out.append((nxt, a - 1))
+        nxt = b + 1
+    if nxt <= _MAX_CODEPOINT:
+        out.append((nxt, _MAX_CODEPOINT))
+    return out
+
+
+def _intersect(x: Ranges, y: Ranges) -> Ranges:
+    return _complement(_complement(x) + _complement(y))
+
+
+@lru_cache(maxsize=1)
+def _all_codepoints() -> str:
+    return "".join(map(chr, range(_MAX_CODEPOINT + 1)))
+
+
+@lru_cache(maxsize=256)
+def _property_ranges(value: int) -> tuple[tuple[int, int], ...]:
+    """The code points a `regex` property (\\p{…} as the parser encodes it) matches, found by
+    `regex` itself over every code point, so the set is the engine's own."""
+    from regex import _regex_core as core
+
+    name, values = core.PROPERTY_NAMES[value >> 16]
+    pattern = regex.compile(rf"\p{{{name}={values[value & 0xFFFF]}}}+")
+    return tuple((m.start(), m.end() - 1) for m in pattern.finditer(_all_codepoints()))
+
+
+def _char_ranges(node: Any) -> Ranges:
+    """The exact code points a one-character node matches."""
+    t = type(node).__name__
+    if getattr(node, "case_flags", 0):
+        raise _Untranslatable("case-insensitive")
+    if t == "Character":
+        ranges = [(node.value, node.value)]
+    elif t == "Range":
+        ranges = [(node.lower, node.upper)]
+    elif t == "Property":
+        ranges = list(_property_ranges(node.value))
+        # Check the mapping back to a property name on a few code points (regex internals).
+        for cp in (0x30, 0x41, 0x4E00, 0x3002, 0xFF10, 0x20):
+            inside = any(a <= cp <= b for a, b in ranges)
+            if inside != node.matches(cp) ^ (not node.positive):
+                raise _Untranslatable("property mapping")
+    elif t in ("SetUnion", "SetInter", "SetDiff", "SetSymDiff"):
+        parts = [_char_ranges(i) for i in node.items]
+        if t == "SetUnion":
+            ranges = [r for p in parts for r in p]
+        elif t == "SetInter":
+            ranges = parts[0]
+            for p in parts[1:]:
+                ranges = _intersect(ranges, p)
+        elif t == "SetDiff":
+            ranges = parts[0]
+            for p in parts[1:]:
+                ranges = _intersect(ranges, _complement(p))
+        else:
+            ranges = parts[0]
+            for p in parts[1:]:
+                ranges = _normalise(_intersect(ranges, _complement(p)) + _intersect(p, _complement(ranges)))
+    else:
+        raise _Untranslatable(t)
+    ranges = _normalise(ranges)
+    return ranges if node.positive else _complement(ranges)
+
+
+# Hyperscan's own names for large classes, with `regex`'s spelling of the same class:
+# patterns stay short (Hyperscan limits their length, and \d alone is ~70 ranges).
+_SHORTHANDS = {"\\p{Han}": r"\p{Han}", "\\p{L}": r"\p{L}", "\\w": r"\w", "\\s": r"\s"}
+
+
+@cache
+def _shorthand(token: str) -> tuple[Ranges, Ranges] | None:
+    """(what `regex` matches, what Hyperscan's spelling misses of it) for a shorthand, or
+    None when Hyperscan does not take it. The misses are listed alongside, so the class
+    stays a superset whatever Unicode version each library has."""
+    import hyperscan
+
+    mine = [(m.start(), m.end() - 1) for m in regex.finditer(_SHORTHANDS[token] + "+", _all_codepoints())]
+    lo, hi = _SURROGATES
+    mine = _widen(_intersect(mine, _complement([(lo, hi)])))
+    sample = "".join(chr(c) for a, b in mine for c in range(a, b + 1)).encode("utf-8")
+    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    try:
+        db.compile(expressions=[f"[^{token}]".encode()], ids=[0], elements=1,
+                   flags=hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP | hyperscan.HS_FLAG_MULTILINE)
+    except Exception:  # noqa: BLE001
+        return None
+    missed: list[int] = []
+    db.scan(sample, match_event_handler=lambda _i, _f, to, _fl, _c: missed.append(to))
+    # `to` is the byte offset just past a missed character.
+    ends = list(accumulate(len(chr(c).encode("utf-8")) for a, b in mine for c in range(a, b + 1)))
+    cps = [c for a, b in mine for c in range(a, b + 1)]
+    return mine, _normalise([(cps[bisect_left(ends, t)], cps[bisect_left(ends, t)]) for t in missed])
+
+
+def _subset(small: Ranges, big: Ranges) -> bool:
+    return _intersect(small, _complement(big)) == []
+
+
+@lru_cache(maxsize=1)
+def rare_digits() -> Ranges:
+    """Decimal digits other than 0-9 (Arabic-Indic, Devanagari… in the BMP). Classes leave
+    them out, which keeps the automata small (\d in full is ~60 ranges of multi-byte
+    characters, 3x the compile time); a text holding one takes the pre-filter path."""
+    digits = [(m.start(), m.end() - 1) for m in regex.finditer(r"\d+", _all_codepoints()[:_MAX_BMP + 1])]
+    return _intersect(digits, _complement([(0x30, 0x39)]))
+
+
+def _class(ranges: Ranges) -> str:
+    lo, hi = _SURROGATES
+    ranges = _intersect(ranges, _complement([(lo, hi), *rare_digits()]))
+    if not ranges:
+        raise _Untranslatable("empty class")
+    if len(ranges) == 1 and ranges[0][0] == ranges[0][1]:
+        return _char(ranges[0][0])
+    ranges = _widen(ranges)
+    outside = _widen(_intersect(_complement(ranges), _complement([(lo, hi)])))
+    if len(outside) < len(ranges):  # [^，。；] and the like: say what it does not match
+        return "[^" + _spell(outside) + "]" if outside else "[\\x{0}-\\x{10FFFF}]"
+    tokens: list[str] = []
+    for token in _SHORTHANDS:
+        if len(ranges) <= 8:
+            break
+        known = _shorthand(token)
+        if known is None or not _subset(known[0], ranges):
+            continue
+        mine, missed = known
+        tokens.append(token)
+        ranges = _normalise(_intersect(ranges, _complement(mine)) + missed)
+    return "[" + "".join(tokens) + _spell(_widen(ranges)) + "]"
+
+
+def _widen(ranges: Ranges) -> Ranges:
+    """Only the BMP: a text with a character beyond it takes the pre-filter path (see
+    `Engine.candidates`), and the planes' scattered ranges would make the automata large."""
+    return [(a, min(b, _MAX_BMP)) for a, b in ranges if a <= _MAX_BMP]
+
+
+def _spell_class(ranges: Ranges) -> str:
+    return "[" + _spell(ranges) + "]"
+
+
+def _spell(ranges: Ranges) -> str:
+    return "".join(_char(a) if a == b else f"{_char(a)}-{_char(b)}" for a, b in ranges)
+
+
+def _char(cp: int) -> str:
+    """One code point in an expression: itself when it is a letter (patterns stay short:
+    Hyperscan limits their length), else an escape."""
+    c = chr(cp)
+    return c if cp > 0x7F and c.isalpha() or c.isascii() and c.isalnum() else f"\\x{{{cp:X}}}"
+
+
+_ZERO_WIDTH = frozenset({
+    "StartOfLine", "StartOfLineU", "StartOfString", "EndOfLine", "EndOfLineU", "EndOfString",
+    "EndOfStringLine", "EndOfStringLineU", "Boundary", "DefaultBoundary", "StartOfWord", "EndOfWord",
+    "DefaultStartOfWord", "DefaultEndOfWord", "SearchAnchor", "LookAround",
+})
+_CHAR_NODES = frozenset({"Character", "Range", "Property", "SetUnion", "SetInter", "SetDiff", "SetSymDiff"})
+
+
+def _expr(node: Any) -> str:
+    t = type(node).__name__
+    if t in _CHAR_NODES:
+        return _class(_char_ranges(node))
+    if t in ("Any", "AnyAll", "AnyU"):
+        return _class([(0, _MAX_CODEPOINT)])  # any character: a superset of each
+    if t == "StartOfLine":
+        return "^"  # (?m)^: Hyperscan's multi-line ^ holds at the same places
+    if t == "EndOfLine":
+        return "$"  # (?m)$: before every \n and at the end, as Hyperscan's multi-line $
+    if t in _ZERO_WIDTH:
+        return ""  # dropped: the rest accepts at least what the rule consumes
+    if t == "Sequence":
+        return "".join(_expr(n) for n in node.items)
+    if t == "Branch":
+        return "(?:" + "|".join(_expr(n) for n in node.branches) + ")"
+    if t in ("Group", "Atomic"):
+        return "(?:" + _expr(node.subpattern) + ")"
+    if t in ("GreedyRepeat", "LazyRepeat", "PossessiveRepeat"):
+        inner = _expr(node.subpattern)
+        if not inner:
+            return ""
+        lo, hi = node.min_count, node.max_count
+        if hi is None or hi > _MAX_BOUND:
+            bound = "*" if lo == 0 else "+" if lo == 1 else f"{{{lo},}}"
+        else:
+            bound = f"{{{lo},{hi}}}"
+        return f"(?:{inner}){bound}"
+    raise _Untranslatable(t)
+
+
+def translate(pattern: str, flags: int) -> str | None:
+    """A Hyperscan expression matching at least every string the pattern consumes, or None."""
+    if flags & _SEARCH_FLAGS:
+        return None
+    try:
+        return _expr(_parse(pattern, flags))
+    except Exception:  # noqa: BLE001 — not understood, or a `regex` whose internals changed
+        return None
+
+
+def _max_width(pattern: str, flags: int) -> int | None:
+    try:
+        width = _parse(pattern, flags).max_width()
+    except Exception:  # noqa: BLE001
+        return None
+    from regex import _regex_core as core
+
+    return None if width >= core.UNLIMITED else int(width)
+
+
+# --- the database ----------------------------------------------------------------------------
+
+@dataclass
+class RulePlan:
+    """What confirming one rule's candidates needs, worked out at load time."""
+
+    separators: str  # characters no match of the rule can consume or look at ('' : none)
+    max_width: int | None  # longest match, None when unbounded
+
+
+@dataclass
+class Engine:
+    """All translatable rules in one Hyperscan database. Pickles as the serialized database,
+    so it travels in the rule-set cache; loaded on first use in each process."""
+
+    plans: dict[int, RulePlan]  # rule index -> plan, for the rules in the database
+    serialized: bytes
+    untranslated: list[int] = field(default_factory=list)  # rule indexes left to the pre-filter path
+    _db: Any = field(default=None, repr=False, compare=False)
+    _scratch: Any = field(default=None, repr=False, compare=False)
+    _pid: int = field(default=0, repr=False, compare=False)
+    _failed: bool = field(default=False, repr=False, compare=False)
+
+    def __getstate__(self) -> dict:
+        return {"plans": self.plans, "serialized": self.serialized, "untranslated": self.untranslated}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(**state)
+
+    def _ready(self) -> bool:
+        if self._failed:
+            return False
+        if self._db is None or self._pid != os.getpid():
+            try:
+                import hyperscan
+
+                self._db = hyperscan.loadb(self.serialized, hyperscan.HS_MODE_BLOCK)
+                self._scratch = hyperscan.Scratch(self._db)
+                self._db.scratch = self._scratch
+                self._pid = os.getpid()
+            except Exception:  # noqa: BLE001 — missing module, other platform or version
+                self._failed = True
+                return False
+        return True
+
+    def candidates(self, text: str) -> dict[int, list[int]] | None:
+        """Rule index -> candidate end offsets (characters, ascending); None when this text
+        cannot be scanned (the caller takes the pre-filter path for the whole document)."""
+        if not self._ready():
+            return None
+        if text and max(text) > "\uffff":
+            return None  # the expressions cover the BMP only
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates
+            return None
+        ends: dict[int, list[int]] = {i: [] for i in self.plans}
+        rare = len(ends) + len(self.untranslated)  # the sentinel: a digit the classes leave out
+        ends[rare] = []
+
+        def on_match(rule: int, _from: int, to: int, _flags: int, _ctx: Any) -> bool | None:
+            ends[rule].append(to)
+            return True if rule == rare else None  # True stops the scan
+
+        try:
+            self._db.scan(data, match_event_handler=on_match, scratch=self._scratch)
+        except Exception:  # noqa: BLE001
+            return None
+        if ends.pop(rare):
+            return None
+        if len(data) == len(text):
+            return {i: sorted(set(e)) for i, e in ends.items()}
+        return _to_characters(data, ends)
+
+
+_CONTINUATION = bytes(range(0x80, 0xC0))
+
+
+def _to_characters(data: bytes, ends: dict[int, list[int]]) -> dict[int, list[int]]:
+    """Byte end offsets -> character offsets: one walk over the distinct offsets, counting
+    the characters between neighbours (bytes that are not UTF-8 continuation bytes)."""
+    offsets = sorted({e for es in ends.values() for e in es})
+    char_of: dict[int, int] = {}
+    prev_b = prev_c = 0
+    for b in offsets:
+        prev_c += len(data[prev_b:b].translate(None, _CONTINUATION))
+        prev_b = b
+        char_of[b] = prev_c
+    return {i: sorted({char_of[e] for e in es}) for i, es in ends.items()}
+
+
+def build(patterns: list[tuple[str, int]]) -> Engine | None:
+    """The engine for compiled rule patterns (source, flags), in rule order; None when
+    Hyperscan is missing or no rule can be translated."""
+    try:
+        import hyperscan
+    except Exception:  # noqa: BLE001 — not installed here (an optional, platform-bound wheel)
+        return None
+    exprs: dict[int, bytes] = {}
+    plans: dict[int, RulePlan] = {}
+    for i, (pattern, flags) in enumerate(patterns):
+        expr = translate(pattern, flags)
+        if expr:
+            exprs[i] = expr.encode("utf-8")
+            plans[i] = RulePlan(separators_of(pattern, flags), _max_width(pattern, flags))
+    sentinel = {len(patterns): _spell_class(rare_digits()).encode("utf-8")}
+    db = _compile(hyperscan, {**exprs, **sentinel})
+    if db is None:
+        # Find the expressions Hyperscan refuses (one that matches the empty string, one too
+        # large); their rules take the pre-filter path.
+        for i in list(exprs):
+            if _compile(hyperscan, {i: exprs[i]}) is None:
+                del exprs[i]
+        db = _compile(hyperscan, {**exprs, **sentinel})
+    if db is None:
+        return None
+    plans = {i: p for i, p in plans.items() if i in exprs}
+    return Engine(plans, hyperscan.dumpb(db), [i for i in range(len(patterns)) if i not in exprs])
+
+
+def _compile(hyperscan: Any, exprs: dict[int, bytes]) -> Any:
+    if not exprs:
+        return None
+    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    try:
+        db.compile(expressions=list(exprs.values()), ids=list(exprs), elements=len(exprs),
+                   flags=hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP | hyperscan.HS_FLAG_MULTILINE)
+    except Exception:  # noqa: BLE001 — hyperscan.error: an expression it cannot take
+        return None
+    return db
+
+
+# --- one engine per rule set, kept on disk ----------------------------------------------------
+
+_ENGINES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_NOT_YET = object()
+# Characters seen by a rule set without an engine before one is built (when none is on
+# disk): building costs seconds, a pre-filter pass ~1 s per million characters.
+BUILD_AFTER = 200_000
+_seen: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def for_rules(rs: Any, chars: int = 0, build_now: bool = False) -> Engine | None:
+    """The engine of a rule set (anything with `.rules`, each with `.compiled`): from memory,
+    else from the disk cache, else built once the rule set has seen BUILD_AFTER characters
+    (or at once with ``build_now``). None: the pre-filter path for everything."""
+    got = _ENGINES.get(rs, _NOT_YET)
+    if got is not _NOT_YET:
+        return got
+    patterns = [(r.compiled.pattern, r.compiled.flags) for r in rs.rules]
+    key = _key(patterns)
+    if key is None:  # hyperscan missing
+        _ENGINES[rs] = None
+        return None
+    from .diskcache import load_blob, save_blob
+
+    engine = load_blob("engine", key)
+    if not isinstance(engine, Engine) or not engine._ready():
+        seen = _seen[rs] = _seen.get(rs, 0) + chars
+        if not build_now and seen < BUILD_AFTER:
+            return None
+        engine = build(patterns)
+        if engine is not None:
+            save_blob("engine", key, engine)
+    _ENGINES[rs] = engine
+    return engine
+
+
+def _key(patterns: list[tuple[str, int]]) -> str | None:
+    """What the database depends on: the rules' patterns, this module and the pre-filter
+    analysis (the translation), and the versions of `regex` and Hyperscan."""
+    try:
+        import hyperscan
+    except Exception:  # noqa: BLE001
+        return None
+    h = hashlib.sha1()
+    for name in ("engine.py", "prefilter.py"):
+        with contextlib.suppress(OSError):
+            h.update((Path(__file__).parent / name).read_bytes())
+    h.update(f"{regex.__version__}|{getattr(hyperscan, '__version__', '')}|{repr(patterns)}".encode())
+    return h.hexdigest()
+
+
+# --- confirmation ----------------------------------------------------------------------------
+
+def confirm(pattern: regex.Pattern, plan: RulePlan, ends: list[int], text: str, cuts: list[int],
+            deadline: float, clock: Any) -> list[regex.Match]:
+    """The rule's matches, as `pattern.finditer(text)` gives them, from its candidate ends.
+    ``cuts``: the positions of the rule's separators in the text (ascending)."""
+    out: list[regex.Match] = []
+    n = len(text)
+    pos = 0  # where finditer would search next
+    done = 0  # every candidate end <= done is settled
+    width = plan.max_width
+    for e in ends:
+        if e <= pos or e <= done:
+            continue
+        if cuts:
+            i = bisect_left(cuts, e - 1)  # the piece holding the candidate's last character
+            piece = cuts[i - 1] + 1 if i else 0
+            window_end = cuts[i] + 1 if i < len(cuts) else n
+        else:
+            piece, window_end = 0, n
+        start = max(pos, piece, e - width if width is not None else 0)
+        left = deadline - clock()
+        if left <= 0:
+            raise TimeoutError("regex timed out")
+        m = pattern.search(text, start, window_end, timeout=left)
+        if m is None:
+            done = window_end - 1 if cuts and i < len(cuts) else n
+            continue
+        if m.end() == m.start():  # an empty match: finditer would step on; leave to the old path
+            raise EmptyMatch
+        out.append(m)
+        pos = m.end()
+    return out
+
+
+class EmptyMatch(Exception):
+    """The rule matched the empty string here (the translation rules that out, so only a
+    misjudged pattern gets here): the caller redoes the rule with the pre-filter path."""
+
+
+__all__ = ["Engine", "RulePlan", "build", "confirm", "enabled", "translate"]
