@@ -318,8 +318,10 @@ def _inputs(paths: tuple[str, ...], command: str) -> list[str]:
               help="Only claims for which this pandas expression is true, e.g. \"value > 1e10 and unit == '元'\".")
 @click.option("--columns", metavar="COL,...", help="Write only these columns, in this order.")
 @jobs_option
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Extract on a running Dask cluster (tcp://host:8786): one task per document, same output. Needs the dask extra.")
 def extract(paths, fmt, output, excel, scale, rules, encoding, metrics, kinds, target, actual, year, units, where,
-            columns, jobs) -> None:
+            columns, jobs, scheduler) -> None:
     """Extract claims from files, directories (recursive), globs or - (stdin).
     With no PATHS, reads stdin when it is not a terminal.
 
@@ -363,13 +365,34 @@ def extract(paths, fmt, output, excel, scale, rules, encoding, metrics, kinds, t
     table_cols = cols if columns else None
     try:
         with _progress(files) as bar:
-            claims = iter_claims(files, rules, encoding, _warn, report, **_iter_claims_kwargs(jobs, bar.follow))
+            if scheduler:
+                claims = _cluster_claims(files, scheduler, rules, encoding, report)
+            else:
+                claims = iter_claims(files, rules, encoding, _warn, report, **_iter_claims_kwargs(jobs, bar.follow))
             rows = filter_rows((bar.advance(c).as_dict() for c in claims), row_filter, where_filter)
             emit(rows, cols, fmt, output, excel, table_columns=table_cols, scale=scale,
                  required=table_cols or ())
     except FilterError as e:
         _fail(str(e))
     sys.exit(EXIT_SKIPPED if report.skipped else EXIT_OK)
+
+
+def _cluster_claims(files: list[str], address: str, rules: tuple[str, ...], encoding: str | None, report):
+    """Claims of ``files`` extracted on the Dask cluster at ``address`` (govmetrics/dask.py)."""
+    try:
+        from distributed import Client
+
+        from .dask import iter_claims_on_cluster
+    except ImportError:
+        _fail("--scheduler needs the dask extra: pip install 'govmetrics[dask]'")
+    from .api import _documents
+
+    try:
+        client = Client(address)  # waits distributed.comm.timeouts.connect (dask config)
+    except Exception as e:  # noqa: BLE001 - any connection problem: one line, no traceback
+        _fail(f"--scheduler: cannot reach a Dask scheduler at {address!r}: {type(e).__name__}: {e}")
+    rules = tuple(str(r) for r in rules)
+    return iter_claims_on_cluster(_documents(files, _warn, report), client, rules, encoding, _warn, report)
 
 
 class _progress:

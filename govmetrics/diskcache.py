@@ -13,6 +13,7 @@ import contextlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -125,3 +126,35 @@ def save_blob(name: str, key: str, value: Any) -> None:
         old = sorted(path.parent.glob(f"{name}-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
         for stale in old[MAX_BLOBS:]:
             stale.unlink()
+
+
+def cached(name: str, key: str, build: Callable[[], Any]) -> Any:
+    """The one helper for compiled objects kept across processes (rule sets with their
+    compiled patterns, the Hyperscan database): the object saved under (name, key), else
+    ``build()``, saved for the next process. An error in ``build`` propagates unsaved."""
+    got = load_blob(name, key)
+    if got is not None:
+        return got
+    value = build()
+    save_blob(name, key, value)
+    return value
+
+
+def code_signature(files: list[Path], *versions: str) -> str | None:
+    """A key for data derived from ``files`` by this package's code: their paths and
+    contents, every module of the package (size and modification time), the Python
+    version and ``versions``. None when a file cannot be read (no cache then)."""
+    import hashlib
+    import sys
+
+    h = hashlib.sha1(f"{sys.version}|{'|'.join(versions)}".encode())
+    try:
+        for f in files:
+            h.update(f"\0{Path(f).resolve()}\0".encode())
+            h.update(Path(f).read_bytes())
+        for module in sorted(Path(__file__).parent.rglob("*.py")):
+            st = module.stat()
+            h.update(f"\0{module.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    except OSError:
+        return None
+    return h.hexdigest()

@@ -183,7 +183,7 @@ def _subset(small: Ranges, big: Ranges) -> bool:
 
 @lru_cache(maxsize=1)
 def rare_digits() -> Ranges:
-    """Decimal digits other than 0-9 (Arabic-Indic, Devanagari… in the BMP). Classes leave
+    r"""Decimal digits other than 0-9 (Arabic-Indic, Devanagari… in the BMP). Classes leave
     them out, which keeps the automata small (\d in full is ~60 ranges of multi-byte
     characters, 3x the compile time); a text holding one takes the pre-filter path."""
     digits = [(m.start(), m.end() - 1) for m in regex.finditer(r"\d+", _all_codepoints()[:_MAX_BMP + 1])]
@@ -430,19 +430,26 @@ def _compile(hyperscan: Any, exprs: dict[int, bytes]) -> Any:
 
 _ENGINES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _NOT_YET = object()
-# Characters seen by a rule set without an engine before one is built (when none is on
-# disk): building costs seconds, a pre-filter pass ~1 s per million characters.
+# A document shorter than this takes the pre-filter path while no engine is loaded: loading
+# one (Hyperscan, ~2 MB of database) costs more than the whole pass over a short text.
+SMALL = 5_000
+# Characters a rule set has seen before an engine that is not on disk is built: building
+# costs seconds, a pre-filter pass ~1 s per million characters.
 BUILD_AFTER = 200_000
 _seen: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def for_rules(rs: Any, chars: int = 0, build_now: bool = False) -> Engine | None:
-    """The engine of a rule set (anything with `.rules`, each with `.compiled`): from memory,
-    else from the disk cache, else built once the rule set has seen BUILD_AFTER characters
-    (or at once with ``build_now``). None: the pre-filter path for everything."""
+    """The engine of a rule set (anything with `.rules`, each with `.compiled`) for a text of
+    ``chars`` characters: from memory, else from the disk cache, else built once the rule
+    set has seen BUILD_AFTER characters (at once with ``build_now``). None: the pre-filter
+    path."""
     got = _ENGINES.get(rs, _NOT_YET)
     if got is not _NOT_YET:
         return got
+    seen = _seen[rs] = _seen.get(rs, 0) + chars
+    if not build_now and chars < SMALL and seen < BUILD_AFTER:
+        return None
     patterns = [(r.compiled.pattern, r.compiled.flags) for r in rs.rules]
     key = _key(patterns)
     if key is None:  # hyperscan missing
@@ -452,7 +459,6 @@ def for_rules(rs: Any, chars: int = 0, build_now: bool = False) -> Engine | None
 
     engine = load_blob("engine", key)
     if not isinstance(engine, Engine) or not engine._ready():
-        seen = _seen[rs] = _seen.get(rs, 0) + chars
         if not build_now and seen < BUILD_AFTER:
             return None
         engine = build(patterns)

@@ -12,15 +12,17 @@ files are reported exactly as in a one-process run and the run goes on.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TYPE_CHECKING
 
+# multiprocessing and concurrent.futures are imported when a pool starts: a --jobs 1 run
+# never pays for them (~15 ms of start-up).
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
     from .api import RunReport
     from .claim import Claim
 
@@ -65,6 +67,8 @@ def _work(name: str, encoding: str | None, text: str | None) -> tuple[str, objec
 
 
 def _context():
+    import multiprocessing
+
     # fork: workers start in milliseconds and share the compiled rules; elsewhere spawn.
     if sys.platform != "win32" and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
@@ -122,6 +126,8 @@ def iter_claims_parallel(
                         pending.append(("skip", str(e)))
                         continue
                 if executor is None:
+                    from concurrent.futures import ProcessPoolExecutor
+
                     executor = ProcessPoolExecutor(
                         max_workers=jobs, mp_context=_context(),
                         initializer=_init_worker, initargs=(rules_key,),

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import regex
-import yaml
 
 from .prefilter import scopes_for
 
@@ -105,17 +104,23 @@ class RuleSet:
         return next(r for r in self.rules if r.id == rule_id)
 
 
-class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present: ~10x faster
-    """SafeLoader that records the source line of every mapping as `__line__`."""
+@lru_cache(maxsize=1)
+def _line_loader() -> type:
+    """A SafeLoader (libyaml's when present: ~10x faster) that records the source line of
+    every mapping as `__line__`. Built on first use: yaml is only imported when a rule
+    file is read, never when the compiled rules come from the cache."""
+    import yaml
 
+    class LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        pass
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
-    mapping = loader.construct_mapping(node, deep=True)
-    mapping["__line__"] = node.start_mark.line + 1
-    return mapping
+    def construct_mapping(loader: LineLoader, node: yaml.MappingNode) -> dict:
+        mapping = loader.construct_mapping(node, deep=True)
+        mapping["__line__"] = node.start_mark.line + 1
+        return mapping
 
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    return LineLoader
 
 
 def _strip_lines(obj: Any) -> Any:
@@ -153,8 +158,10 @@ def _read(path: Path) -> dict:
         raw = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise RuleError(f"{path}: cannot read rule file: {e}") from None
+    import yaml
+
     try:
-        doc = yaml.load(raw, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        doc = yaml.load(raw, Loader=_line_loader())  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""
@@ -230,6 +237,25 @@ def check_metrics(body: Any, where: str) -> list[str]:
 
 
 def load_ruleset(extra_dirs: list[Path] | tuple = (), problems: list[str] | None = None) -> RuleSet:
+    """Load the shipped rules plus the user's; raise RuleError on the first problem.
+
+    The compiled rule set is kept in the disk cache (`diskcache.cached`), keyed by the rule
+    files' paths and contents, this package's code and the Python and `regex` versions:
+    unpickling it takes milliseconds, compiling the rules ~0.25 s. `rules check` (a
+    ``problems`` list) always loads afresh."""
+    if problems is not None:
+        return _load_ruleset(extra_dirs, problems)
+    from .diskcache import cached, code_signature
+
+    files = rule_files([shipped_rules_dir(), *[Path(d) for d in extra_dirs]])
+    key = code_signature(files, regex.__version__)
+    if key is None:
+        return _load_ruleset(extra_dirs, None)
+    rs = cached("ruleset", key, lambda: _load_ruleset(extra_dirs, None))
+    return rs if isinstance(rs, RuleSet) else _load_ruleset(extra_dirs, None)
+
+
+def _load_ruleset(extra_dirs: list[Path] | tuple = (), problems: list[str] | None = None) -> RuleSet:
     """Load the shipped rules plus the user's; raise RuleError on the first problem.
 
     With a ``problems`` list, every problem found is appended to it instead and loading

@@ -1,0 +1,194 @@
+"""The Hyperscan path: its expressions accept everything the rules match, its confirmed
+matches equal a whole `finditer` pass and the pre-filter path, and whatever it cannot do
+falls back to the pre-filter path."""
+
+from __future__ import annotations
+
+import builtins
+from functools import lru_cache
+from pathlib import Path
+from unittest.mock import patch
+
+import pytest
+import regex
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from govmetrics import engine
+from govmetrics.extractor import find_matches
+from govmetrics.normalize import normalize
+from govmetrics.prefilter import TextIndex
+from govmetrics.readers import read_document
+from govmetrics.rules import default_ruleset, load_ruleset
+
+from .test_prefilter import ALPHABET, EDGE_PATTERNS
+
+hyperscan = pytest.importorskip("hyperscan")  # a Linux x86-64 dependency; CI always has it
+
+ROOT = Path(__file__).resolve().parent.parent
+# The development corpora sit beside the repository (../shared), or beside the folder of
+# worktrees (../../shared) in the workspace.
+SHARED = next((p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()), ROOT.parent / "shared")
+
+
+@lru_cache(maxsize=256)
+def one_rule_engine(pattern: str) -> tuple[regex.Pattern, engine.Engine]:
+    p = regex.compile(pattern, regex.V1)
+    eng = engine.build([(p.pattern, p.flags)])
+    assert eng is not None and 0 in eng.plans, pattern
+    return p, eng
+
+
+def engine_spans(pattern: str, text: str) -> list[tuple[int, int]] | None:
+    """The rule's matches by the Hyperscan path; None when the text takes the other path."""
+    p, eng = one_rule_engine(pattern)
+    ends = eng.candidates(text)
+    if ends is None:
+        return None
+    plan = eng.plans[0]
+    cuts = TextIndex(text).cuts(plan.separators) if plan.separators else []
+    return [m.span() for m in engine.confirm(p, plan, ends[0], text, cuts, 60.0, lambda: 0.0)]
+
+
+# The pre-filter's edge patterns, and more that test the translation: classes by property,
+# set operations, negated sets, bounded repeats longer than the kept bound, atomic groups,
+# possessive and lazy repeats, line anchors, optional tails (several ends per match).
+PATTERNS = [*EDGE_PATTERNS,
+            r"\p{Han}{2,}\d", r"[\p{Han}--[亿万]]+\d", r"[^\d\s。]{1,9}元", r"(?>\d+)亿", r"\d++万?",
+            r"\d+?亿", r"x{0,30}\d", r"(?m)^\s*[一二]、", r"\d+(?:亿|万)?(?:元)?", r"[\w]+亿", r"\D{3}\d",
+            r"(?<=\p{Han})\d", r"\d(?!\d)", r".亿", r"(?s).亿"]
+HARD_ALPHABET = ALPHABET + "٣𠀀１é"
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=ALPHABET, max_size=400), st.sampled_from(PATTERNS))
+def test_hyperscan_matching_equals_one_pass(text, pattern):
+    p = regex.compile(pattern, regex.V1)
+    assert engine_spans(pattern, text) == [m.span() for m in p.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=HARD_ALPHABET, max_size=200), st.sampled_from(PATTERNS))
+def test_texts_the_expressions_do_not_cover_take_the_other_path(text, pattern):
+    got = engine_spans(pattern, text)
+    if got is None:  # a digit other than 0-9 or a character beyond the BMP
+        assert any(c in text for c in "٣𠀀１")
+    else:
+        assert got == [m.span() for m in regex.compile(pattern, regex.V1).finditer(text)]
+
+
+@pytest.mark.parametrize(("pattern", "accepted"), [
+    (r"(?<=增长)\d+%", "12%"),  # look-behind dropped
+    (r"\d+(?=亿)", "12"),  # look-ahead dropped
+    (r"\b\d+\b", "12"),  # boundaries dropped
+    (r"(?>a|ab)c", "abc"),  # an atomic group can refuse this; its translation accepts it
+    (r"a{2,40}", "a" * 40),  # a long bound loses its upper limit
+    (r"[\p{Han}&&[^亿]]", "万"),
+    (r"\d", "٣") ,  # left out of the class, the document check catches it instead
+])
+def test_translation_accepts_at_least_the_consumed_text(pattern, accepted):
+    p = regex.compile(pattern, regex.V1)
+    expr = engine.translate(p.pattern, p.flags)
+    assert expr is not None
+    if "٣" in accepted:
+        assert "٣" not in expr
+        return
+    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    db.compile(expressions=[expr.encode()], ids=[0], elements=1,
+               flags=hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP | hyperscan.HS_FLAG_MULTILINE)
+    ends: list[int] = []
+    db.scan(accepted.encode(), match_event_handler=lambda _i, _f, to, _fl, _c: ends.append(to))
+    assert len(accepted.encode()) in ends
+
+
+@pytest.mark.parametrize("pattern", [r"(亿)\1", r"(?i)yi", r"(?r)\d+亿", r"(?:亿){e<=1}", r"(a)?(?(1)b|c)", r"[１-９]亿"])
+def test_what_the_translation_does_not_model_is_left_to_the_prefilter_path(pattern):
+    p = regex.compile(pattern, regex.V1)
+    assert engine.translate(p.pattern, p.flags) is None
+
+
+def test_a_rule_hyperscan_refuses_is_confirmed_the_old_way():
+    eng = engine.build([(r"\d+亿", regex.V1), (r"x*", regex.V1)])  # x* matches the empty string
+    assert eng is not None and list(eng.plans) == [0] and eng.untranslated == [1]
+
+
+def _documents() -> list[tuple[str, str]]:
+    files = sorted((ROOT / "seeds").iterdir())
+    for folder in (SHARED / "corpus" / "national", SHARED / "corpus" / "local"):
+        if folder.is_dir():  # beside the repo in the workspace and CI
+            files += sorted(p for p in folder.iterdir() if p.is_file())
+    return [(f.name, normalize(read_document(str(f), None).text).text) for f in files if f.is_file()]
+
+
+def _key(ms):
+    return [(m.start, m.end, m.rule.id, m.m.span() if m.m else None) for m in ms]
+
+
+def test_both_paths_give_identical_matches_on_seeds_and_corpora():
+    rs = default_ruleset()
+    eng = engine.for_rules(rs, build_now=True)
+    assert eng is not None and len(eng.plans) >= len(rs.rules) - 3, eng.untranslated
+    docs = _documents()
+    assert len(docs) >= (64 if SHARED.is_dir() else 5)
+    for name, text in docs:
+        assert _key(find_matches(text, rs, fast=True)) == _key(find_matches(text, rs, fast=False)), name
+
+
+def test_without_hyperscan_everything_takes_the_prefilter_path():
+    real_import = builtins.__import__
+
+    def no_hyperscan(name, *args, **kwargs):
+        if name == "hyperscan":
+            raise ImportError("no hyperscan here")
+        return real_import(name, *args, **kwargs)
+
+    rs = load_ruleset(())  # a rule set of its own: no engine in memory yet
+    text = "地区生产总值超3600亿元，增长8.2%。" * 400
+    with patch.object(builtins, "__import__", no_hyperscan):
+        assert engine.build([(r"\d+亿", regex.V1)]) is None
+        assert engine.for_rules(rs, len(text), build_now=True) is None
+        assert _key(find_matches(text, rs, fast=True)) == _key(find_matches(text, rs, fast=False))
+
+
+def test_a_database_that_cannot_load_means_the_prefilter_path():
+    eng = engine.build([(r"\d+亿", regex.V1)])
+    broken = engine.Engine(eng.plans, b"not a database", eng.untranslated)
+    assert broken.candidates("3亿") is None
+
+
+class _Rules:
+    """The least a rule set needs for the engine: rules with a compiled pattern."""
+
+    def __init__(self, *patterns: str) -> None:
+        self.rules = [type("R", (), {"compiled": regex.compile(p, regex.V1)})() for p in patterns]
+
+
+def test_the_database_is_kept_on_disk_and_found_by_another_process(tmp_path, monkeypatch):
+    monkeypatch.setenv("GOVMETRICS_CACHE_DIR", str(tmp_path))
+    first = engine.for_rules(_Rules(r"\d+亿", r"\d+%"), build_now=True)
+    assert first is not None and list(tmp_path.glob("engine-*.pickle"))
+    with patch.object(engine, "build", side_effect=AssertionError("built again")):
+        again = engine.for_rules(_Rules(r"\d+亿", r"\d+%"), engine.SMALL)  # as a new process would
+        assert engine.for_rules(_Rules(r"\d+亿"), engine.SMALL) is None  # other rules: not built yet
+    assert again is not None and again.serialized == first.serialized
+
+
+def test_an_engine_is_built_once_enough_text_was_seen(tmp_path, monkeypatch):
+    monkeypatch.setenv("GOVMETRICS_CACHE_DIR", str(tmp_path))
+    rs = _Rules(r"\d+亿")
+    assert engine.for_rules(rs, engine.SMALL) is None
+    assert engine.for_rules(rs, engine.BUILD_AFTER) is not None
+
+
+def test_short_documents_do_not_load_the_engine(tmp_path, monkeypatch):
+    monkeypatch.setenv("GOVMETRICS_CACHE_DIR", str(tmp_path))
+    rs = load_ruleset(())
+    with patch.object(engine, "_key", side_effect=AssertionError("engine looked up")):
+        assert engine.for_rules(rs, 100) is None
+
+
+def test_the_switch_turns_the_fast_path_off(monkeypatch):
+    monkeypatch.setenv("GOVMETRICS_HYPERSCAN", "0")
+    assert not engine.enabled()
+    with patch.object(engine, "for_rules", side_effect=AssertionError("engine used")):
+        find_matches("增长8.2%", default_ruleset())
