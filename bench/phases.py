@@ -2,12 +2,14 @@
 
     .venv/bin/python bench/phases.py [FOLDER_OR_FILE] [-n RUNS]
 
-Prints the best of RUNS (CPU seconds of this process; the start-up is the wall time of
-a fresh interpreter that imports govmetrics and compiles the rules) for: start-up, normalising, segmenting, rule matching (every rule's pass plus
-overlap resolution), the whole per-document extraction, and writing JSON Lines. The
-difference between the whole extraction and its first three stages is the per-claim
-work (numeral parsing and context). Times are in-process, so they add up to less than
-`bench/run.py`'s whole-process figure by the interpreter's own start.
+Prints the best of RUNS (CPU seconds of this process; the start-up is the wall time of a
+fresh interpreter that imports govmetrics and loads the rules, from the disk cache once
+warm) for: start-up, normalising, segmenting, rule matching (every rule's matches plus
+overlap resolution) and the whole per-document extraction — both with the Hyperscan path
+and with the pre-filter path — and writing JSON Lines. The difference between the whole
+extraction and its first three stages is the per-claim work (numeral parsing and
+context). Times are in-process, so they add up to less than `bench/run.py`'s
+whole-process figure by the interpreter's own start.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ def main() -> None:
         [sys.executable, "-c", "from govmetrics.rules import default_ruleset; import govmetrics.extractor; default_ruleset()"],
         check=True, cwd=ROOT), args.n)
 
+    from govmetrics import engine
     from govmetrics.claim import COLUMNS
     from govmetrics.extractor import extract_text, find_matches
     from govmetrics.normalize import normalize
@@ -70,24 +73,58 @@ def main() -> None:
     texts = [read_document(str(f), None).text for f in files]
     norms = [normalize(t).text for t in texts]
     rows: list = []
+    fast = engine.for_rules(rs, build_now=True) is not None  # from the disk cache, else built now
 
-    def extract_all() -> None:
-        rows[:] = [c.as_dict() for t, f in zip(texts, files, strict=True) for c in extract_text(t, str(f), rs)]
+    def extract_all(on: bool) -> None:
+        with _fast_path(on):
+            rows[:] = [c.as_dict() for t, f in zip(texts, files, strict=True) for c in extract_text(t, str(f), rs)]
 
-    extract_all()  # the rows to write
+    extract_all(fast)  # the rows to write
     stages = {"start-up (fresh process)": startup, **_best_interleaved({
         "normalise": lambda: [normalize(t) for t in texts],
         "segment": lambda: [analyse(t, rs) for t in norms],
-        "rule matching": lambda: [find_matches(t, rs) for t in norms],
-        "whole extraction": extract_all,
+        "rule matching, pre-filter": lambda: [find_matches(t, rs, fast=False) for t in norms],
+        "rule matching, Hyperscan": lambda: [find_matches(t, rs, fast=True) for t in norms],
+        "whole extraction, pre-filter": lambda: extract_all(False),
+        "whole extraction, Hyperscan": lambda: extract_all(True),
+        "write JSON Lines": lambda: write_rows(iter(rows), COLUMNS, "jsonl", io.StringIO()),
+    } if fast else {
+        "normalise": lambda: [normalize(t) for t in texts],
+        "segment": lambda: [analyse(t, rs) for t in norms],
+        "rule matching, pre-filter": lambda: [find_matches(t, rs, fast=False) for t in norms],
+        "whole extraction, pre-filter": lambda: extract_all(False),
         "write JSON Lines": lambda: write_rows(iter(rows), COLUMNS, "jsonl", io.StringIO()),
     }, args.n)}
     chars = sum(map(len, texts))
-    print(f"{len(files)} files, {chars:,} characters, {len(rows):,} claims; best of {args.n}")
+    print(f"{len(files)} files, {chars:,} characters, {len(rows):,} claims; best of {args.n}"
+          + ("" if fast else " (no Hyperscan here: the pre-filter path only)"))
     for name, t in stages.items():
-        print(f"  {name:26s} {t:6.2f} s")
-    rest = stages["whole extraction"] - stages["normalise"] - stages["segment"] - stages["rule matching"]
-    print(f"  {'per-claim work (rest)':26s} {rest:6.2f} s")
+        print(f"  {name:36s} {t:6.2f} s")
+    for path in ("pre-filter", "Hyperscan") if fast else ("pre-filter",):
+        rest = (stages[f"whole extraction, {path}"] - stages["normalise"] - stages["segment"]
+                - stages[f"rule matching, {path}"])
+        print(f"  {'per-claim work (rest), ' + path:36s} {rest:6.2f} s")
+
+
+class _fast_path:
+    """GOVMETRICS_HYPERSCAN set for a block: extract_text takes the path it says."""
+
+    def __init__(self, on: bool) -> None:
+        self.on = on
+
+    def __enter__(self) -> None:
+        import os
+
+        self.old = os.environ.get("GOVMETRICS_HYPERSCAN")
+        os.environ["GOVMETRICS_HYPERSCAN"] = "1" if self.on else "0"
+
+    def __exit__(self, *exc: object) -> None:
+        import os
+
+        if self.old is None:
+            os.environ.pop("GOVMETRICS_HYPERSCAN", None)
+        else:
+            os.environ["GOVMETRICS_HYPERSCAN"] = self.old
 
 
 if __name__ == "__main__":
