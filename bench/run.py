@@ -130,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", default="1,2", help="comma-separated --jobs values for govmetrics [1,2]")
     ap.add_argument("--python", default=sys.executable, help="interpreter with govmetrics (and jionlp) installed")
     ap.add_argument("--no-jionlp", action="store_true", help="skip JioNLP even when installed")
+    ap.add_argument("--jionlp-python", help="interpreter with jionlp installed, when not --python's")
     ap.add_argument("--no-stages", action="store_true", help="skip the stage table (bench/phases.py)")
     ap.add_argument("--fast-only", action="store_true", help="govmetrics with the fast path only (not also off)")
     args = ap.parse_args(argv)
@@ -152,9 +153,10 @@ def main(argv: list[str] | None = None) -> int:
         if not args.fast_only:
             tools.update({f"{OFF}--jobs {j}": govmetrics_cmd(args.python, root, j) for j in jobs})
         tools["floor (regex pass)"] = [args.python, "-c", FLOOR, str(listing)]
-        jio = not args.no_jionlp and has_jionlp(args.python)
+        jio_python = args.jionlp_python or args.python
+        jio = not args.no_jionlp and has_jionlp(jio_python)
         if jio:
-            tools["JioNLP extract_money"] = [args.python, "-c", JIONLP, str(listing)]
+            tools["JioNLP extract_money"] = [jio_python, "-c", JIONLP, str(listing)]
         times = round_robin(tools, args.runs)
     results = {label: statistics.median(ts) for label, ts in times.items()}
     for label, ts in times.items():
