@@ -34,7 +34,7 @@ from .rules import RuleSet
 _ASIDE = regex.compile(r"\([^()]{0,40}\)|\[[^\[\]]{0,6}\]|〔[^〔〕]{0,6}〕|[\u2460-\u2473\u00b9\u00b2\u00b3\u2070-\u2079]")
 _YEARS_PUNCT = regex.compile(r"(?:1[89]|20)\d\d年(?:底|末|初)?|[^\p{Han}A-Za-z0-9]")
 _CLAUSE_BREAK = regex.compile(r"[,，;；:：!！?？。]")
-_NOISE = regex.compile(r"(?:(?:1[89]|20)\d\d(?:年(?:底|末|初|全年)?)?(?:到|至)?|\d+月份?|[一二三四]季度|上半年|下半年|[^\p{Han}A-Za-z0-9、])")
+_NOISE = regex.compile(r"(?:(?:1[89]|20)\d\d(?:年(?:底|末|初|全年)?)?(?:到|至)?|\d+月份?|第?[一二三四]季度|上半年|下半年|[^\p{Han}A-Za-z0-9、])")
 _HAN_RUN = regex.compile(r"[\p{Han}A-Za-z]+?(?=[、和及与以]|[^\p{Han}A-Za-z]|$)")
 
 
@@ -79,8 +79,11 @@ class Vocab:
     coord_re: regex.Pattern
     share_of_re: regex.Pattern
     share_of_not: tuple[str, ...]
-    modifier_re: regex.Pattern
     per_head_re: regex.Pattern
+    all_re: regex.Pattern
+    share_whole_re: regex.Pattern
+    modifier_re: regex.Pattern
+    adverbial_re: regex.Pattern
     extension_re: regex.Pattern
     abbrev: dict[str, str]
     not_after_re: regex.Pattern
@@ -120,8 +123,13 @@ def vocab_for(rs: RuleSet) -> Vocab:
         share_of_re=regex.compile(_alt(c.get("share_of", []))),
         share_of_not=tuple(c.get("share_of_not", [])),
         extension_re=regex.compile(_alt(c.get("name_extensions", []))),
-        per_head_re=regex.compile(_alt(c.get("per_head_words", []))),
         modifier_re=regex.compile(f"(?:{_alt(c.get('series_modifiers', []))})$"),
+        share_whole_re=regex.compile(
+            f"(?:{_alt(c.get('share_whole_open', []))})[^,，]*?(?:{_alt(c.get('share_whole_close', []))})$"
+        ),
+        all_re=regex.compile(_alt(c.get("all_words", []))),
+        adverbial_re=regex.compile(f"^(?:{_alt(c.get('adverbial_starts', []))})"),
+        per_head_re=regex.compile(_alt(c.get("per_head_words", []))),
         abbrev={str(k): str(x) for k, x in (c.get("scope_abbreviations") or {}).items()},
         not_after_re=regex.compile(
             _alt(c.get("not_counted_after", []) + c.get("growth_up", []) + c.get("growth_down", [])
@@ -195,17 +203,23 @@ def attribute_sentence(text: str, s0: int, s1: int, figures: list[Figure], rs: R
         counted = _counted_after(after, f, v)
         resp = bool(v.respectively_re.search(own_clause))
         if found is not None and len(found) > 1 and len(found) != _figures_in_clause(spans, k, st):
-            # As many subjects as figures, or the coordination was misread: no metric rather than a wrong one.
-            found = [Subj("", x.name) for x in found]
+            if _figures_in_clause(spans, k, st) == 1 and not resp:
+                found = found[:1]  # 二氧化硫、氮氧化物排放量要下降3%: one figure for both, the first named
+            else:
+                # As many subjects as figures, or the coordination was misread: none rather than a wrong one.
+                found = [Subj("", x.name) for x in found]
         if found is not None and (not counted or found[0].metric):
             governing, turn = found, 0
         elif counted is not None:
             governing, turn = [counted], 0
+        elif found is None and v.all_re.search(own_clause) and len(_distinct(history)) > 1:
+            # 原煤产量…,原油…,都比上年增长8%: one figure said of all, the first named.
+            governing, turn = _distinct(history)[:1], 0
         elif resp and len(governing) == 1 and _figures_in_clause(spans, k, st) > 1:
             # 第一产业增加值a亿元,第二产业增加值b亿元,…,分别增长x%、y%: the subjects of the
             # figures before, in their order.
             n = _figures_in_clause(spans, k, st)
-            recent = [s for i, s in enumerate(history) if i == 0 or s != history[i - 1]]
+            recent = _distinct(history)
             # Too few subjects before (a figure the rules do not claim): none rather than a wrong one.
             # One subject for all the figures before (香洲、金湾和斗门…地区生产总值a、b、c): it stays.
             if len(recent) > 1:
@@ -227,6 +241,11 @@ def attribute_sentence(text: str, s0: int, s1: int, figures: list[Figure], rs: R
         # The noun a figure counts is its own: the next figure's words start after it.
         prev_end = b + (len(counted.name) if counted is not None and not f.counted and governing == [counted] else 0)
     return out
+
+
+def _distinct(history: list[Subj]) -> list[Subj]:
+    """The subjects of the figures so far, each run of one subject once."""
+    return [s for i, s in enumerate(history) if i == 0 or s != history[i - 1]]
 
 
 def _figures_in_clause(spans: list[tuple[int, int]], k: int, st: str) -> int:
@@ -296,14 +315,23 @@ def _resolve(clause: str, governing: list[Subj], v: Vocab, named_only: bool = Fa
 def _resolve_any(clause: str, governing: list[Subj], v: Vocab) -> list[Subj] | None:
     r = v.respectively_re.search(clause)
     m = v.share_of_re.search(clause)
-    if m and not _is_share_of_not(clause, m.start(), v):
-        clause = clause[:m.start()]  # X占Y的比重: X
+    if m and not _is_share_of_not(clause, m.start(), v) and not any(
+        a < m.start() < b for a, b, _, _ in _names(clause, v)
+    ):
+        clause = clause[:m.start()]  # X占Y的比重: X (unless the catalogue names the share itself)
+        whole = v.share_whole_re.search(clause)
+        if whole:
+            clause = clause[:whole.start()]  # X在Y中所占的比重: X
     if r and not _names(clause[r.end():], v):
         # 第一、二、三产业增加值分别增长…; but 香洲、金湾和斗门分别实现地区生产总值…: one name for all.
         listed = _coordinated(_clean(clause[:r.start()], v), v)
         if listed:
             return listed
     names = _names(clause, v)
+    if names and not r and "、" in clause[:names[-1][0]]:
+        listed = _coordinated(_clean(clause[: names[-1][1]], v), v)
+        if len(listed) > 1 and all(x.metric for x in listed):
+            return listed  # 二氧化硫、氮氧化物排放量: each a series of its own
     if names:
         start, end, name, mid = names[-1]
         head = _possessed(clause[end:], v)
@@ -312,7 +340,7 @@ def _resolve_any(clause: str, governing: list[Subj], v: Vocab) -> list[Subj] | N
         pre = _NOISE.sub("", clause[:start])
         mod = v.modifier_re.search(pre)
         if mod:
-            return [Subj("", mod.group() + name)]  # 新增市场主体: a flow of the series, another series
+            return [Subj("", mod.group() + name)]  # 新增规上工业企业: a flow the catalogue does not list
         if v.per_head_re.search(pre) or v.per_n_re.search(pre):
             return [Subj("", _clean(clause, v))]  # 平均每人占有粮食, 每千人口…床位: a rate per head, another series
         if v.extension_re.match(_NOISE.sub("", clause[end:])):
@@ -336,8 +364,8 @@ def _resolve_any(clause: str, governing: list[Subj], v: Vocab) -> list[Subj] | N
         for sc in v.scopes:
             if canon.startswith(sc) and sc + s in v.alias_to_metric:
                 return [Subj(v.alias_to_metric[sc + s], sc + s, sc + s)]
-    if not s or s in v.generic or v.comparison_re.match(s):
-        return None
+    if not s or s in v.generic or v.comparison_re.match(s) or v.adverbial_re.match(_NOISE.sub("", clause)):
+        return None  # 扣除价格因素, 在调整初期, 按可比价格计算: no subject of its own
     return [Subj("", s)]
 
 
@@ -361,7 +389,7 @@ def _names(clause: str, v: Vocab) -> list[tuple[int, int, str, str]]:
     """Catalogue names in ``clause``, leftmost-longest, as (start, end, name, metric id),
     including names whose scope and measure are split by filler words."""
     found: list[tuple[int, int, str, str]] = []
-    for m in v.alias_re.finditer(clause):
+    for m in v.alias_re.finditer(clause, overlapped=True):
         found.append((m.start(), m.end(), m.group(), v.alias_to_metric[m.group()]))
     for m in v.scope_re.finditer(clause, overlapped=True):
         scope = m.group()
@@ -375,17 +403,14 @@ def _names(clause: str, v: Vocab) -> list[tuple[int, int, str, str]]:
             if clause.startswith(alias[len(scope):], p):
                 found.append((m.start(), p + len(alias) - len(scope), alias, v.alias_to_metric[alias]))
                 break
-    found.sort(key=lambda t: (t[0], -(t[1] - t[0])))
+    # The longest names first (全社会研发经费投入强度: 研发经费投入强度, not 全社会研发经费),
+    # then whatever does not overlap them, in text order.
+    found.sort(key=lambda t: (-(t[1] - t[0]), t[0]))
     out: list[tuple[int, int, str, str]] = []
-    end = -1
     for t in found:
-        if t[0] >= end:
+        if all(t[1] <= o[0] or t[0] >= o[1] for o in out):
             out.append(t)
-            end = t[1]
-        elif t[1] - t[0] > out[-1][1] - out[-1][0] and t[0] >= (out[-2][1] if len(out) > 1 else -1):
-            out[-1] = t
-            end = t[1]
-    return out
+    return sorted(out)
 
 
 def _compose(scope: str, governing_name: str, v: Vocab) -> Subj | None:
