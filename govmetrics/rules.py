@@ -293,6 +293,14 @@ def _load_ruleset(extra_dirs: list[Path] | tuple = (), problems: list[str] | Non
                 # Extraction reads a malformed entry as far as it makes sense; `rules check` says so.
                 for msg in check_metrics(body, where):
                     problem(msg)
+            if section == "tables":
+                from .tables import check_tables  # the table reader's vocabulary (small hook)
+
+                bad = check_tables(body, where)
+                for msg in bad:
+                    problem(msg)
+                if bad:
+                    continue
             if section == "rules":
                 if not isinstance(body, list):
                     problem(f"{where}: 'rules' must be a list")

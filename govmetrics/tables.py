@@ -48,13 +48,9 @@ _LEAD_MARK = regex.compile(r"^[#＃*＊△▲·\-]+")
 _YEAR_CELL = regex.compile(r"^((?:1[89]|20)\d\d)\s*年?(?:末|底|度)?$")
 _YEAR_IN = regex.compile(r"(?<!\d)((?:1[89]|20)\d\d)(?!\d)\s*(?:[-—–~～至到]\s*((?:1[89]|20)\d\d)\s*)?年")
 _PARENS = regex.compile(r"[(（]([^()（）]*)[)）]")
-_UNIT_LINE = regex.compile(r"^\s*(?:计量)?单位\s*[:：]?\s*(\S{1,8})\s*$")
-_UNIT_IN = regex.compile(r"(?:计量)?单位\s*[:：]\s*([^\s,，;；)）]{1,8})")
 _NUMBERING = regex.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．](?!\d))")
 _TABLE_NO = regex.compile(r"^(?:附)?[表图]\s*[\d一二三四五六七八九十]+(?:[-.－]\d+)?(?:\s+|[:：、.]\s*)")
 _SENTENCE_END = regex.compile(r"[。！？!?；;]\s*$")
-_CHANGE_IN_CELL = regex.compile(r"^(增长|增加|提高|上升|上涨|下降|减少|降低|下跌|回落)")
-_DOWN = ("下降", "减少", "降低", "下跌", "回落")
 
 _MAX_CELL = 40  # characters: a longer "cell" is prose
 _MAX_CAPTION = 60
@@ -75,6 +71,11 @@ class Vocab:
     places: frozenset[str]
     names_by_dimension: dict[str, dict[str, str]]
     breakdown_forms: dict[str, tuple[str, ...]]
+    year_labels: frozenset[str]
+    change_in_cell: regex.Pattern  # 增长8.5% in a cell: a change, its sign from the word
+    cell_down: frozenset[str]
+    unit_line: regex.Pattern  # 单位：万元 on a line of its own
+    unit_in: regex.Pattern  # …（单位：万元） inside a caption or header
     unit_column: frozenset[str]
     serial_column: frozenset[str]
     total_labels: frozenset[str]
@@ -101,6 +102,7 @@ def vocab_for(rs: RuleSet) -> Vocab:
         for a in names or []:
             aliases[str(a)] = mid
     parts = t.get("parts", {}) or {}
+    unit_words = "|".join(map(regex.escape, _longest_first(t.get("unit_column", []) or ["单位"])))
     ratio = t.get("ratio_parts", {}) or {}
     return Vocab(
         growth=_longest_first(t.get("growth", [])),
@@ -111,6 +113,13 @@ def vocab_for(rs: RuleSet) -> Vocab:
         corner=frozenset(_squash(w) for w in t.get("corner", [])),
         dimensions=frozenset(_squash(w) for w in [*t.get("dimensions", []), *t.get("places", [])]),
         places=frozenset(_squash(w) for w in t.get("places", [])),
+        year_labels=frozenset(_squash(w) for w in t.get("year_labels", [])),
+        change_in_cell=regex.compile("^(?:" + "|".join(map(regex.escape, _longest_first(
+            [*t.get("cell_up", []), *t.get("cell_down", [])]))) + ")") if t.get("cell_up") or t.get("cell_down")
+        else regex.compile("(?!)"),
+        cell_down=frozenset(t.get("cell_down", [])),
+        unit_line=regex.compile(r"^\s*(?:" + unit_words + r")\s*[:：]?\s*(\S{1,8})\s*$"),
+        unit_in=regex.compile(r"(?:" + unit_words + r")\s*[:：]\s*([^\s,，;；)）]{1,8})"),
         breakdown_forms={str(k): tuple(v) if isinstance(v, list) else (str(v),)
                          for k, v in (t.get("breakdown_forms", {}) or {}).items()},
         names_by_dimension={_squash(str(k)): {str(a): str(b) for a, b in (v or {}).items()}
@@ -125,6 +134,34 @@ def vocab_for(rs: RuleSet) -> Vocab:
         aliases=aliases,
         rs=rs,
     )
+
+
+_LIST_KEYS = frozenset(("growth", "share", "index", "target", "measures", "corner", "dimensions", "year_labels",
+                        "places", "unit_column", "serial_column", "total_labels", "label_prefixes", "placeholders",
+                        "cell_up", "cell_down"))
+_MAP_KEYS = frozenset(("parts", "ratio_parts", "names_by_dimension", "breakdown_forms"))
+
+
+def check_tables(body: Any, where: str) -> list[str]:
+    """Problems of a rule file's `tables` section, one message each (empty when it is fine)."""
+    if not isinstance(body, dict):
+        return [f"{where}: section 'tables' must be a mapping"]
+    line = body.get("__line__", "")
+    at = f"{where.rsplit(':', 1)[0]}:{line}" if line else where
+    out = []
+    for key, value in body.items():
+        if key == "__line__":
+            continue
+        if key in _LIST_KEYS:
+            if not isinstance(value, list) or not all(isinstance(w, (str, int)) for w in value):
+                out.append(f"{at}: tables.{key} must be a list of words")
+        elif key in _MAP_KEYS:
+            if not isinstance(value, dict):
+                out.append(f"{at}: tables.{key} must be a mapping")
+        else:
+            known = ", ".join(sorted(_LIST_KEYS | _MAP_KEYS))
+            out.append(f"{at}: unknown key tables.{key} (known: {known})")
+    return out
 
 
 def _squash(s: str) -> str:
@@ -245,13 +282,13 @@ def _read_number(text: str, vocab: Vocab) -> tuple[float, int, int, str, int] | 
         return value, m.start("sign") if m.group("sign") else m.start("num"), m.end(), m.group("pct") or "", 0
     if len(t) > 16:
         return None
-    change = _CHANGE_IN_CELL.match(t)
+    change = vocab.change_in_cell.match(t)
     rest = t[change.end():] if change else t
     qs = parse_quantities(rest, vocab.rs)
     if len(qs) != 1 or not qs[0].unit or not regex.search(r"\d", rest):
         return None
     off = change.end() if change else 0
-    sign = (-1 if change.group() in _DOWN else 1) if change else 0
+    sign = (-1 if change.group() in vocab.cell_down else 1) if change else 0
     return qs[0].value, off, len(t), qs[0].unit, sign
 
 
@@ -350,14 +387,14 @@ def _caption(original: str, lines: list[tuple[int, int]], i: int, table: Table, 
             continue
         seen += 1
         text = " ".join(normalize(_TABLE_NO.sub("", raw)).text.split())
-        um = _UNIT_LINE.match(_squash(text).strip("()（）"))
+        um = vocab.unit_line.match(_squash(text).strip("()（）"))
         if um and not table.unit_line:
             table.unit_line = um.group(1)
             continue
         if len(text) > _MAX_CAPTION or _SENTENCE_END.search(text) or "，" in raw or "," in text.rstrip(")"):
             break
         table.caption = text
-        um = _UNIT_IN.search(text)
+        um = vocab.unit_in.search(text)
         if um and not table.unit_line:
             table.unit_line = um.group(1)
         break
@@ -523,7 +560,7 @@ def _header_info(text: str, vocab: Vocab) -> HeaderInfo:
             h.unit_word = "%"
             rest = rest.replace(m.group(), "")
     if not h.unit_word:
-        um = _UNIT_IN.search(rest)
+        um = vocab.unit_in.search(rest)
         if um and _unit_of_word(um.group(1), rs):
             h.unit_word = um.group(1)
             rest = rest[:um.start()] + rest[um.end():]
@@ -732,7 +769,7 @@ def read_table(table: Table, rs: RuleSet, vocab: Vocab, doc_year: int | None) ->
     label_head = _squash(cols[label_col].headers[0].text) if cols[label_col].headers else ""
     unit_col = next((j for j, c in enumerate(cols) if j != label_col
                      and any(_squash(h.text) in vocab.unit_column for h in c.headers)), None)
-    label_is_year = label_head in ("年份", "年度", "年别", "年", "时间") or all(
+    label_is_year = label_head in vocab.year_labels or all(
         _YEAR_CELL.match(r.cells[label_col].text) for r in table.rows if len(r.cells) > label_col)
     dimension = label_is_year or label_head in vocab.dimensions
     cap_year = _caption_year(caption)

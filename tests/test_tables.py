@@ -388,3 +388,14 @@ def test_explain_shows_how_a_cell_was_read():
     assert "year from the caption" in out
     # Cells read as claims are not listed as numbers left unreported.
     assert "609.91  [" not in out.split("numbers seen but not reported")[1]
+
+
+def test_a_bad_tables_section_is_a_clear_error(tmp_path):
+    from govmetrics.rules import RuleError, load_ruleset
+
+    (tmp_path / "t.yaml").write_text("tables:\n  growth: 增长\n", encoding="utf-8")
+    with pytest.raises(RuleError, match=r"t\.yaml:2: tables\.growth must be a list of words"):
+        load_ruleset([tmp_path])
+    (tmp_path / "t.yaml").write_text("tables:\n  growth: [增减变化]\n  parts: {产量: 产量}\n", encoding="utf-8")
+    rs = load_ruleset([tmp_path])  # a user's words add to the shipped ones
+    assert "增减变化" in vocab_for(rs).growth and "比上年增长" in vocab_for(rs).growth
