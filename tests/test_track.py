@@ -212,3 +212,18 @@ def test_plot_draws_target_band_and_outcome_line(tmp_path: Path, ext: str) -> No
         again = tmp_path / "again.svg"
         run("track", NATIONAL, "--metric", "gdp", "--kind", "growth", "--plot", again, "--format", "csv")
         assert again.read_bytes() == data
+
+
+def test_help() -> None:
+    r = run("track", "--help")
+    assert r.exit_code == 0 and "--plot" in r.stdout and "--region" in r.stdout
+
+
+def test_stdin_document() -> None:
+    text = ("政府工作报告\n——2019年1月10日在某某县第十七届人民代表大会第三次会议上\n"
+            "一、2018年工作回顾\n全县地区生产总值增长8.5%。\n二、2019年工作安排\n今年全县地区生产总值增长8%左右。\n")
+    r = run("track", "-", "--metric", "gdp", "--format", "json", input=text)
+    assert r.exit_code == 0, r.stderr
+    rows = {x["year"]: x for x in json.loads(r.stdout)}
+    assert rows[2019]["status"] == "pending" and rows[2019]["region"] == "某某县"
+    assert rows[2018]["status"] == "no_target" and rows[2018]["outcome"] == 8.5
