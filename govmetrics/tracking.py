@@ -187,30 +187,31 @@ def _year(v: Any) -> int | None:
 
 
 def _doc_years(claims: list[_Claim]) -> dict[str, int | None]:
-    """Each document's own year: its date when the text gives one; else the year after the
-    results it reports most (a report of March 2019 reviews 2018), else its targets' year."""
+    """The own year of each undated document (claims without `doc_date`): the year after the
+    results it reports most (a report of March 2019 reviews 2018), else its targets' year.
+    A claim with a date takes its year from it (per article: a file may hold several)."""
     results: dict[str, Counter] = defaultdict(Counter)
     targets: dict[str, Counter] = defaultdict(Counter)
-    dated: dict[str, int] = {}
     for c in claims:
-        doc = str(c.row.get("doc") or "")
-        date = str(c.row.get("doc_date") or "")
-        if date[:4].isdigit():
-            dated.setdefault(doc, int(date[:4]))
+        if _date_year(c.row) is not None:
+            continue
         y = _year(c.row.get("year"))
         if y is not None:
-            (targets if c.row.get("target") else results)[doc][y] += 1
+            (targets if c.row.get("target") else results)[str(c.row.get("doc") or "")][y] += 1
     out: dict[str, int | None] = {}
     for doc in {str(c.row.get("doc") or "") for c in claims}:
-        if doc in dated:
-            out[doc] = dated[doc]
-        elif results[doc]:
+        if results[doc]:
             out[doc] = results[doc].most_common(1)[0][0] + 1
         elif targets[doc]:
             out[doc] = targets[doc].most_common(1)[0][0]
         else:
             out[doc] = None
     return out
+
+
+def _date_year(row: dict) -> int | None:
+    date = str(row.get("doc_date") or "")
+    return int(date[:4]) if date[:4].isdigit() else None
 
 
 # ---------------------------------------------------------------------------- choosing
@@ -287,7 +288,9 @@ def track_rows(rows: Iterable[dict], rs: RuleSet | None = None, metrics: Iterabl
     years_of = _doc_years(claims)
     groups: dict[tuple, list[_Claim]] = defaultdict(list)
     for c in claims:
-        c.doc_year = years_of.get(str(c.row.get("doc") or ""))
+        c.doc_year = _date_year(c.row)
+        if c.doc_year is None:
+            c.doc_year = years_of.get(str(c.row.get("doc") or ""))
         year = _year(c.row.get("year"))
         if not c.metric or year is None or _num(c.row.get("value")) is None:
             continue

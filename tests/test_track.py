@@ -227,3 +227,13 @@ def test_stdin_document() -> None:
     rows = {x["year"]: x for x in json.loads(r.stdout)}
     assert rows[2019]["status"] == "pending" and rows[2019]["region"] == "某某县"
     assert rows[2018]["status"] == "no_target" and rows[2018]["outcome"] == 8.5
+
+
+def test_articles_of_one_file_are_dated_each() -> None:
+    # Seed 004: the district's report of 2021-03-01 sets 地区生产总值增长10%左右 for 2021; an
+    # article of 2022-01-25 in the same file gives the (preliminary) outcome, 增长8%以上.
+    seed = Path(__file__).resolve().parent.parent / "seeds" / "004_b336c947ab320b12.txt"
+    df = track(str(seed), metric="gdp", kind="growth", region="黄埔区", year=2021)
+    (row,) = df.to_dict("records")
+    assert (row["target_low"], row["target_qualifier"], row["outcome"], row["status"]) == (10, "approx", 8, "missed")
+    assert row["outcome_line"] > row["target_line"]
