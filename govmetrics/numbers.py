@@ -89,6 +89,9 @@ class _Vocab:
         self.currency_prefix = sorted(words.get("CURRENCY_PREFIX", []), key=len, reverse=True)
         self.money_end = sorted(words.get("MONEY_END", []), key=len, reverse=True)
         self.not_numbers = set(words.get("NOT_A_NUMBER", []))
+        self.mag_classifiers = tuple(words.get("MAGNITUDE_CLASSIFIERS", []))
+        self.currency_names = sorted(words.get("CURRENCY_NAMES", []), key=len, reverse=True)
+        self.currency_prefix = sorted(set(self.currency_prefix) | set(self.currency_names), key=len, reverse=True)
         quals = rs.data["qualifiers"]
         self.q_before = sorted(
             ((w, q) for q, d in quals.items() for w in d.get("before", [])), key=lambda x: -len(x[0])
@@ -133,6 +136,21 @@ def _clean(text: str) -> str:
     return _THOUSANDS.sub("", s)
 
 
+@lru_cache(maxsize=8)
+def _classifier_re(words: tuple[str, ...], mags: tuple[str, ...]) -> regex.Pattern | None:
+    if not words or not mags:
+        return None
+    alt = "|".join(regex.escape(w) for w in words)
+    mag = "|".join(regex.escape(m) for m in sorted(mags, key=len, reverse=True))
+    return regex.compile(r"(?<=[\d零〇一二两三四五六七八九十百千几多余])(?:" + alt + r")(?=(?:" + mag + r"))")
+
+
+def _drop_classifier(s: str, v: _Vocab) -> str:
+    """两个亿 → 两亿, 十几个亿 → 十几亿: a classifier between a numeral and its magnitude."""
+    r = _classifier_re(v.mag_classifiers, tuple(v.mags))
+    return r.sub("", s) if r is not None and v.mag_classifiers[0] in s else s
+
+
 def _tokens(s: str, v: _Vocab) -> list[_Tok] | None:
     out: list[_Tok] = []
     i = 0
@@ -147,7 +165,11 @@ def _tokens(s: str, v: _Vocab) -> list[_Tok] | None:
             continue
         if c in v.digits:
             d = v.digits[c]
-            out.append(("z" if d == 0 else "n", Decimal(d), c))
+            if d >= 10:  # 廿 = 二十: a digit and 十
+                out.append(("n", Decimal(d // 10), c))
+                out.append(("u", Decimal(10), c))
+            else:
+                out.append(("z" if d == 0 else "n", Decimal(d), c))
         elif c in v.small:
             out.append(("u", Decimal(v.small[c]), c))
         elif c == "点":
@@ -200,8 +222,9 @@ def _int_value(toks: list[_Tok]) -> Decimal | None:
             prev = k
         elif k == "u":
             if current is None:
-                if prev not in "^mz":
-                    return None  # 一百十, 十百
+                # 三百十五 = 315: 十 right after 百 stands for 一十; 十百 is no numeral.
+                if prev not in "^mz" and not (prev == "u" and x == 10 and last_small == 100):
+                    return None
                 current = Decimal(1)
             if x >= last_small:
                 return None  # units out of order inside a section: 十百, 百千
@@ -234,7 +257,7 @@ def _int_value(toks: list[_Tok]) -> Decimal | None:
 
 def _numeral(text: str, v: _Vocab) -> tuple[Decimal, str] | None:
     """(value, vague qualifier '' / 'more_than' / 'approx') of a numeral, else None."""
-    s = _clean(text)
+    s = _drop_classifier(_clean(text), v)
     if not s:
         return None
     if s in v.whole_words:
@@ -318,7 +341,10 @@ def parse_number(text: str, rs: RuleSet | None = None) -> float | None:
     """
     if not isinstance(text, str):
         return None
-    r = _numeral(text, vocab(rs))
+    v = vocab(rs)
+    r = _numeral(text, v)
+    if r is None and "又" in text and (mixed := _mixed(_clean(text), v)) is not None and not mixed[1]:
+        return _to_float(mixed[0])
     return _to_float(r[0]) if r else None
 
 
@@ -326,6 +352,7 @@ def parse_number(text: str, rs: RuleSet | None = None) -> float | None:
 
 _FAN = regex.compile(r"^翻(?:了)?(.*?)番$")
 _FRACTION_CN = regex.compile(r"^(.+?)分之(.+)$")
+_MIXED = regex.compile(r"^(.+?)又(?:(.+?)分之([零〇一二两三四五六七八九十百千\d.]+)|(\d+)/(\d+))(.*)$")
 _FRACTION = regex.compile(r"^(\d+(?:\.\d+)?)/(\d+(?:\.\d+)?)$")
 _RANK = regex.compile(r"^(?:第(.+?)(?:位|名)?|首位)$")
 
@@ -449,7 +476,7 @@ def parse_quantity(text: str, rs: RuleSet | None = None) -> Quantity | None:
     if not isinstance(text, str) or not text or not text.strip():
         return None
     v = vocab(rs)
-    s = _clean(_simplify(text))
+    s = _drop_classifier(_clean(_simplify(text)), v)
     if not s or s in v.not_numbers:
         return None
     try:
@@ -473,6 +500,11 @@ def _simplify(text: str) -> str:
 
 def _quantity(s: str, v: _Vocab) -> Quantity | None:
     s, qual = _strip_qualifiers(s, v)
+    for w in v.currency_names:
+        # 5000元欧元, 五元日币: a currency after the amount, with a redundant 元 before it.
+        if s.endswith("元" + w) and len(s) > len(w) + 1:
+            s = s[: -len(w) - 1] + w
+            break
     # 人民币100元 / ¥100 / $5: a currency before the figure.
     prefix_unit = ""
     for w in v.currency_prefix:
@@ -495,14 +527,40 @@ def _quantity(s: str, v: _Vocab) -> Quantity | None:
     if q is None:
         return None
     if prefix_unit:
-        if not q.unit:
+        if not q.unit or q.unit == "元":
+            # 港币两千九百六十元, 新台币177.1亿元: the 元 only repeats the currency named first.
             q = Quantity(q.value, prefix_unit, q.qualifier, q.kind)
-        elif q.unit != prefix_unit and not (prefix_unit == "元" and q.unit == "元"):
+        elif q.unit != prefix_unit:
             return None if q.unit in ("%", "‰", "倍", "个百分点") else q
     return q
 
 
+def _mixed(s: str, v: _Vocab) -> tuple[Decimal, str] | None:
+    """三又二分之一 = 3.5, 1又1/2 = 1.5: a whole number and a fraction; (value, the rest)."""
+    m = _MIXED.match(s)
+    if not m:
+        return None
+    whole = _numeral(m.group(1), v)
+    if whole is None or whole[1] or whole[0] < 0:
+        return None
+    if m.group(2) is not None:
+        den, numr = _numeral(m.group(2), v), _numeral(m.group(3), v)
+    else:
+        numr, den = _numeral(m.group(4), v), _numeral(m.group(5), v)
+    if not den or not numr or den[0] <= 0 or den[1] or numr[1]:
+        return None
+    return whole[0] + numr[0] / den[0], m.group(6)
+
+
 def _special(s: str, v: _Vocab, qual: str) -> Quantity | None:
+    if "又" in s and (mixed := _mixed(s, v)) is not None:
+        value, rest = mixed
+        if not rest:
+            return Quantity(_to_float(value), "", qual)
+        if rest in v.units:
+            unit, factor = v.units[rest]
+            return Quantity(_to_float(value * Decimal(str(factor))), unit, qual)
+        return None
     if m := _FAN.match(s):
         if m.group(1) == "":
             return Quantity(2.0, "倍", qual, "growth")  # 翻番
@@ -580,9 +638,13 @@ def _per(rest: str, v: _Vocab, qual: str) -> Quantity | None:
 
 
 def _plain(s: str, v: _Vocab, qual: str) -> Quantity | None:
-    # 八成, 9成, 八成五 (85 %), 三成多.
+    # 八成, 9成, 八成五 (85 %), 三成多, 三成半 (35 %), 半成 (5 %).
+    if s == "半成":
+        return Quantity(5.0, "%", qual, "share")
     if (at := s.find("成")) > 0:
         head, tail = s[:at], s[at + 1:]
+        if tail == "半":
+            tail = "5"
         r = _numeral(head, v)
         if r is not None and 0 <= r[0] <= 10:
             val, vague = r[0] * 10, r[1]
