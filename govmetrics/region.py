@@ -82,9 +82,10 @@ def region_rules(rs: RuleSet) -> RegionRules:
     ) + ")"
     whole = {str(k): str(v) for k, v in d.get("whole", {}).items()}
     before = _alt(d.get("before", []) + list(whole)) or "(?!)"
-    # A name starts after a non-Han character or a line start, past any `before` words and the
-    # end of a date (2021年3月1日在广州市…: 日 and 在 are not part of the name; 日照市 is one).
-    chain = rf"(?<=^|[^\p{{Han}}])(?:[年月日号]|{before})*((?:{part}){{1,4}})"
+    # A name starts after a non-Han character, a line start or a `before` word (记者从株洲市…),
+    # past any further `before` words and the end of a date (2021年3月1日在广州市…: 日 and 在
+    # are not part of the name; 日照市 is one).
+    chain = rf"(?<=^|[^\p{{Han}}]|{before})(?:[年月日号]|{before})*((?:{part}){{1,4}})"
     anchors = "|".join(d.get("anchors", [])) or "(?!)"
     anchored = rf"{chain}(?=\s*(?:(?:19|20)\d\d\s*年)?\s*(?:{anchors}))"
     flags = regex.M | regex.V1
