@@ -27,15 +27,16 @@ from functools import lru_cache
 
 import regex
 
+from .patterns import compiled
 from .rules import RuleSet
 
 # Parentheticals and footnote marks that may split a name (规模以上工业(以下口径相同)增加值,
 # 规模以上工业[3]增加值, 增加值①): structure of the text, not vocabulary.
-_ASIDE = regex.compile(r"\([^()]{0,40}\)|\[[^\[\]]{0,6}\]|〔[^〔〕]{0,6}〕|[\u2460-\u2473\u00b9\u00b2\u00b3\u2070-\u2079]")
-_YEARS_PUNCT = regex.compile(r"(?:1[89]|20)\d\d年(?:底|末|初)?|[^\p{Han}A-Za-z0-9]")
-_CLAUSE_BREAK = regex.compile(r"[,，;；:：!！?？。]")
-_NOISE = regex.compile(r"(?:(?:1[89]|20)\d\d(?:年(?:底|末|初|全年)?)?(?:到|至)?|\d+月份?|第?[一二三四]季度|上半年|下半年|[^\p{Han}A-Za-z0-9、])")
-_HAN_RUN = regex.compile(r"[\p{Han}A-Za-z]+?(?=[、和及与以]|[^\p{Han}A-Za-z]|$)")
+_ASIDE = compiled(r"\([^()]{0,40}\)|\[[^\[\]]{0,6}\]|〔[^〔〕]{0,6}〕|[\u2460-\u2473\u00b9\u00b2\u00b3\u2070-\u2079]")
+_YEARS_PUNCT = compiled(r"(?:1[89]|20)\d\d年(?:底|末|初)?|[^\p{Han}A-Za-z0-9]")
+_CLAUSE_BREAK = compiled(r"[,，;；:：!！?？。]")
+_NOISE = compiled(r"(?:(?:1[89]|20)\d\d(?:年(?:底|末|初|全年)?)?(?:到|至)?|\d+月份?|第?[一二三四]季度|上半年|下半年|[^\p{Han}A-Za-z0-9、])")
+_HAN_RUN = compiled(r"[\p{Han}A-Za-z]+?(?=[、和及与以]|[^\p{Han}A-Za-z]|$)")
 
 
 def _alt(words: list[str] | set[str]) -> str:
@@ -111,39 +112,39 @@ def vocab_for(rs: RuleSet) -> Vocab:
     nouns = {str(k): str(v) for k, v in (c.get("per_n_nouns") or {}).items()}
     mags = c.get("per_n_magnitudes", []) or ["千"]
     return Vocab(
-        alias_re=regex.compile(_alt(list(alias))),
+        alias_re=compiled(_alt(list(alias))),
         alias_to_metric=alias,
-        scope_re=regex.compile(_alt(list(scopes))),
+        scope_re=compiled(_alt(list(scopes))),
         scopes=scopes,
-        filler_re=regex.compile(f"(?:{_alt(c.get('name_fillers', []))})*"),
+        filler_re=compiled(f"(?:{_alt(c.get('name_fillers', []))})*"),
         pairs=pairs,
-        pairs_re=regex.compile(_alt(list(pairs))),
-        respectively_re=regex.compile(_alt(c.get("respectively", []))),
-        coord_re=regex.compile(_alt(c.get("coordinators", []))),
-        share_of_re=regex.compile(_alt(c.get("share_of", []))),
+        pairs_re=compiled(_alt(list(pairs))),
+        respectively_re=compiled(_alt(c.get("respectively", []))),
+        coord_re=compiled(_alt(c.get("coordinators", []))),
+        share_of_re=compiled(_alt(c.get("share_of", []))),
         share_of_not=tuple(c.get("share_of_not", [])),
-        extension_re=regex.compile(_alt(c.get("name_extensions", []))),
-        modifier_re=regex.compile(f"(?:{_alt(c.get('series_modifiers', []))})$"),
-        share_whole_re=regex.compile(
+        extension_re=compiled(_alt(c.get("name_extensions", []))),
+        modifier_re=compiled(f"(?:{_alt(c.get('series_modifiers', []))})$"),
+        share_whole_re=compiled(
             f"(?:{_alt(c.get('share_whole_open', []))})[^,，]*?(?:{_alt(c.get('share_whole_close', []))})$"
         ),
-        all_re=regex.compile(_alt(c.get("all_words", []))),
-        adverbial_re=regex.compile(f"^(?:{_alt(c.get('adverbial_starts', []))})"),
-        per_head_re=regex.compile(_alt(c.get("per_head_words", []))),
+        all_re=compiled(_alt(c.get("all_words", []))),
+        adverbial_re=compiled(f"^(?:{_alt(c.get('adverbial_starts', []))})"),
+        per_head_re=compiled(_alt(c.get("per_head_words", []))),
         abbrev={str(k): str(x) for k, x in (c.get("scope_abbreviations") or {}).items()},
-        not_after_re=regex.compile(
+        not_after_re=compiled(
             _alt(c.get("not_counted_after", []) + c.get("growth_up", []) + c.get("growth_down", [])
                  + c.get("target", []) + c.get("result", []))
         ),
-        trim_head=regex.compile(f"^(?:{_alt(c.get('subject_trim_head', []))})+"),
-        display_tail=regex.compile(f"(?:{_alt(c.get('subject_trim_tail', []))})+$"),
-        trim_tail=regex.compile(
+        trim_head=compiled(f"^(?:{_alt(c.get('subject_trim_head', []))})+"),
+        display_tail=compiled(f"(?:{_alt(c.get('subject_trim_tail', []))})+$"),
+        trim_tail=compiled(
             "(?:" + _alt(c.get("subject_trim_tail", []) + c.get("growth_up", []) + c.get("growth_down", [])
                          + c.get("growth_context", []) + c.get("level_after_change", [])) + ")+$"
         ),
-        comparison_re=regex.compile(f"^(?:{_alt(c.get('comparison_starts', []))})"),
+        comparison_re=compiled(f"^(?:{_alt(c.get('comparison_starts', []))})"),
         generic=frozenset(c.get("generic_subjects", [])),
-        per_n_re=regex.compile(f"每({_alt(mags)})(?:名|个|位)?({_alt(list(nouns))})"),
+        per_n_re=compiled(f"每({_alt(mags)})(?:名|个|位)?({_alt(list(nouns))})"),
         per_n_nouns=nouns,
         per_n_plain=frozenset(c.get("per_n_plain_units", [])),
         by_prefix=by_prefix,

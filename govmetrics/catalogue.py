@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
+from .patterns import compiled
 from .rules import MetricInfo
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ class Catalogue:
         # A later id wins a shared alias, as in the matcher (a user file overrides the shipped one).
         self.alias_to_id: dict[str, str] = {a: mid for mid, m in info.items() for a in m.aliases}
         words = sorted(self.alias_to_id, key=lambda w: (-len(w), w))
-        self._re = regex.compile("|".join(regex.escape(w) for w in words) or "(?!)")
+        self._re = compiled("|".join(regex.escape(w) for w in words) or "(?!)")
 
     @classmethod
     def of(cls, rs: RuleSet) -> Catalogue:

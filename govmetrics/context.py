@@ -14,11 +14,12 @@ from functools import lru_cache
 import regex
 
 from .numbers import parse_number
+from .patterns import compiled
 from .rules import RuleSet
 from .segment import YEAR, year_value
 
-_CLAUSE_BREAK = regex.compile(r"[，,；;：:！!？?。]")
-_YEAR_TOKEN = regex.compile(
+_CLAUSE_BREAK = compiled(r"[，,；;：:！!？?。]")
+_YEAR_TOKEN = compiled(
     r"(?<![\d])(到|至|截至|截止|从|由|在|于)?\s*(" + YEAR + r")(?![\d])"
     r"(?:\s*[-—–~～至到]\s*((?:1[89]|20)\d\d))?\s*年(?!代)(以来)?"
 )
@@ -68,37 +69,37 @@ def cues_for(rs: RuleSet) -> Cues:
     plans = {k: int(v) for k, v in rs.data.get("five_year_plans", {}).items()}
     gov = {w: q for q, ws in rs.data.get("governing", {}).items() for w in ws}
     return Cues(
-        up=regex.compile(f"(?:{_alt(c.get('growth_up', []))})$"),
-        up_any=regex.compile(_alt(c.get("growth_up", []))),
-        down_any=regex.compile(_alt(c.get("growth_down", []))),
-        down=regex.compile(f"(?:{_alt(c.get('growth_down', []))})$"),
-        flow=regex.compile(f"(?:{_alt(c.get('flow_words', []))})$"),
+        up=compiled(f"(?:{_alt(c.get('growth_up', []))})$"),
+        up_any=compiled(_alt(c.get("growth_up", []))),
+        down_any=compiled(_alt(c.get("growth_down", []))),
+        down=compiled(f"(?:{_alt(c.get('growth_down', []))})$"),
+        flow=compiled(f"(?:{_alt(c.get('flow_words', []))})$"),
         level_after=tuple(sorted(c.get("level_after_change", []), key=len, reverse=True)),
-        growth_context=regex.compile(_alt(c.get("growth_context", []))),
-        share=regex.compile(_alt(c.get("share", []))),
-        share_sentence=regex.compile(_alt(c.get("share_sentence", []))),
+        growth_context=compiled(_alt(c.get("growth_context", []))),
+        share=compiled(_alt(c.get("share", []))),
+        share_sentence=compiled(_alt(c.get("share_sentence", []))),
         share_after=tuple(c.get("share_after", [])),
-        share_of_growth=regex.compile(r"对[^，,。；;]{0,16}增长的?(?:" + _alt(c.get("share_of_growth", [])) + ")"),
-        growth_rate=regex.compile(_alt(c.get("growth_rate_words", []))),
-        growth_rate_end=regex.compile(f"(?:{_alt(c.get('growth_rate_words', []))})$"),
+        share_of_growth=compiled(r"对[^，,。；;]{0,16}增长的?(?:" + _alt(c.get("share_of_growth", [])) + ")"),
+        growth_rate=compiled(_alt(c.get("growth_rate_words", []))),
+        growth_rate_end=compiled(f"(?:{_alt(c.get('growth_rate_words', []))})$"),
         rate=tuple(c.get("rate_words", [])),
-        target=regex.compile(_alt(c.get("target", []))),
-        target_not=regex.compile(_alt(c.get("target_not", []))),
-        result=regex.compile(_alt(c.get("result", []))),
-        money=regex.compile(_alt(c.get("money_context", []))),
+        target=compiled(_alt(c.get("target", []))),
+        target_not=compiled(_alt(c.get("target_not", []))),
+        result=compiled(_alt(c.get("result", []))),
+        money=compiled(_alt(c.get("money_context", []))),
         relative=rel,
-        relative_re=regex.compile(_alt(list(rel))),
+        relative_re=compiled(_alt(list(rel))),
         century={k: int(v) for k, v in rs.data.get("century_years", {}).items()},
-        century_re=regex.compile(_alt(list(rs.data.get("century_years", {})))),
+        century_re=compiled(_alt(list(rs.data.get("century_years", {})))),
         plans=plans,
         # “七五”普法 is a campaign, not the plan: the plan name must be followed by a plan word.
-        plans_re=regex.compile(r"(?<![一二三四五六七八九十])(?:" + _alt(list(plans)) + r")(?=[”\"]?(?:规划|计划|时期|期间|末|以来|开局|收官|目标|发展))"),
+        plans_re=compiled(r"(?<![一二三四五六七八九十])(?:" + _alt(list(plans)) + r")(?=[”\"]?(?:规划|计划|时期|期间|末|以来|开局|收官|目标|发展))"),
         qual_gov=gov,
         under_review=frozenset(c.get("year_under_review", [])),
-        gov_re=regex.compile(_alt(list(gov))) if gov else None,
-        gov_not=regex.compile(_alt(c["governing_not"])) if c.get("governing_not") else None,
+        gov_re=compiled(_alt(list(gov))) if gov else None,
+        gov_not=compiled(_alt(c["governing_not"])) if c.get("governing_not") else None,
         # A figure with its magnitude, unit and trailing qualifier (7.5%左右, 101条以上).
-        figure=regex.compile(
+        figure=compiled(
             r"(?:\d[\d.,]*|[一二两三四五六七八九十百千万亿]{2,})[万亿千百十]*"
             + f"(?:{_alt(list(rs.units))})?[%‰]?(?:以上|以下|左右|以内|多|余)?"
         ),
@@ -114,16 +115,16 @@ def clause_start(text: str, sent_start: int, pos: int) -> int:
     return sent_start + last.end() if last else sent_start
 
 
-_WITHIN_YEARS = regex.compile(r"(?<![\d一二三四五六七八九十])([一二三四五六七八九十]{1,3}|\d{1,2})年(?:内|之内|以内|时间里)")
-_YEARS_PAST = regex.compile(r"(?<![\d一二三四五六七八九十的])(?:[一二三四五六七八九十]{1,3}|\d{1,2})多?年(?:间|来|以来)")
-_COMPARED = regex.compile(r"(?:比|较)(?:上年|去年|上年同期|上一年|(?:" + YEAR + r")年)|同比")
-_BASE_VALUE = regex.compile(r"(?:比|较|同|与)(" + YEAR + r")年(?:的|末|底)?$")
-_FULL_YEAR = regex.compile(r"全年")
-_GOAL_QUOTED = regex.compile(r"(?:预期|计划|确定|提出|目标)[^，,。]{0,12}$")
-_GOAL_AFTER = regex.compile(r"[^，,。；;]{0,6}?(?:的)?(?:宏伟|奋斗|预期)?目标")
-_CLAUSE_END = regex.compile(r"[，,；;。]")
-_SOFT_FILLERS = regex.compile(r"(?:了|分别|约|近|超|超过|以上|左右|\s)+$")
-_FILLERS = regex.compile(r"(?:了|分别|达|约|近|超|超过|同比|比上年|年均|平均|均|为|在|以上|左右|\s)+$")
+_WITHIN_YEARS = compiled(r"(?<![\d一二三四五六七八九十])([一二三四五六七八九十]{1,3}|\d{1,2})年(?:内|之内|以内|时间里)")
+_YEARS_PAST = compiled(r"(?<![\d一二三四五六七八九十的])(?:[一二三四五六七八九十]{1,3}|\d{1,2})多?年(?:间|来|以来)")
+_COMPARED = compiled(r"(?:比|较)(?:上年|去年|上年同期|上一年|(?:" + YEAR + r")年)|同比")
+_BASE_VALUE = compiled(r"(?:比|较|同|与)(" + YEAR + r")年(?:的|末|底)?$")
+_FULL_YEAR = compiled(r"全年")
+_GOAL_QUOTED = compiled(r"(?:预期|计划|确定|提出|目标)[^，,。]{0,12}$")
+_GOAL_AFTER = compiled(r"[^，,。；;]{0,6}?(?:的)?(?:宏伟|奋斗|预期)?目标")
+_CLAUSE_END = compiled(r"[，,；;。]")
+_SOFT_FILLERS = compiled(r"(?:了|分别|约|近|超|超过|以上|左右|\s)+$")
+_FILLERS = compiled(r"(?:了|分别|达|约|近|超|超过|同比|比上年|年均|平均|均|为|在|以上|左右|\s)+$")
 
 
 def kind_and_sign(prefix: str, unit: str, rule_kind: str, cues: Cues, prev_kind: tuple[str, int] | None,
@@ -239,11 +240,11 @@ def _mentions(text: str, cues: Cues, doc_year: int | None, genre: str = "") -> l
     return out
 
 
-_MONTH_AFTER = regex.compile(r"\s*(?:\d{1,2}|十[一二]?|[一二三四五六七八九])月")
+_MONTH_AFTER = compiled(r"\s*(?:\d{1,2}|十[一二]?|[一二三四五六七八九])月")
 
 
-_CLAUSE_OPEN = regex.compile(r"(?:^|[，,；;：:])\s*$")
-_TIME_CLAUSE_END = regex.compile(r"(?:后|以后|之后|时|期间|以来|前|以前|之前)\s*$")
+_CLAUSE_OPEN = compiled(r"(?:^|[，,；;：:])\s*$")
+_TIME_CLAUSE_END = compiled(r"(?:后|以后|之后|时|期间|以来|前|以前|之前)\s*$")
 
 
 def topic_year(text: str) -> int | None:
@@ -399,7 +400,7 @@ def year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: int
     return frame.doc_year
 
 
-_PERIOD = regex.compile(
+_PERIOD = compiled(
     r"(?:过去|这|近|此前)([两二三四五六七八九十]|\d{1,2})年|(?<![\d一二三四五六七八九十])([两二三四五六七八九十]|\d{1,2})多?年(?:来|以来|间|中|里)"
 )
 
@@ -418,7 +419,7 @@ def period_length(text: str, cues: Cues) -> int | None:
     return last[1] if last else None
 
 
-_BASE_YEAR = regex.compile(r"(?:比|较|同|与)(" + YEAR + r")年")
+_BASE_YEAR = compiled(r"(?:比|较|同|与)(" + YEAR + r")年")
 
 
 def _last_base_year(text: str, lo: int, hi: int) -> int | None:
@@ -426,8 +427,8 @@ def _last_base_year(text: str, lo: int, hi: int) -> int | None:
     return year_value(found[-1].group(1)) if found else None
 
 
-_THIS_PERIOD = regex.compile(r"(?:这|此)([两二三四五六七八九十]|\d{1,2})年(?:里|中|内|间|来|之内|时间里)?")
-_SPAN = regex.compile(r"(" + YEAR + r")年?(?:到|至|—|-|–|～|~)(" + YEAR + r")年")
+_THIS_PERIOD = compiled(r"(?:这|此)([两二三四五六七八九十]|\d{1,2})年(?:里|中|内|间|来|之内|时间里)?")
+_SPAN = compiled(r"(" + YEAR + r")年?(?:到|至|—|-|–|～|~)(" + YEAR + r")年")
 
 
 def _period_named_before(text: str, lo: int, hi: int, n_text: str, doc_year: int | None,
@@ -498,7 +499,7 @@ def _is_target(text: str, pos: int, frame: Frame, year: int | None, cues: Cues) 
     return frame.section_mode == "plan"
 
 
-_PAIR_JOIN = regex.compile(r"\s*(?:和|与|及|、)\s*")
+_PAIR_JOIN = compiled(r"\s*(?:和|与|及|、)\s*")
 _PAIR_QUALIFIERS = ("左右", "以上", "以下", "以内")
 
 

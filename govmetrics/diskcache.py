@@ -80,8 +80,10 @@ MAX_BLOBS = 24  # files per name kept (the most recently used)
 
 
 def _blob_path(name: str, key: str) -> Path | None:
+    import hashlib
+
     folder = cache_dir()
-    return folder / f"{name}-{key[:20]}.pickle" if folder else None
+    return folder / f"{name}-{hashlib.sha1(key.encode()).hexdigest()[:20]}.pickle" if folder else None
 
 
 def load_blob(name: str, key: str) -> Any:

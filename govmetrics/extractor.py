@@ -31,6 +31,7 @@ from .context import (
 from .engine import Engine
 from .normalize import Normalized, normalize, readable
 from .numbers import Quantity, parse_quantities
+from .patterns import compiled
 from .prefilter import Scope, TextIndex, windows
 from .region import clause_region, set_article_regions
 from .rules import PATTERN_TIMEOUT, Rule, RuleSet, default_ruleset
@@ -38,20 +39,20 @@ from .segment import YEAR, Structure, analyse, year_value
 
 Warn = Callable[[str], None]
 
-_LEAD_YEAR = regex.compile(
+_LEAD_YEAR = compiled(
     r"\s*(?:[一二三四五六七八九十]{1,2}、[^，,。；;\d]{2,24}?)?(?:在|到|截至|截止|至)?\s*(" + YEAR + r")\s*年(?:底|末|初|以来|上半年|前三季度|1-\d+月)?\s*(?:[,，]|数据显示|以来)"
 )
 
 
-_GROUP_NAME = regex.compile(r"q\d+")
-_REST_OF_CLAUSE = regex.compile(r"[^，,。；;]*")
-_FROM_BEFORE = regex.compile(r"(?:从|由)[^，,。；;从由]{0,14}$")
-_FROM_TO_BEFORE = regex.compile(r"(?:从|由)[^，,。；;]*(?:到|至)[^，,。；;]*$")
-_NEWLINE = regex.compile(r"\n")
-_LIST_ITEM = regex.compile(r"\s*[一二三四五六七八九十]{1,2}是")
-_PLAN_PERIOD = regex.compile(r"[”\"]?(?:时期|期间|末|以来|开局|收官|中期|前期|后期)")
-_DEADLINE_OPENING = regex.compile(r"[\s“\"]*(?:到|至)")
-_OPENING_FILLER = regex.compile(r"[ “\"]*(?:到|至|在|截至)?[ “\"]*")
+_GROUP_NAME = compiled(r"q\d+")
+_REST_OF_CLAUSE = compiled(r"[^，,。；;]*")
+_FROM_BEFORE = compiled(r"(?:从|由)[^，,。；;从由]{0,14}$")
+_FROM_TO_BEFORE = compiled(r"(?:从|由)[^，,。；;]*(?:到|至)[^，,。；;]*$")
+_NEWLINE = compiled(r"\n")
+_LIST_ITEM = compiled(r"\s*[一二三四五六七八九十]{1,2}是")
+_PLAN_PERIOD = compiled(r"[”\"]?(?:时期|期间|末|以来|开局|收官|中期|前期|后期)")
+_DEADLINE_OPENING = compiled(r"[\s“\"]*(?:到|至)")
+_OPENING_FILLER = compiled(r"[ “\"]*(?:到|至|在|截至)?[ “\"]*")
 
 
 @dataclass(slots=True)

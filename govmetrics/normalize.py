@@ -13,18 +13,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-import regex
+from .patterns import compiled
 
 # Pinyin annotation after a character, as in 區(qū): letters with tone marks only.
-_PINYIN = regex.compile(r"(?<=\p{Han})[(（]\s*[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿêɑ]{1,7}\s*[)）]")
-_HSPACE = regex.compile(r"[ \t\u00a0\u3000\u2002-\u200b\ufeff]+")
+_PINYIN = compiled(r"(?<=\p{Han})[(（]\s*[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿêɑ]{1,7}\s*[)）]")
+_HSPACE = compiled(r"[ \t\u00a0\u3000\u2002-\u200b\ufeff]+")
 # Characters that make horizontal whitespace next to them removable.
 # A line holding only zero-width characters, cutting a word or number in two (web copies:
 # `国内生产总值达到74.4\n\u200b\n万亿元`): the text runs on across it. After a sentence's end
 # it is an ordinary paragraph break and stays.
-_INVISIBLE_LINE = regex.compile(r"(?<=[^\s。！？!?；;：:”」』])\n[ \t\u3000]*[\u200b\u200c\u200d\u2060\ufeff]+[ \t\u3000]*\n(?=\S)")
-_GLUE = regex.compile(r"[\p{Han}\d%‰.,，。、；：:;（）()“”]")
-_HAN = regex.compile(r"\p{Han}")
+_INVISIBLE_LINE = compiled(r"(?<=[^\s。！？!?；;：:”」』])\n[ \t\u3000]*[\u200b\u200c\u200d\u2060\ufeff]+[ \t\u3000]*\n(?=\S)")
+_GLUE = compiled(r"[\p{Han}\d%‰.,，。、；：:;（）()“”]")
+_HAN = compiled(r"\p{Han}")
 _NUMERALS_SPACED = "零〇一二两三四五六七八九十百千万亿余多几"
 
 # Full-width ASCII range maps to ASCII by a fixed offset; a few others by table.

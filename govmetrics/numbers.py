@@ -28,6 +28,7 @@ from functools import lru_cache
 
 import regex
 
+from .patterns import compiled
 from .rules import RuleSet, default_ruleset
 
 
@@ -39,11 +40,11 @@ class Quantity:
     kind: str = ""  # "" unless the form itself fixes it (rank, growth for 翻一番, share for 2/3)
 
 
-_ARABIC = regex.compile(r"\d+(?:\.\d+)?|\.\d+")
-_SPACE = regex.compile(r"\s+")
-_THOUSANDS = regex.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
+_ARABIC = compiled(r"\d+(?:\.\d+)?|\.\d+")
+_SPACE = compiled(r"\s+")
+_THOUSANDS = compiled(r"(?<=\d)[,，](?=\d{3}(?!\d))")
 # 、 joins two neighbouring digits into a range only between single Chinese digits (两、三倍).
-_RANGE_SEP = regex.compile(
+_RANGE_SEP = compiled(
     r"(?<=[^\s至到~～\-—－–])(?:至|到|~|～|-|—|－|–)(?=.)|(?<=^[一二两三四五六七八九])、(?=[一二两三四五六七八九])"
 )
 
@@ -142,7 +143,7 @@ def _classifier_re(words: tuple[str, ...], mags: tuple[str, ...]) -> regex.Patte
         return None
     alt = "|".join(regex.escape(w) for w in words)
     mag = "|".join(regex.escape(m) for m in sorted(mags, key=len, reverse=True))
-    return regex.compile(r"(?<=[\d零〇一二两三四五六七八九十百千几多余])(?:" + alt + r")(?=(?:" + mag + r"))")
+    return compiled(r"(?<=[\d零〇一二两三四五六七八九十百千几多余])(?:" + alt + r")(?=(?:" + mag + r"))")
 
 
 def _drop_classifier(s: str, v: _Vocab) -> str:
@@ -350,11 +351,11 @@ def parse_number(text: str, rs: RuleSet | None = None) -> float | None:
 
 # ----------------------------------------------------------------------------- quantities
 
-_FAN = regex.compile(r"^翻(?:了)?(.*?)番$")
-_FRACTION_CN = regex.compile(r"^(.+?)分之(.+)$")
-_MIXED = regex.compile(r"^(.+?)又(?:(.+?)分之([零〇一二两三四五六七八九十百千\d.]+)|(\d+)/(\d+))(.*)$")
-_FRACTION = regex.compile(r"^(\d+(?:\.\d+)?)/(\d+(?:\.\d+)?)$")
-_RANK = regex.compile(r"^(?:第(.+?)(?:位|名)?|首位)$")
+_FAN = compiled(r"^翻(?:了)?(.*?)番$")
+_FRACTION_CN = compiled(r"^(.+?)分之(.+)$")
+_MIXED = compiled(r"^(.+?)又(?:(.+?)分之([零〇一二两三四五六七八九十百千\d.]+)|(\d+)/(\d+))(.*)$")
+_FRACTION = compiled(r"^(\d+(?:\.\d+)?)/(\d+(?:\.\d+)?)$")
+_RANK = compiled(r"^(?:第(.+?)(?:位|名)?|首位)$")
 
 
 def _percent_of(numr: Decimal, den: Decimal) -> float:

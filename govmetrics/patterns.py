@@ -23,7 +23,7 @@ import regex
 # Entries kept at most: patterns built from edited rule files leave old ones behind.
 MAX_ENTRIES = 4000
 
-_known: dict[tuple[str, int], Any] | None = None
+_known: dict[tuple[str | bytes, int], Any] | None = None
 _added = False
 
 
@@ -31,7 +31,7 @@ def _key() -> str:
     return f"{sys.version}|{regex.__version__}"
 
 
-def compiled(source: str, flags: int = 0) -> regex.Pattern:
+def compiled(source: str | bytes, flags: int = 0) -> regex.Pattern:
     """``regex.compile(source, flags)``, from the cache when an earlier process compiled it."""
     global _known, _added
     if _known is None:
@@ -46,7 +46,7 @@ def compiled(source: str, flags: int = 0) -> regex.Pattern:
     return got
 
 
-def _load() -> dict[tuple[str, int], Any]:
+def _load() -> dict[tuple[str | bytes, int], Any]:
     from .diskcache import load_blob
 
     stored = load_blob("patterns", _key())

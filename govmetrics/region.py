@@ -21,6 +21,7 @@ from typing import Protocol
 
 import regex
 
+from .patterns import compiled
 from .rules import RuleSet
 
 _HEAD = 400  # characters of an article's opening searched for its title and dateline
@@ -91,12 +92,12 @@ def region_rules(rs: RuleSet) -> RegionRules:
     flags = regex.M | regex.V1
     return RegionRules(
         national=str(d.get("national", "全国")),
-        national_re=regex.compile("|".join(d.get("national_cues", [])) or "(?!)", flags),
-        chain_re=regex.compile(chain, flags),
-        anchored_re=regex.compile(anchored, flags),
-        part_re=regex.compile(part, flags),
+        national_re=compiled("|".join(d.get("national_cues", [])) or "(?!)", flags),
+        chain_re=compiled(chain, flags),
+        anchored_re=compiled(anchored, flags),
+        part_re=compiled(part, flags),
         whole=whole,
-        whole_re=regex.compile(_alt(list(whole)) or "(?!)"),
+        whole_re=compiled(_alt(list(whole)) or "(?!)"),
         levels=tuple(sorted(levels, key=len, reverse=True)),
         not_places=frozenset(d.get("not_places", [])),
         not_place_endings=tuple(d.get("not_place_endings", [])),

@@ -14,31 +14,32 @@ from functools import lru_cache
 import regex
 
 from .numbers import parse_number
+from .patterns import compiled
 from .rules import RuleSet
 
 _TERMINAL = "。！？!?；;：:”」』"
 # A line of hyphens (or of 3+ other rule characters) separates pasted articles; a lone "——"
 # is Chinese punctuation that a line break cut off, not a separator.
-_SEPARATOR = regex.compile(r"(?m)^[ \t]*(?:-+|[—=*_#·]{3,})[ \t]*$")
+_SEPARATOR = compiled(r"(?m)^[ \t]*(?:-+|[—=*_#·]{3,})[ \t]*$")
 # A year in digits or in Chinese numerals (1983, 一九八三): every year pattern builds on it.
 YEAR = r"(?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4}"
-_FULL_DATE = regex.compile(
+_FULL_DATE = compiled(
     r"(" + YEAR + r")\s*(?:年|[-/.])\s*(\d{1,2}|十[一二]?|[一二三四五六七八九])\s*(?:月|[-/.])"
     r"(?:\s*(\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])\s*[日号]?)?"
 )
-_YEAR = regex.compile(r"(?<![\d])(" + YEAR + r")(?![\d])\s*年(?!代)")
-_HEADING_MARK = regex.compile(
+_YEAR = compiled(r"(?<![\d])(" + YEAR + r")(?![\d])\s*年(?!代)")
+_HEADING_MARK = compiled(
     r"^\s*(?:[一二三四五六七八九十]+[、.]|第[一二三四五六七八九十]+[部分章节、，,]|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[、.](?!\d)|[-•·]\s)"
 )
-_REVIEW_LAST_YEAR = regex.compile(
+_REVIEW_LAST_YEAR = compiled(
     r"(" + YEAR + r")年(?:的?(?:国内)?工作的?回顾|工作总结|以来的工作)|刚刚过去的(" + YEAR + r")年"
 )
-_TOP_HEADING = regex.compile(r"\s*[一二三四五六七八九十]{1,2}、")
-_INLINE_HEADING = regex.compile(r"(?:^|(?<=[。！？!?]))[ \t]*([一二三四五六七八九十]{1,2}、)")
-_REPORT_TITLE = regex.compile(r"((?:19|20)\d\d)年[\p{Han}]{0,12}政府工作报告")
-_WORK_REPORT = regex.compile(r"\s*(?:-\s*)?各位代表")
-_SENTENCE_END = regex.compile(r"[。！？!?]+[”」』)）]*")
-_FILENAME_YEAR = regex.compile(r"(?<!\d)((?:19[5-9]|20[0-4])\d)(?!\d)")
+_TOP_HEADING = compiled(r"\s*[一二三四五六七八九十]{1,2}、")
+_INLINE_HEADING = compiled(r"(?:^|(?<=[。！？!?]))[ \t]*([一二三四五六七八九十]{1,2}、)")
+_REPORT_TITLE = compiled(r"((?:19|20)\d\d)年[\p{Han}]{0,12}政府工作报告")
+_WORK_REPORT = compiled(r"\s*(?:-\s*)?各位代表")
+_SENTENCE_END = compiled(r"[。！？!?]+[”」』)）]*")
+_FILENAME_YEAR = compiled(r"(?<!\d)((?:19[5-9]|20[0-4])\d)(?!\d)")
 
 
 @lru_cache(maxsize=4096)
@@ -239,8 +240,8 @@ def _genre(body: str, cues: dict) -> str:
     return ""
 
 
-_COMMUNIQUE_TITLE = regex.compile(r"(" + YEAR + r")\s*年[^\n。]{0,40}?统计公报")
-_OPENING_YEAR = regex.compile(r"\s*(" + YEAR + r")\s*年\s*(?:[,，是]|全年|末|以来)")
+_COMMUNIQUE_TITLE = compiled(r"(" + YEAR + r")\s*年[^\n。]{0,40}?统计公报")
+_OPENING_YEAR = compiled(r"\s*(" + YEAR + r")\s*年\s*(?:[,，是]|全年|末|以来)")
 
 
 def _communique_frame(art: Article, body: str) -> None:
@@ -266,7 +267,7 @@ def _communique_frame(art: Article, body: str) -> None:
     art.year, art.early, art.reviews_last_year, art.year_evidence = year, False, False, how
 
 
-_MENTION = regex.compile(r"(?<![\d到])(?<!(?<!截)至)((?:19|20)\d\d)\s*年(底|末|全年)?(?![前代])")
+_MENTION = compiled(r"(?<![\d到])(?<!(?<!截)至)((?:19|20)\d\d)\s*年(底|末|全年)?(?![前代])")
 
 
 def _latest_year_mentioned(body: str) -> int | None:
@@ -279,7 +280,7 @@ def _latest_year_mentioned(body: str) -> int | None:
     return best
 
 
-_DATE_LINE = regex.compile(
+_DATE_LINE = compiled(
     r"[ \t]*(?:(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}|(?:19|20)\d\d年\d{1,2}月\d{1,2}日)(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?[ \t]*$"
 )
 
@@ -367,7 +368,7 @@ def _article_year(body: str) -> tuple[int | None, bool, str]:
 @lru_cache(maxsize=8)
 def _plan_names(names: tuple[str, ...]) -> regex.Pattern:
     alt = "|".join(regex.escape(n) for n in sorted(names, key=len, reverse=True))
-    return regex.compile(f"(?<![一二三四五六七八九十])({alt})(?:”|时期|规划)")
+    return compiled(f"(?<![一二三四五六七八九十])({alt})(?:”|时期|规划)")
 
 
 def _sections(text: str, headings: list[tuple[int, str]], rs: RuleSet, articles: list[Article]) -> list[Section]:

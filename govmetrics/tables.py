@@ -33,24 +33,25 @@ import regex
 from .claim import Claim
 from .normalize import Normalized, normalize, readable
 from .numbers import parse_quantities
+from .patterns import compiled
 from .rules import RuleSet
 
 RULE_ID = "table_cell"
 
-_PIPE_SPLIT = regex.compile(r"[|｜│┃]")
-_PLAIN_SPLIT = regex.compile(r"(?<=\S) (?=\S)")
-_RULE_LINE = regex.compile(r"^[\s|｜│┃+:\-=—─━┼├┤┌┐└┘┬┴╋╬═╪╫]*[\-=—─━═]{3,}[\s|｜│┃+:\-=—─━┼├┤┌┐└┘┬┴╋╬═╪╫]*$")
-_TAB_SPLIT = regex.compile(r"\t")
-_SPACE_SPLIT = regex.compile(r"(?:[ \u00a0]{2,}|\u3000+[ \u00a0\u3000]*|[ \u00a0]\u3000[ \u00a0\u3000]*)")
-_NUMBER = regex.compile(r"^(?P<sign>[+\-−－]?)\s*(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*(?P<pct>%|‰)?$")
-_FOOTNOTE = regex.compile(r"(?:\[\d{1,2}\]|[（(]\d{1,2}[)）]|[*＊※]+|注\d)$")
-_LEAD_MARK = regex.compile(r"^[#＃*＊△▲·\-]+")
-_YEAR_CELL = regex.compile(r"^((?:1[89]|20)\d\d)\s*年?(?:末|底|度)?$")
-_YEAR_IN = regex.compile(r"(?<!\d)((?:1[89]|20)\d\d)(?!\d)\s*(?:[-—–~～至到]\s*((?:1[89]|20)\d\d)\s*)?年")
-_PARENS = regex.compile(r"[(（]([^()（）]*)[)）]")
-_NUMBERING = regex.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．](?!\d))")
-_TABLE_NO = regex.compile(r"^(?:附)?[表图]\s*[\d一二三四五六七八九十]+(?:[-.－]\d+)?(?:\s+|[:：、.]\s*)")
-_SENTENCE_END = regex.compile(r"[。！？!?；;]\s*$")
+_PIPE_SPLIT = compiled(r"[|｜│┃]")
+_PLAIN_SPLIT = compiled(r"(?<=\S) (?=\S)")
+_RULE_LINE = compiled(r"^[\s|｜│┃+:\-=—─━┼├┤┌┐└┘┬┴╋╬═╪╫]*[\-=—─━═]{3,}[\s|｜│┃+:\-=—─━┼├┤┌┐└┘┬┴╋╬═╪╫]*$")
+_TAB_SPLIT = compiled(r"\t")
+_SPACE_SPLIT = compiled(r"(?:[ \u00a0]{2,}|\u3000+[ \u00a0\u3000]*|[ \u00a0]\u3000[ \u00a0\u3000]*)")
+_NUMBER = compiled(r"^(?P<sign>[+\-−－]?)\s*(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*(?P<pct>%|‰)?$")
+_FOOTNOTE = compiled(r"(?:\[\d{1,2}\]|[（(]\d{1,2}[)）]|[*＊※]+|注\d)$")
+_LEAD_MARK = compiled(r"^[#＃*＊△▲·\-]+")
+_YEAR_CELL = compiled(r"^((?:1[89]|20)\d\d)\s*年?(?:末|底|度)?$")
+_YEAR_IN = compiled(r"(?<!\d)((?:1[89]|20)\d\d)(?!\d)\s*(?:[-—–~～至到]\s*((?:1[89]|20)\d\d)\s*)?年")
+_PARENS = compiled(r"[(（]([^()（）]*)[)）]")
+_NUMBERING = compiled(r"^(?:[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．](?!\d))")
+_TABLE_NO = compiled(r"^(?:附)?[表图]\s*[\d一二三四五六七八九十]+(?:[-.－]\d+)?(?:\s+|[:：、.]\s*)")
+_SENTENCE_END = compiled(r"[。！？!?；;]\s*$")
 
 _MAX_CELL = 40  # characters: a longer "cell" is prose
 _MAX_CAPTION = 60
@@ -114,12 +115,12 @@ def vocab_for(rs: RuleSet) -> Vocab:
         dimensions=frozenset(_squash(w) for w in [*t.get("dimensions", []), *t.get("places", [])]),
         places=frozenset(_squash(w) for w in t.get("places", [])),
         year_labels=frozenset(_squash(w) for w in t.get("year_labels", [])),
-        change_in_cell=regex.compile("^(?:" + "|".join(map(regex.escape, _longest_first(
+        change_in_cell=compiled("^(?:" + "|".join(map(regex.escape, _longest_first(
             [*t.get("cell_up", []), *t.get("cell_down", [])]))) + ")") if t.get("cell_up") or t.get("cell_down")
-        else regex.compile("(?!)"),
+        else compiled("(?!)"),
         cell_down=frozenset(t.get("cell_down", [])),
-        unit_line=regex.compile(r"^\s*(?:" + unit_words + r")\s*[:：]?\s*(\S{1,8})\s*$"),
-        unit_in=regex.compile(r"(?:" + unit_words + r")\s*[:：]\s*([^\s,，;；)）]{1,8})"),
+        unit_line=compiled(r"^\s*(?:" + unit_words + r")\s*[:：]?\s*(\S{1,8})\s*$"),
+        unit_in=compiled(r"(?:" + unit_words + r")\s*[:：]\s*([^\s,，;；)）]{1,8})"),
         breakdown_forms={str(k): tuple(v) if isinstance(v, list) else (str(v),)
                          for k, v in (t.get("breakdown_forms", {}) or {}).items()},
         names_by_dimension={_squash(str(k)): {str(a): str(b) for a, b in (v or {}).items()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from unittest.mock import patch
 
 import pytest
 
@@ -90,3 +91,30 @@ def test_malformed_prefilter_entries_are_worked_out_again(folder):
         stored["entries"][k] = [1, ["亿"]]  # right signature, wrong shape
     path.write_text(json.dumps(stored), encoding="utf-8")
     assert scopes_for(pairs) == [scope_of(p, f) for p, f in pairs]
+
+
+def test_a_compiled_rule_set_is_loaded_from_the_cache_until_a_rule_file_changes(tmp_path, monkeypatch):
+    from govmetrics import rules
+
+    monkeypatch.setenv("GOVMETRICS_CACHE_DIR", str(tmp_path))
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("rules:\n  - {id: mine, pattern: '\\d+亿', unit: 元}\n", encoding="utf-8")
+    first = rules.load_ruleset([mine])
+    assert list(tmp_path.glob("ruleset-*.pickle"))
+    with patch.object(rules, "_load_ruleset", side_effect=AssertionError("compiled again")):
+        again = rules.load_ruleset([mine])
+    assert again is not first and again.rule("mine").compiled.pattern == first.rule("mine").compiled.pattern
+    assert again.rule("mine").user and again.rule("mine").scope == first.rule("mine").scope
+    mine.write_text("rules:\n  - {id: mine, pattern: '\\d+万', unit: 元}\n", encoding="utf-8")
+    assert rules.load_ruleset([mine]).rule("mine").compiled.search("3万")  # an edit is read
+
+
+def test_rules_check_never_uses_the_cache(tmp_path, monkeypatch):
+    from govmetrics import rules
+
+    monkeypatch.setenv("GOVMETRICS_CACHE_DIR", str(tmp_path))
+    rules.load_ruleset(())
+    with patch.object(rules, "_load_ruleset", wraps=rules._load_ruleset) as spy:
+        problems: list[str] = []
+        rules.load_ruleset((), problems)
+    assert spy.called and problems == []

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import regex
 
+from ..patterns import compiled
 from .text import DecodeError, canonical_encoding, decode_bytes
 
 _MISSING_EXTRA = "reading HTML needs the 'html' extra: pip install 'govmetrics[html]'"
@@ -53,19 +54,19 @@ _NAME_TAILS = frozenset(
     "box wrap wrapper bar area con cont container inner main div part links list line nr bg fixed".split()
 )
 _HEADER_NAMES = frozenset(("header", "head", "masthead", "top", "banner", "logo"))
-_WORD_SPLIT = regex.compile(r"[^a-z0-9]+")
+_WORD_SPLIT = compiled(r"[^a-z0-9]+")
 _CELL = "\x1f"  # stands for a cell boundary until whitespace is collapsed
 _LINE = "\x1e"  # stands for a line break made by markup (a block's edge, <br>)
-_WS = regex.compile(r"[ \t\n\r\f\v\u00a0\u3000\u2002-\u200b\u202f\u205f\ufeff]+")
-_WIDE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303f\uff00-\uffef]")
+_WS = compiled(r"[ \t\n\r\f\v\u00a0\u3000\u2002-\u200b\u202f\u205f\ufeff]+")
+_WIDE = compiled(r"[\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303f\uff00-\uffef]")
 
-_META_CHARSET = regex.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", regex.I)
-_XML_ENCODING = regex.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", regex.I)
-_HTML_START = regex.compile(
+_META_CHARSET = compiled(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", regex.I)
+_XML_ENCODING = compiled(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", regex.I)
+_HTML_START = compiled(
     r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)[\s>/]", regex.I | regex.S
 )
-_HTML_ANYWHERE = regex.compile(r"<(?:html|body|head)[\s>]", regex.I)
-_CLOSING_TAG = regex.compile(r"</(?:p|div|span|a|td|li|table|body|html|h[1-6])\s*>", regex.I)
+_HTML_ANYWHERE = compiled(r"<(?:html|body|head)[\s>]", regex.I)
+_CLOSING_TAG = compiled(r"</(?:p|div|span|a|td|li|table|body|html|h[1-6])\s*>", regex.I)
 _SINGLE_BYTE_WESTERN = frozenset(("ascii", "latin_1", "iso8859-1", "cp1252", "iso8859-15"))
 
 
