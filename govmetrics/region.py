@@ -48,6 +48,9 @@ class RegionRules:
     not_places: frozenset[str]
     not_place_endings: tuple[str, ...]
     provinces: frozenset[str]
+    list_re: regex.Pattern  # a list of places before 分别
+    list_groups: dict[str, str]
+    joiner_re: regex.Pattern
 
 
 def _alt(words: list[str]) -> str:
@@ -90,6 +93,12 @@ def region_rules(rs: RuleSet) -> RegionRules:
     anchors = "|".join(d.get("anchors", [])) or "(?!)"
     anchored = rf"{chain}(?=\s*(?:(?:19|20)\d\d\s*年)?\s*(?:{anchors}))"
     flags = regex.M | regex.V1
+    groups = {str(k): str(v or "") for k, v in d.get("list_groups", {}).items()}
+    joiners = _alt(d.get("list_joiners", [])) or "、"
+    name = rf"[\p{{Han}}--[{stop}]]{{1,{longest + 2}}}?"
+    count = r"(?:[一二三四五六七八九十两]|\d+)个?"
+    list_re = (rf"(?:其中|全年|今年|去年|当年)?(?P<names>{name}(?:(?:{joiners}){name})+)(?:等)?"
+               rf"(?:{count})?(?P<group>{_alt(list(groups)) or '(?!)'})?")
     return RegionRules(
         national=str(d.get("national", "全国")),
         national_re=compiled("|".join(d.get("national_cues", [])) or "(?!)", flags),
@@ -102,6 +111,9 @@ def region_rules(rs: RuleSet) -> RegionRules:
         not_places=frozenset(d.get("not_places", [])),
         not_place_endings=tuple(d.get("not_place_endings", [])),
         provinces=frozenset(d.get("provinces", [])),
+        list_re=regex.compile(list_re, flags),
+        list_groups=groups,
+        joiner_re=regex.compile(joiners),
     )
 
 
@@ -195,6 +207,10 @@ def clause_region(text: str, clause_start: int, number_start: int, default: str,
     A whole-area word of another level opening the clause (全省公布的5家 in a district's
     report) stands for the place of that level the sentence names before it."""
     rr = region_rules(rs)
+    if sentence_start is not None:
+        listed = _listed_place(text, sentence_start, number_start, rr)
+        if listed:
+            return listed
     while clause_start < number_start and text[clause_start].isspace():
         clause_start += 1
     m = rr.chain_re.match(text, clause_start, number_start)
@@ -210,6 +226,35 @@ def clause_region(text: str, clause_start: int, number_start: int, default: str,
         if named:
             return named[-1]
     return default
+
+
+_NUMBER = regex.compile(r"\d+(?:\.\d+)?")
+_FENBIE = "分别"
+
+
+def _listed_place(text: str, sentence_start: int, number_start: int, rr: RegionRules) -> str:
+    """The place a 分别 pairs with this figure: 香洲、金湾和斗门三个行政区分别实现…863.48亿元、
+    351.27亿元和188.49亿元 → 香洲区, 金湾区, 斗门区 in turn (and again for a second 分别 list)."""
+    prefix = text[sentence_start:number_start]
+    last = prefix.rfind(_FENBIE)
+    if last < 0:
+        return ""
+    # Which figure of the list after the last 分别 this is.
+    index = len(_NUMBER.findall(prefix, last + len(_FENBIE)))
+    pos = last
+    while pos >= 0:
+        cut = max(prefix.rfind(c, 0, pos) for c in "，,；;：:。！？")
+        m = rr.list_re.fullmatch(prefix, cut + 1, pos)
+        if m:
+            names = [n for n in rr.joiner_re.split(m.group("names")) if n]
+            level = rr.list_groups.get(m.group("group") or "", "")
+            places = [n if _level(n, rr) else (n + level if level else "") for n in names]
+            if ((m.group("group") or all(_level(n, rr) for n in names)) and all(places)
+                    and not any(_not_place(p, rr) for p in places) and index < len(places)):
+                return places[index]
+            return ""
+        pos = prefix.rfind(_FENBIE, 0, pos)
+    return ""
 
 
 __all__ = ["RegionRules", "region_rules", "article_region", "set_article_regions", "clause_region"]
