@@ -56,6 +56,10 @@ class Cues:
     gov_re: regex.Pattern | None
     gov_not: regex.Pattern | None
     figure: regex.Pattern
+    fillers: regex.Pattern  # words between a change verb and the number (cues.kind_fillers)
+    soft_fillers: regex.Pattern
+    goal_quoted: regex.Pattern
+    goal_after: regex.Pattern
 
 
 def _alt(words: list[str]) -> str:
@@ -103,6 +107,12 @@ def cues_for(rs: RuleSet) -> Cues:
             r"(?:\d[\d.,]*|[一二两三四五六七八九十百千万亿]{2,})[万亿千百十]*"
             + f"(?:{_alt(list(rs.units))})?[%‰]?(?:以上|以下|左右|以内|多|余)?"
         ),
+        fillers=compiled(f"(?:{_alt(c.get('kind_fillers', []))}|\\s)+$"),
+        soft_fillers=compiled(f"(?:{_alt(c.get('kind_soft_fillers', []))}|\\s)+$"),
+        goal_quoted=compiled(f"(?:{_alt(c.get('goal_quote_words', []))})[^，,。]{{0,12}}$"),
+        goal_after=compiled(
+            f"[^，,。；;]{{0,6}}?(?:的)?(?:{_alt(c.get('goal_after_words', []))})?(?:{_alt(c.get('goal_after_head', []))})"
+        ),
     )
 
 
@@ -120,11 +130,7 @@ _YEARS_PAST = compiled(r"(?<![\d一二三四五六七八九十的])(?:[一二三
 _COMPARED = compiled(r"(?:比|较)(?:上年|去年|上年同期|上一年|(?:" + YEAR + r")年)|同比")
 _BASE_VALUE = compiled(r"(?:比|较|同|与)(" + YEAR + r")年(?:的|末|底)?$")
 _FULL_YEAR = compiled(r"全年")
-_GOAL_QUOTED = compiled(r"(?:预期|计划|确定|提出|目标)[^，,。]{0,12}$")
-_GOAL_AFTER = compiled(r"[^，,。；;]{0,6}?(?:的)?(?:宏伟|奋斗|预期)?目标")
 _CLAUSE_END = compiled(r"[，,；;。]")
-_SOFT_FILLERS = compiled(r"(?:了|分别|约|近|超|超过|以上|左右|\s)+$")
-_FILLERS = compiled(r"(?:了|分别|达|约|近|超|超过|同比|比上年|年均|平均|均|为|在|以上|左右|\s)+$")
 
 
 def kind_and_sign(prefix: str, unit: str, rule_kind: str, cues: Cues, prev_kind: tuple[str, int] | None,
@@ -141,12 +147,12 @@ def kind_and_sign(prefix: str, unit: str, rule_kind: str, cues: Cues, prev_kind:
     # Enumerations (分别增长8.2%、10.1%) inherit from the previous number of the clause.
     if prev_kind and (second_of_range or tail.endswith(("、", "和", "及", "与")) or not tail):
         return prev_kind
-    core = _FILLERS.sub("", tail)
+    core = cues.fillers.sub("", tail)
     if cues.flow.search(core):
         # 新增就业23.4万人 is the flow itself; 比去年新增3637元 is a change against last year.
         return ("growth", 1) if _COMPARED.search(tail) else ("level", 1)
     # 下降为27.5%: a change verb with 为 names the level reached (but 增长达8% is a growth).
-    soft = _SOFT_FILLERS.sub("", tail)
+    soft = cues.soft_fillers.sub("", tail)
     if soft.endswith(("为", "是")) and cues.growth_rate_end.search(soft[:-1]):
         return "growth", 1  # 增速为-6.8%: a growth rate names a growth (its sign is the number's)
     if soft.endswith("为") and (cues.up.search(soft[:-1]) or cues.down.search(soft[:-1])):
@@ -154,7 +160,7 @@ def kind_and_sign(prefix: str, unit: str, rule_kind: str, cues: Cues, prev_kind:
         return ("share", 1) if shared else ("level", 1)
     for w in cues.level_after:
         if core.endswith(w):
-            before = _FILLERS.sub("", core[: -len(w)])
+            before = cues.fillers.sub("", core[: -len(w)])
             if cues.up.search(before) or cues.down.search(before) or not before:
                 shared = cues.share.search(prefix) or (unit == "%" and cues.share_sentence.search(sentence_prefix))
                 return ("share", 1) if shared else ("level", 1)
@@ -467,7 +473,7 @@ def _is_target(text: str, pos: int, frame: Frame, year: int | None, cues: Cues) 
         frame.assumed_review and not frame.year_stated and cues.target.search(before)
     ):
         # A figure for a finished year is a result, even if it was forecast (预计).
-        goal_quoted = _GOAL_QUOTED.search(text[frame.clause_start:pos])
+        goal_quoted = cues.goal_quoted.search(text[frame.clause_start:pos])
         quoted = bool(goal_quoted and "目标" in before)
         frame.target_why = (f"a goal quoted for a finished year: {goal_quoted.group()}" if quoted
                             else f"{year} is before the document's year {frame.doc_year}: a result")
@@ -486,7 +492,7 @@ def _is_target(text: str, pos: int, frame: Frame, year: int | None, cues: Cues) 
     if last_target >= 0:
         frame.target_why = f"goal cue nearest before it: {max(targets, key=lambda m: m.end()).group()}"
         return True
-    if m := _GOAL_AFTER.match(text, pos=frame.number_end):
+    if m := cues.goal_after.match(text, pos=frame.number_end):
         frame.target_why = f"a goal named right after it: {m.group()}"
         return True  # 实现…翻两番的宏伟目标: the goal is named right after the number
     if frame.paragraph_mode and not frame.year_stated:
