@@ -739,20 +739,33 @@ def _contained_metric(name: str, vocab: Vocab) -> str:
     return vocab.aliases[best] if best else ""
 
 
-def _indicator(base: str, caption: str, vocab: Vocab) -> tuple[str, str, str]:
-    """(subject, metric, how) for a name read with the caption."""
-    suffix = _part_suffix(caption, vocab)
+def _indicator(base: str, caption: str, vocab: Vocab, named: bool = False) -> tuple[str, str, str]:
+    """(subject, metric, how) for a name read with the caption: the part's own name (第一产业
+    under a caption on 地区生产总值 → 第一产业增加值; 城镇居民 under 人均可支配收入 →
+    城镇居民人均可支配收入) when the catalogue knows it, else the name alone."""
     key = base.replace("、", "")
+    if named and (m := _metric(key, vocab)):
+        return key, m, "row name"  # a full name given by rules/tables.yaml (names_by_dimension)
+    suffix = _part_suffix(caption, vocab)
+    whole = _caption_subject(caption, vocab)
     candidates = []
     if suffix and suffix not in key:
-        candidates.append((base + suffix, f"row name + '{suffix}' from the caption"))
-    candidates.append((base, "row name"))
+        candidates.append((key + suffix, f"row name + '{suffix}' from the caption"))
+    if whole and whole not in key and not any(key.endswith(w) for w in (suffix, whole) if w):
+        candidates.append((key + whole, f"row name + '{whole}' from the caption"))
     for name, how in candidates:
-        m = _metric(name, vocab)
-        if m:
-            return name.replace("、", ""), m, how
-    name, how = candidates[0]
-    return name.replace("、", ""), _contained_metric(name, vocab), how
+        if m := _metric(name, vocab):
+            return name, m, how
+    # The name alone: a short name (第一产业) under a caption on something else (固定资产投资)
+    # would name another series, so it counts only for the caption's own whole.
+    own = _metric(key, vocab)
+    parts_of = [w for w, _ in vocab.parts if w in caption]
+    topic = _metric(whole, vocab) if whole else ""
+    if own and (not candidates or not topic or own.split(".")[0] == topic.split(".")[0]
+                or any(w in key for w in parts_of) or (whole and whole in key)):
+        return key, own, "row name"
+    name, how = candidates[0] if candidates else (key, "row name")
+    return name, ("" if candidates else _contained_metric(name, vocab)), how
 
 
 def read_table(table: Table, rs: RuleSet, vocab: Vocab, doc_year: int | None) -> list[tuple[int, int, dict, str]]:
@@ -863,6 +876,7 @@ def read_table(table: Table, rs: RuleSet, vocab: Vocab, doc_year: int | None) ->
             # the column header names it.
             variants = []
             breakdown = []
+            renamed = ""
             if dimension:
                 names = [h.name for h in col.headers if h.name]
                 left = j - 1
@@ -891,7 +905,7 @@ def read_table(table: Table, rs: RuleSet, vocab: Vocab, doc_year: int | None) ->
                 variants = [h.name for h in col.headers if h.name and not h.year]
             if not base_name:
                 continue
-            subject, metric, ind_how = _indicator(base_name, caption, vocab)
+            subject, metric, ind_how = _indicator(base_name, caption, vocab, named=bool(dimension and renamed))
             if "caption" in ind_how:
                 name_src += f" + '{_part_suffix(caption, vocab)}' from the caption '{caption}'"
             if not metric and cap_subject and not dimension and base_name == cap_subject:

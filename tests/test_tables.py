@@ -399,3 +399,22 @@ def test_a_bad_tables_section_is_a_clear_error(tmp_path):
     (tmp_path / "t.yaml").write_text("tables:\n  growth: [增减变化]\n  parts: {产量: 产量}\n", encoding="utf-8")
     rs = load_ruleset([tmp_path])  # a user's words add to the shipped ones
     assert "增减变化" in vocab_for(rs).growth and "比上年增长" in vocab_for(rs).growth
+
+
+def test_parts_are_named_by_the_caption_or_not_at_all(tmp_path):
+    from govmetrics.rules import load_ruleset
+
+    (tmp_path / "m.yaml").write_text(
+        "metrics:\n"
+        "  t_va_primary: {name: Primary VA, aliases: [第一产业增加值, 第一产业]}\n"
+        "  t_fai_primary: {name: Primary FAI, aliases: [第一产业投资]}\n"
+        "  t_income_urban: {name: Urban income, aliases: [城镇居民人均可支配收入]}\n", encoding="utf-8")
+    rs = load_ruleset([tmp_path])
+    text = "2022年分产业固定资产投资增长速度\n| 产业 | 比上年增长(%) |\n| 第一产业 | 5.2 |\n| 第二产业 | 3.1 |\n"
+    claims = extract_text(text, rules=rs)
+    # 第一产业 in an investment table is 第一产业投资, never the industry's value added.
+    assert [(c.subject, c.metric) for c in claims] == [("第一产业投资", "t_fai_primary"), ("第二产业投资", "")]
+    text = ("2022年居民人均可支配收入\n| 指标 | 绝对数(元) | 比上年增长(%) |\n| 城镇居民 | 45000 | 4.8 |\n"
+            "| 第一产业 | 100 | 1.0 |\n")
+    claims = extract_text(text, rules=rs)
+    assert [(c.subject, c.metric) for c in claims][:2] == [("城镇居民人均可支配收入", "t_income_urban")] * 2
