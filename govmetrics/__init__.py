@@ -17,6 +17,8 @@ _EXPORTS = {
     "extract_text": "govmetrics.extractor",
     "extract": "govmetrics.api",
     "iter_claims": "govmetrics.api",
+    "SkippedInputWarning": "govmetrics.api",
+    "InputError": "govmetrics.readers",
     "Claim": "govmetrics.claim",
     "COLUMNS": "govmetrics.claim",
     "parse_quantity": "govmetrics.numbers",
@@ -29,10 +31,11 @@ _EXPORTS = {
 }
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .api import extract, iter_claims
+    from .api import SkippedInputWarning, extract, iter_claims
     from .claim import COLUMNS, Claim
     from .extractor import extract_text
     from .numbers import Quantity, parse_number, parse_quantities, parse_quantity
+    from .readers import InputError
     from .rules import RuleError, load_ruleset
     from .tracking import track
 
@@ -47,5 +50,6 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [  # noqa: F822 - resolved lazily by __getattr__
     "extract_text", "extract", "iter_claims", "Claim", "COLUMNS", "parse_quantity",
-    "parse_quantities", "parse_number", "Quantity", "load_ruleset", "RuleError", "track", "__version__",
+    "parse_quantities", "parse_number", "Quantity", "load_ruleset", "RuleError", "track", "SkippedInputWarning",
+    "InputError", "__version__",
 ]

@@ -61,7 +61,7 @@ def test_extract_warns_for_each_skipped_file(tmp_path: Path) -> None:
 
 def test_extract_raises_on_request(tmp_path: Path) -> None:
     folder = _folder(tmp_path)
-    with pytest.raises(govmetrics.readers.InputError, match=r"logo\.png"):
+    with pytest.raises(govmetrics.InputError, match=r"logo\.png"):
         govmetrics.extract(folder, errors="raise")
     with pytest.raises(ValueError, match="errors"):
         govmetrics.extract(folder, errors="loud")

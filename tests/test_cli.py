@@ -493,6 +493,9 @@ def test_broken_symlink_in_a_directory_is_named_in_a_warning(tmp_path):
     assert r.exit_code == 1
     assert "gone.txt" in r.stderr and "broken symbolic link" in r.stderr
     assert jsonl(r)
+    for given in (d / "gone.txt", str(d / "*.txt")):  # named directly, or met by a glob
+        r = run("extract", given, "--format", "jsonl")
+        assert r.exit_code == 1 and "gone.txt: broken symbolic link" in r.stderr
 
 
 def test_progress_for_a_large_file_on_a_terminal_not_in_a_pipe(tmp_path):

@@ -40,7 +40,13 @@ def iter_inputs(paths: list[str]) -> Iterator[str | InputError]:
             matches = sorted(glob.glob(p, recursive=True))
             if not matches:
                 yield InputError(f"{p}: no file matches this pattern")
-            yield from (m for m in matches if Path(m).is_file())
+            for m in matches:
+                if Path(m).is_file():
+                    yield m
+                elif Path(m).is_symlink() and not Path(m).exists():
+                    yield InputError(f"{m}: broken symbolic link (its target {_link_target(Path(m))} does not exist)")
+        elif path.is_symlink():
+            yield InputError(f"{p}: broken symbolic link (its target {_link_target(path)} does not exist)")
         else:
             yield InputError(f"{p}: no such file or directory")
 
