@@ -237,8 +237,8 @@ def _listed_place(text: str, sentence_start: int, number_start: int, rr: RegionR
     351.27亿元和188.49亿元 → 香洲区, 金湾区, 斗门区 in turn (and again for a second 分别 list)."""
     prefix = text[sentence_start:number_start]
     last = prefix.rfind(_FENBIE)
-    if last < 0:
-        return ""
+    if last < 0 or last < max(prefix.rfind(c) for c in "，,；;"):
+        return ""  # the figure is not in the clause of a 分别 list
     # Which figure of the list after the last 分别 this is.
     index = len(_NUMBER.findall(prefix, last + len(_FENBIE)))
     pos = last
