@@ -237,3 +237,28 @@ def test_articles_of_one_file_are_dated_each() -> None:
     (row,) = df.to_dict("records")
     assert (row["target_low"], row["target_qualifier"], row["outcome"], row["status"]) == (10, "approx", 8, "missed")
     assert row["outcome_line"] > row["target_line"]
+
+
+BASIS = [
+    # (sentence, figure, basis)
+    ("今年国内生产总值增长7.5%左右。", "7.5%左右", "annual"),
+    ("“十四五”时期，地区生产总值年均增长8%左右。", "8%左右", "average"),
+    ("国民生产总值五年平均每年增长百分之七点九。", "百分之七点九", "average"),
+    ("2007年，国内生产总值比2002年增长65.5%。", "65.5%", "cumulative"),
+    ("2005年与2000年相比，国内生产总值增长57.3%。", "57.3%", "cumulative"),
+    ("五年内国民生产总值增长百分之四十四。", "百分之四十四", "cumulative"),
+    ("国内生产总值比上年增长9.1%。", "9.1%", "annual"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "surface", "basis"), BASIS)
+def test_basis_from_the_sentence(sentence: str, surface: str, basis: str) -> None:
+    (r,) = track_rows([claim(1.0, 2020, True, text=surface, sentence=sentence)])
+    assert r["basis"] == basis
+
+
+def test_a_growth_set_years_ahead_without_an_average_is_over_the_whole_plan() -> None:
+    # 今后五年，单位国内生产总值用水量…分别下降23% in a report of 2016: no yearly target for 2020.
+    rows = [claim(-23, 2020, True, "2016.txt", doc_date="2016-03-05", text="23%", sentence="2020年前下降23%。")]
+    (r,) = track_rows(rows)
+    assert r["basis"] == "cumulative"
