@@ -36,6 +36,7 @@ _ASIDE = compiled(r"\([^()]{0,40}\)|\[[^\[\]]{0,6}\]|〔[^〔〕]{0,6}〕|[\u246
 _YEARS_PUNCT = compiled(r"(?:1[89]|20)\d\d年(?:底|末|初)?|[^\p{Han}A-Za-z0-9]")
 _CLAUSE_BREAK = compiled(r"[,，;；:：!！?？。]")
 _NOISE = compiled(r"(?:(?:1[89]|20)\d\d(?:年(?:底|末|初|全年)?)?(?:到|至)?|\d+月份?|第?[一二三四]季度|上半年|下半年|[^\p{Han}A-Za-z0-9、])")
+_DIGIT = compiled(r"\d")
 _HAN_RUN = compiled(r"[\p{Han}A-Za-z]+?(?=[、和及与以]|[^\p{Han}A-Za-z]|$)")
 
 
@@ -82,6 +83,7 @@ class Vocab:
     share_of_not: tuple[str, ...]
     per_head_re: regex.Pattern
     all_re: regex.Pattern
+    sub_series_re: regex.Pattern
     share_whole_re: regex.Pattern
     modifier_re: regex.Pattern
     adverbial_re: regex.Pattern
@@ -128,6 +130,7 @@ def vocab_for(rs: RuleSet) -> Vocab:
         share_whole_re=compiled(
             f"(?:{_alt(c.get('share_whole_open', []))})[^,，]*?(?:{_alt(c.get('share_whole_close', []))})$"
         ),
+        sub_series_re=compiled(_alt(c.get("sub_series", []))),
         all_re=compiled(_alt(c.get("all_words", []))),
         adverbial_re=compiled(f"^(?:{_alt(c.get('adverbial_starts', []))})"),
         per_head_re=compiled(_alt(c.get("per_head_words", []))),
@@ -197,6 +200,8 @@ def attribute_sentence(text: str, s0: int, s1: int, figures: list[Figure], rs: R
             # may name it (国内生产总值,按可比价格计算,增长6.6%); one that names nothing in the
             # catalogue (扣除价格因素) is an aside, unless nothing else is in force.
             for cl in reversed(clauses[:-1]):
+                if _DIGIT.search(_NOISE.sub("", cl)):
+                    continue  # 生猪出栏278040头: a name with a number the rules left out is that number's
                 found = _resolve(cl, governing, v, named_only=bool(governing))
                 if found is not None:
                     break
@@ -209,6 +214,10 @@ def attribute_sentence(text: str, s0: int, s1: int, figures: list[Figure], rs: R
             else:
                 # As many subjects as figures, or the coordination was misread: none rather than a wrong one.
                 found = [Subj("", x.name) for x in found]
+        if (found is not None and len(found) == 1 and found[0].metric and governing
+                and v.sub_series_re.search(lead) and found[0].metric == governing[-1].metric):
+            # 农民工2.53亿人…,其中,外出农民工1.59亿人: a part under 其中 is not the whole's series.
+            found = [Subj("", found[0].name)]
         if found is not None and (not counted or found[0].metric):
             governing, turn = found, 0
         elif counted is not None:
