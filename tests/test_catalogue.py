@@ -185,15 +185,15 @@ def test_resolve_id_prefix_and_alias():
   output.farm: {name: Farm output, aliases: [农业产值]}
   output.farm.crops: {name: Crop output, aliases: [种植业产值]}
   outputs_other: {name: Other, aliases: [其他]}
-  value_added.primary: {name: VA primary, aliases: [一产增加值]}
+  sector_va.primary: {name: VA primary, aliases: [本地一产增加值]}
 """)])
     cat = Catalogue.of(rs)
     assert cat.resolve("output") == ("output", "output.farm", "output.farm.crops")
     assert cat.resolve("output.farm") == ("output.farm", "output.farm.crops")
     assert cat.resolve("output.farm.*") == cat.resolve("output.farm.") == ("output.farm", "output.farm.crops")
-    assert cat.resolve("value_added") == ("value_added.primary",)  # a group that is no id itself
+    assert cat.resolve("sector_va") == ("sector_va.primary",)  # a group that is no id itself
     assert cat.resolve("农业产值") == ("output.farm", "output.farm.crops")  # an alias: its id and below
-    assert cat.resolve("一产增加值") == ("value_added.primary",)
+    assert cat.resolve("本地一产增加值") == ("sector_va.primary",)
     assert cat.resolve("outp") == () and cat.resolve("") == ()
 
 
@@ -234,7 +234,7 @@ def test_metric_filter_group_prefix_finds_every_series(tmp_path):
 
 
 def test_metric_filter_unknown_value_is_one_clear_error(cat):
-    with pytest.raises(FilterError, match=r"--metric: unknown metric 'gpd' \(did you mean gdp"):
+    with pytest.raises(FilterError, match=r"--metric: unknown metric 'gpd' \(did you mean .*gdp"):
         make_row_filter(["gpd"], catalogue=cat)
 
 
@@ -272,3 +272,86 @@ def test_metrics_csv_and_table():
     assert r.exit_code == 0
     longest = max(default_ruleset().metric_info, key=len)
     assert longest in r.stdout  # the id is shown whole even on a narrow terminal
+
+
+# ---------------------------------------------------------------------------- coverage of the indicator system
+
+
+def test_catalogue_holds_at_least_300_indicators_each_with_an_english_name(cat):
+    assert len(cat) >= 300
+    assert all(cat.name(mid) for mid in cat.ids())
+
+
+def test_every_standard_indicator_name_is_an_alias(cat):
+    # tests/data/core_indicators.txt is a copy of ../shared/eval/core_indicators.txt: the full
+    # statistical names any catalogue of communiqués and work reports must hold.
+    lines = (Path(__file__).parent / "data" / "core_indicators.txt").read_text(encoding="utf-8").splitlines()
+    names = [x.strip() for x in lines if x.strip() and not x.startswith("#")]
+    assert len(names) > 100
+    missing = [n for n in names if n not in cat.alias_to_id]
+    assert not missing, missing
+
+
+# Different series are different ids (SPEC §5); the old headline id is the whole series.
+SERIES = [
+    ("全部工业增加值", "industrial_value_added"),
+    ("规模以上工业增加值", "industrial_value_added.above_scale"),
+    ("规上工业增加值", "industrial_value_added.above_scale"),
+    ("工业总产值", "industrial_output"),
+    ("规模以上工业总产值", "industrial_output.above_scale"),
+    ("全体居民人均可支配收入", "disposable_income"),
+    ("城镇居民人均可支配收入", "disposable_income.urban"),
+    ("农村居民人均可支配收入", "disposable_income.rural"),
+    ("农村居民人均纯收入", "rural_net_income"),
+    ("城镇登记失业率", "unemployment_rate"),
+    ("城镇调查失业率", "unemployment_rate.surveyed"),
+    ("常住人口城镇化率", "urbanization_rate"),
+    ("户籍人口城镇化率", "urbanization_rate.registered"),
+    ("常住人口", "population.resident"),
+    ("户籍人口", "population.registered"),
+    ("单位国内生产总值能耗", "energy_intensity"),
+    ("国内生产总值", "gdp"),
+    ("实际使用外资", "foreign_investment"),
+    ("合同利用外资", "foreign_investment.contracted"),
+    ("财政赤字", "fiscal_deficit"),
+    ("财政赤字率", "fiscal_deficit.rate"),
+    ("研发经费投入强度", "rd_intensity"),
+    ("研究与试验发展经费支出", "rd_expenditure"),
+    ("第一产业增加值", "value_added.primary"),
+    ("农林牧渔业增加值", "value_added.agriculture"),
+    ("农林牧渔业总产值", "agri_output"),
+    ("规模以上工业企业利润总额", "industry_above_scale.profit"),
+    ("房地产开发投资", "fixed_asset_investment.real_estate"),
+    ("居民消费价格", "cpi"),
+    ("工业生产者出厂价格", "price.producer"),
+    ("金融机构本外币存款余额", "deposits"),
+]
+
+
+@pytest.mark.parametrize(("name", "mid"), SERIES)
+def test_full_statistical_names_name_their_own_series(cat, name, mid):
+    assert cat.id_for(name) == mid
+
+
+# Sentences from the development communiqués (../shared/corpus/local): the longest alias found.
+SENTENCES = [
+    ("初步核算，全年地区生产总值(GDP)2313亿元，比上年增长5.2%", "gdp"),
+    ("其中，第一产业增加值287亿元，增长2.2%", "value_added.primary"),
+    ("人均地区生产总值70908元，比上年增长5.9%", "gdp_per_capita"),
+    ("全县居民消费价格上涨2.2%，其中居住价格上涨3.2%", "cpi"),
+    ("工业品出厂价格上涨2.78%", "price.producer"),
+    ("原材料、燃料、动力购进价格上涨5.3%", "price.producer_purchase"),
+    ("实现农林牧渔业总产值72776万元", "agri_output"),
+    ("2006年全县肉类总产量达29940吨", "meat_output"),
+    ("生猪出栏278040头", "livestock.slaughtered.pigs"),
+    ("年末拥有农业机械总动力45761千瓦", "agri_machinery_power"),
+    ("全县有林地面积276万亩，森林覆盖率达54%", "forest_coverage"),
+    ("全年地方财政一般预算收入143.41亿元", "budget_revenue"),
+    ("年末全省从业人员3250万人", "employment"),
+    ("城镇登记失业率控制在4.2%以内", "unemployment_rate"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "mid"), SENTENCES)
+def test_find_names_the_indicator_of_communique_sentences(cat, sentence, mid):
+    assert cat.find(sentence).id == mid

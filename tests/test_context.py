@@ -72,7 +72,7 @@ def test_comparison_base_is_not_the_year() -> None:
     ("text", "surface", "metric"),
     [
         ("国内生产总值增长6.6%，总量突破90万亿元。", "突破90万亿元", "gdp"),
-        ("规模以上工业总产值超8000亿元。", "超8000亿元", "industrial_output"),
+        ("规模以上工业总产值超8000亿元。", "超8000亿元", "industrial_output.above_scale"),  # a series of its own (SPEC §5)
         ("外汇储备保持在3万亿美元以上。", "3万亿美元以上", "forex_reserves"),
         ("新建道路101条。", "101条", ""),
     ],

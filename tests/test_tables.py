@@ -133,7 +133,7 @@ def test_years_over_measures_and_units_in_labels():
             "| 猪肉(万吨) | 10.2 | -5.0 |\n")
     assert [(c.value, c.unit, c.kind, c.metric, c.subject) for c in extract_text(text)] == [
         (1.234e6, "吨", "level", "grain_output", "粮食产量"), (2.1, "%", "growth", "grain_output", "粮食产量"),
-        (1.02e5, "吨", "level", "", "猪肉产量"), (-5.0, "%", "growth", "", "猪肉产量")]
+        (1.02e5, "吨", "level", "meat_output.pork", "猪肉产量"), (-5.0, "%", "growth", "meat_output.pork", "猪肉产量")]
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -216,8 +216,8 @@ def test_year_column_headers_unit_line_and_unit_column():
     claims = extract_text(text)
     assert [(c.value, c.unit, c.year, c.metric) for c in claims] == [
         (1.205e6, "吨", 2021, "grain_output"), (1.234e6, "吨", 2022, "grain_output"),
-        (8.1e4, "吨", 2021, ""), (8.3e4, "吨", 2022, ""),
-    ]
+        (8.1e4, "吨", 2021, "crop_output.oilseed"), (8.3e4, "吨", 2022, "crop_output.oilseed"),
+    ]  # 油料 is in the catalogue
     text = ("2023年主要指标\n"
             "| 序号 | 指标 | 单位 | 绝对数 | 比上年增长(%) |\n"
             "| 1 | 粮食产量 | 万吨 | 123.4 | 2.1 |\n"
