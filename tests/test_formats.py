@@ -223,7 +223,8 @@ def test_pdf_scanned_has_no_text_layer(tmp_path):
     with pytest.raises(InputError, match=r"scan.pdf: no text layer \(scanned PDF\?\); OCR is not supported"):
         read_document(str(path))
     report = RunReport()
-    assert list(iter_claims([str(path)], report=report)) == []
+    with pytest.warns(UserWarning, match="scan.pdf"):  # the API never skips silently
+        assert list(iter_claims([str(path)], report=report)) == []
     assert report.skipped
 
 

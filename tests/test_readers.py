@@ -104,7 +104,8 @@ def test_missing_and_unreadable_paths(tmp_path):
     with pytest.raises(InputError, match="nope.txt"):
         read_document(str(missing))
     report = RunReport()
-    assert list(iter_claims([str(missing)], report=report)) == []
+    with pytest.warns(UserWarning, match="nope.txt"):  # the API never skips silently
+        assert list(iter_claims([str(missing)], report=report)) == []
     assert report.skipped and "nope.txt" in report.skipped[0]
     with pytest.raises(InputError, match="is a directory"):
         read_document(str(tmp_path))
