@@ -218,3 +218,65 @@ def test_from_to_against_a_base_year() -> None:
     # gwr_1987: the comparison base is where the change started
     text = "1987年3月25日\n１９８６年同１９７８年相比，国民生产总值由３４８０亿元增加到９３８０亿元。\n"
     assert (one(text, "３４８０亿元").year, one(text, "９３８０亿元").year) == (1978, 1986)
+
+
+# ---------------------------------------------------------------- 7. counts and magnitudes without a digit
+@pytest.mark.parametrize(
+    ("text", "surface", "value", "unit", "qualifier"),
+    [
+        ("超6000万农民受益。", "超6000万", 6e7, "人", "more_than"),
+        ("1000多万贫困人口脱贫。", "1000多万", 1e7, "人", "more_than"),
+        ("约3000万城镇职工参保。", "约3000万", 3e7, "人", "approx"),
+        ("五千五百七十五万农村贫困人口实现脱贫。", "五千五百七十五万", 5.575e7, "人", "exact"),
+        ("地区生产总值突破万亿元大关。", "突破万亿元", 1e12, "元", "more_than"),
+        ("进出口总额超千亿美元。", "超千亿美元", 1e11, "美元", "more_than"),
+        ("带动逾百万人就业。", "逾百万人", 1e6, "人", "more_than"),
+        ("吸引新台币177.1亿元投资。", "新台币177.1亿元", 1.771e10, "新台币", "exact"),
+        ("年收入3000元（含）以上的农户。", "3000元（含）以上", 3000, "元", "at_least"),
+        ("去年投资两个亿元。", "两个亿元", 2e8, "元", "exact"),
+        ("完成率达到三成半。", "三成半", 35, "%", "exact"),
+    ],
+)
+def test_counts_and_magnitudes(text: str, surface: str, value: float, unit: str, qualifier: str) -> None:
+    c = one(text, surface)
+    assert (c.value, c.unit, c.qualifier) == (value, unit, qualifier)
+
+
+def test_a_per_unit_base_is_no_figure() -> None:
+    assert [c.text for c in extract_text("万元生产总值能耗下降3%。")] == ["3%"]
+
+
+# ---------------------------------------------------------------- 9. Party and plenary documents
+PARTY = (
+    "高举中国特色社会主义伟大旗帜 为全面建设社会主义现代化国家而团结奋斗\n"
+    "——在中国共产党第二十次全国代表大会上的报告\n（二〇二二年十月十六日）\n\n同志们：\n\n"
+    "十年来，我国经济实力实现历史性跃升。国内生产总值从五十四万亿元增长到一百一十四万亿元，"
+    "我国经济总量占世界经济的比重达百分之十八点五，提高七点二个百分点。\n\n"
+    "到二〇三五年，我国发展的总体目标是：人均国内生产总值迈上新的大台阶，城镇化率达到百分之七十以上。\n\n"
+    "全党全军全国各族人民信心百倍，斗志昂扬。\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("surface", "kind", "year", "target"),
+    [
+        ("五十四万亿元", "level", 2011, False),  # the start of 十年来 (to 2021, the year before the date)
+        ("一百一十四万亿元", "level", 2021, False),
+        ("百分之十八点五", "share", 2021, False),
+        ("七点二个百分点", "growth", 2021, False),
+        ("百分之七十以上", "level", 2035, True),  # a goal to 二〇三五年
+    ],
+)
+def test_party_congress_report(surface: str, kind: str, year: int, target: bool) -> None:
+    c = one(PARTY, surface)
+    assert (c.kind, c.year, c.target) == (kind, year, target)
+
+
+def test_party_document_genre_date_and_idioms() -> None:
+    from govmetrics.normalize import normalize
+    from govmetrics.rules import default_ruleset
+    from govmetrics.segment import analyse
+
+    art = analyse(normalize(PARTY).text, default_ruleset()).articles[0]
+    assert (art.genre, art.year) == ("party", 2022)
+    assert not [c for c in extract_text(PARTY) if "百倍" in c.text]  # 信心百倍 is no claim
