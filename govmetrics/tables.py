@@ -608,6 +608,15 @@ class TableCellClaim:
     how: str
 
 
+class TableClaims(list):
+    """The claims of a document's table cells; ``headers`` holds the original spans of the
+    tables' header rows, unit lines and label cells, where no prose claim belongs."""
+
+    def __init__(self, cells=(), headers=()) -> None:
+        super().__init__(cells)
+        self.headers: list[tuple[int, int]] = list(headers)
+
+
 @dataclass
 class _Column:
     index: int
@@ -739,7 +748,7 @@ def _contained_metric(name: str, vocab: Vocab) -> str:
     return vocab.aliases[best] if best else ""
 
 
-def _indicator(base: str, caption: str, vocab: Vocab, named: bool = False) -> tuple[str, str, str]:
+def _indicator(base: str, caption: str, vocab: Vocab, named: bool = False, parent: str = "") -> tuple[str, str, str]:
     """(subject, metric, how) for a name read with the caption: the part's own name (第一产业
     under a caption on 地区生产总值 → 第一产业增加值; 城镇居民 under 人均可支配收入 →
     城镇居民人均可支配收入) when the catalogue knows it, else the name alone."""
@@ -753,6 +762,10 @@ def _indicator(base: str, caption: str, vocab: Vocab, named: bool = False) -> tu
         candidates.append((key + suffix, f"row name + '{suffix}' from the caption"))
     if whole and whole not in key and not any(key.endswith(w) for w in (suffix, whole) if w):
         candidates.append((key + whole, f"row name + '{whole}' from the caption"))
+    if parent and parent != key:
+        # 其中:男性 under 常住人口 → 男性常住人口, 男性人口 (the catalogue says which exists).
+        candidates += [(key + parent[-k:], f"row name + '{parent[-k:]}' from the row '{parent}' it is part of")
+                       for k in range(len(parent), 1, -1)]
     for name, how in candidates:
         if m := _metric(name, vocab):
             return name, m, how
@@ -797,6 +810,7 @@ def read_table(table: Table, rs: RuleSet, vocab: Vocab, doc_year: int | None) ->
               if label_head == key or any(lb.endswith(key) for lb in labels)]
     first_unit = regex.split(r"[、,，/;；]", table.unit_line)[0] if table.unit_line else ""
     table_unit = first_unit if first_unit and _unit_of_word(first_unit, rs) else ""
+    in_group, parent = False, ""
     out = []
     for row in table.rows:
         cells = row.cells
@@ -807,7 +821,13 @@ def read_table(table: Table, rs: RuleSet, vocab: Vocab, doc_year: int | None) ->
         if len(cells) <= label_col:
             continue
         label_cell = cells[label_col]
-        label, label_unit, _part = _clean_label(label_cell.text, vocab)
+        label, label_unit, part = _clean_label(label_cell.text, vocab)
+        # Rows under 其中: are parts of the last row above them that names an indicator.
+        in_group = part or in_group
+        if not part and not in_group and _metric(label, vocab):
+            parent = label
+        elif not part and in_group and _metric(label, vocab) and not parent:
+            parent = label
         row_year = None
         ym = _YEAR_CELL.match(label_cell.text)
         if ym and (label_is_year or dimension):
@@ -905,7 +925,8 @@ def read_table(table: Table, rs: RuleSet, vocab: Vocab, doc_year: int | None) ->
                 variants = [h.name for h in col.headers if h.name and not h.year]
             if not base_name:
                 continue
-            subject, metric, ind_how = _indicator(base_name, caption, vocab, named=bool(dimension and renamed))
+            subject, metric, ind_how = _indicator(base_name, caption, vocab, named=bool(dimension and renamed),
+                                                  parent=parent if in_group and not dimension else "")
             if "caption" in ind_how:
                 name_src += f" + '{_part_suffix(caption, vocab)}' from the caption '{caption}'"
             if not metric and cap_subject and not dimension and base_name == cap_subject:
@@ -953,15 +974,17 @@ def _clean(v: float) -> float:
 
 
 def table_claims(original: str, rs: RuleSet, doc: str, article_at: Callable[[int], Any],
-                 line_of: Callable[[int], int]) -> list[TableCellClaim]:
+                 line_of: Callable[[int], int]) -> TableClaims:
     """Every numeric data cell of every table in ``original`` as a claim (rule ``table_cell``)."""
     if "|" not in original and "｜" not in original and "\t" not in original and "  " not in original \
             and "\u3000" not in original and "\n" not in original:
-        return []
+        return TableClaims()
     vocab = vocab_for(rs)
-    out: list[TableCellClaim] = []
+    out = TableClaims()
     for table in find_tables(original, vocab):
         _check_cut_off(original, table)
+        # Header cells and units are no claims: nothing the prose rules find there is kept.
+        out.headers += [(c.a, c.b) for row in table.header for c in row if c.b > c.a]
         article = article_at(table.line_start)  # segment.Article: year, date, region
         for a, b, f, how in read_table(table, rs, vocab, article.year):
             row = next((r for r in table.rows if r.start <= a < r.end + 1), None)
@@ -990,10 +1013,12 @@ def _check_cut_off(original: str, table: Table) -> None:
 
 
 def merge(prose: list[Claim], cells: list[TableCellClaim]) -> list[Claim]:
-    """Prose claims plus table claims; a prose claim on a table cell gives way to the cell's."""
-    if not cells:
+    """Prose claims plus table claims; a prose claim on a table cell gives way to the cell's,
+    and one in a table's header cells is dropped."""
+    headers = getattr(cells, "headers", [])
+    if not cells and not headers:
         return prose
-    spans = sorted((c.claim.start, c.claim.end) for c in cells)
+    spans = sorted([(c.claim.start, c.claim.end) for c in cells] + list(headers))
     starts = [s for s, _ in spans]
 
     def covered(c: Claim) -> bool:
@@ -1032,5 +1057,5 @@ def name_ratio_parts(claims: list[Claim], original: str, rs: RuleSet) -> None:
                 break
 
 
-__all__ = ["RULE_ID", "Table", "TableCellClaim", "find_tables", "merge", "name_ratio_parts", "read_table",
+__all__ = ["RULE_ID", "Table", "TableCellClaim", "TableClaims", "check_tables", "find_tables", "merge", "name_ratio_parts", "read_table",
            "table_claims", "vocab_for"]

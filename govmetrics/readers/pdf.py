@@ -115,6 +115,8 @@ def _tables(page) -> list[tuple[tuple[float, float, float, float], list[tuple[fl
     """The page's ruled tables (pdfplumber's table finder): bbox and rows of cell texts, each
     row with its top. A cell spanning several columns is followed by empty cells."""
     out = []
+    if not (page.lines or page.rects):
+        return []  # no ruling on the page: no table the finder could see (and it costs time)
     try:
         found = page.find_tables()
     except Exception:  # noqa: BLE001 - a table finder failure leaves the page as plain lines
