@@ -83,6 +83,7 @@ class Vocab:
     share_of_not: tuple[str, ...]
     per_head_re: regex.Pattern
     all_re: regex.Pattern
+    flow_ids: frozenset[str]  # ids with a flow alias (新建高标准农田): their flows are theirs
     sub_series_re: regex.Pattern
     share_whole_re: regex.Pattern
     modifier_re: regex.Pattern
@@ -131,6 +132,7 @@ def vocab_for(rs: RuleSet) -> Vocab:
             f"(?:{_alt(c.get('share_whole_open', []))})[^,，]*?(?:{_alt(c.get('share_whole_close', []))})$"
         ),
         sub_series_re=compiled(_alt(c.get("sub_series", []))),
+        flow_ids=frozenset(mid for a, mid in alias.items() if any(a.startswith(m) for m in c.get("series_modifiers", []))),
         all_re=compiled(_alt(c.get("all_words", []))),
         adverbial_re=compiled(f"^(?:{_alt(c.get('adverbial_starts', []))})"),
         per_head_re=compiled(_alt(c.get("per_head_words", []))),
@@ -349,7 +351,7 @@ def _resolve_any(clause: str, governing: list[Subj], v: Vocab) -> list[Subj] | N
             return [head]  # 对GDP增长的贡献率: the 贡献率, not GDP
         pre = _NOISE.sub("", clause[:start])
         mod = v.modifier_re.search(pre)
-        if mod:
+        if mod and mid not in v.flow_ids:
             return [Subj("", mod.group() + name)]  # 新增规上工业企业: a flow the catalogue does not list
         if v.per_head_re.search(pre) or v.per_n_re.search(pre):
             return [Subj("", _clean(clause, v))]  # 平均每人占有粮食, 每千人口…床位: a rate per head, another series
@@ -471,20 +473,18 @@ def _coordinated(phrase: str, v: Vocab) -> list[Subj]:
             if prefix:
                 cands += [prefix + p + last[j:] for j in range(0, len(last))]
         hit = next((c for c in cands if c in v.alias_to_metric), None)
-        if hit is None and i < len(parts) - 1:
+        if hit is None:
             own = _names(p, v)
             if own and own[-1][1] == len(p):
                 hit = own[-1][2]  # 孟州市地区生产总值、全社会固定资产投资…: each names its own
         if hit and i < len(parts) - 1 and hit != p:
             completed_any = True
         out.append(Subj(v.alias_to_metric[hit], hit, hit) if hit else Subj("", p))
-    if not completed_any and len(parts) > 1:
-        # 城市更新、国企项目固定资产投资: modifiers of one head, each another series.
-        first_names = _names(parts[0], v)
-        if not first_names:
-            return [Subj("", s.name) for s in out[:-1]] + [
-                out[-1] if out[-1].name in v.alias_to_metric else Subj("", last)
-            ]
+    if not completed_any and len(parts) > 1 and out[-1].metric and not _names(parts[0], v):
+        # 城市更新、国企项目固定资产投资: modifiers of one head; each a part of the head's series,
+        # which the catalogue holds under the head's id (固定资产投资(城市更新)).
+        head = out[-1]
+        return [Subj(head.metric, p + head.canon, head.canon) for p in parts[:-1]] + [head]
     return out
 
 
