@@ -35,8 +35,10 @@ from .rules import RuleSet
 _ASIDE = compiled(r"\([^()]{0,40}\)|\[[^\[\]]{0,6}\]|〔[^〔〕]{0,6}〕|[\u2460-\u2473\u00b9\u00b2\u00b3\u2070-\u2079]")
 _YEARS_PUNCT = compiled(r"(?:1[89]|20)\d\d年(?:底|末|初)?|[^\p{Han}A-Za-z0-9]")
 _CLAUSE_BREAK = compiled(r"[,，;；:：!！?？。]")
-_NOISE = compiled(r"(?:(?:1[89]|20)\d\d(?:年(?:底|末|初|全年)?)?(?:到|至)?|\d+月份?|第?[一二三四]季度|上半年|下半年|[^\p{Han}A-Za-z0-9、])")
+_NOISE = compiled(r"(?:(?:(?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})(?:年(?:底|末|初|全年)?)?(?:到|至)?|\d+月份?|第?[一二三四]季度|上半年|下半年|[^\p{Han}A-Za-z0-9、])")
 _DIGIT = compiled(r"\d")
+_YEAR_WORD = compiled(r"(?:(?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})年(?:底|末|初|全年)?")
+_NUMERAL = compiled(r"\d|[一二两三四五六七八九十百千万]{2,}")
 _HAN_RUN = compiled(r"[\p{Han}A-Za-z]+?(?=[、和及与以]|[^\p{Han}A-Za-z]|$)")
 
 
@@ -83,6 +85,7 @@ class Vocab:
     share_of_not: tuple[str, ...]
     per_head_re: regex.Pattern
     all_re: regex.Pattern
+    generic_re: regex.Pattern
     flow_ids: frozenset[str]  # ids with a flow alias (新建高标准农田): their flows are theirs
     sub_series_re: regex.Pattern
     share_whole_re: regex.Pattern
@@ -133,6 +136,7 @@ def vocab_for(rs: RuleSet) -> Vocab:
         ),
         sub_series_re=compiled(_alt(c.get("sub_series", []))),
         flow_ids=frozenset(mid for a, mid in alias.items() if any(a.startswith(m) for m in c.get("series_modifiers", []))),
+        generic_re=compiled(_alt(c.get("generic_subjects", []))),
         all_re=compiled(_alt(c.get("all_words", []))),
         adverbial_re=compiled(f"^(?:{_alt(c.get('adverbial_starts', []))})"),
         per_head_re=compiled(_alt(c.get("per_head_words", []))),
@@ -141,11 +145,15 @@ def vocab_for(rs: RuleSet) -> Vocab:
             _alt(c.get("not_counted_after", []) + c.get("growth_up", []) + c.get("growth_down", [])
                  + c.get("target", []) + c.get("result", []))
         ),
-        trim_head=compiled(f"^(?:{_alt(c.get('subject_trim_head', []))})+"),
+        trim_head=compiled(
+            "^(?:" + _alt(c.get("subject_trim_head", []) + c.get("target", []) + list(rs.data.get("relative_years", {}))
+                          + c.get("time_words", [])) + ")+"
+        ),
         display_tail=compiled(f"(?:{_alt(c.get('subject_trim_tail', []))})+$"),
         trim_tail=compiled(
             "(?:" + _alt(c.get("subject_trim_tail", []) + c.get("growth_up", []) + c.get("growth_down", [])
-                         + c.get("growth_context", []) + c.get("level_after_change", [])) + ")+$"
+                         + c.get("growth_context", []) + c.get("level_after_change", []) + c.get("target", [])
+                         + list(rs.data.get("relative_years", {})) + c.get("time_words", [])) + ")+$"
         ),
         comparison_re=compiled(f"^(?:{_alt(c.get('comparison_starts', []))})"),
         generic=frozenset(c.get("generic_subjects", [])),
@@ -234,8 +242,16 @@ def attribute_sentence(text: str, s0: int, s1: int, figures: list[Figure], rs: R
             recent = _distinct(history)
             # Too few subjects before (a figure the rules do not claim): none rather than a wrong one.
             # One subject for all the figures before (香洲、金湾和斗门…地区生产总值a、b、c): it stays.
-            if len(recent) > 1:
-                governing, turn = (recent[-n:] if len(recent) >= n else [Subj("", "")]), 0
+            if len(recent) < n:
+                # 发生安全生产事故3起,死亡4人,同比分别下降50%、42.9%: a figure the rules leave out
+                # still has its clause; the clauses with numbers before give the subjects.
+                numbered = _numbered_clauses(st[:_clause_start(st, a)], v)
+                if len(numbered) >= n:
+                    recent = numbered
+            if len(recent) >= n and len(recent) > 1:
+                governing, turn = recent[-n:], 0
+            elif len(recent) > 1:
+                governing, turn = [Subj("", "")], 0  # too few subjects before: none rather than a wrong one
         elif new_clause and len(governing) > 1:
             # 分别为X和Y,(分别)增长a和b: the list starts again in a new clause with several figures.
             many = resp or _figures_in_clause(spans, k, st) > 1
@@ -252,6 +268,20 @@ def attribute_sentence(text: str, s0: int, s1: int, figures: list[Figure], rs: R
         out.append(Attribution(subj.metric, subj.name[-30:], _per_n_unit(st[_clause_start(st, a):a], f.unit, v)))
         # The noun a figure counts is its own: the next figure's words start after it.
         prev_end = b + (len(counted.name) if counted is not None and not f.counted and governing == [counted] else 0)
+    return out
+
+
+def _numbered_clauses(text: str, v: Vocab) -> list[Subj]:
+    """The subject of each clause of ``text`` that holds a number (claimed or not): the words
+    before its first number."""
+    out: list[Subj] = []
+    for cl in _CLAUSE_BREAK.split(text):
+        cl = _YEAR_WORD.sub("", cl)
+        m = _NUMERAL.search(cl)
+        if not m:
+            continue
+        found = _resolve_any(cl[:m.start()], out, v) or [Subj("", "")]
+        out.append(found[-1])
     return out
 
 
@@ -376,9 +406,14 @@ def _resolve_any(clause: str, governing: list[Subj], v: Vocab) -> list[Subj] | N
         for sc in v.scopes:
             if canon.startswith(sc) and sc + s in v.alias_to_metric:
                 return [Subj(v.alias_to_metric[sc + s], sc + s, sc + s)]
-    if not s or s in v.generic or v.comparison_re.match(s) or v.adverbial_re.match(_NOISE.sub("", clause)):
+    if not s or _is_generic(s, v) or v.comparison_re.match(s) or v.adverbial_re.match(_NOISE.sub("", clause)):
         return None  # 扣除价格因素, 在调整初期, 按可比价格计算: no subject of its own
     return [Subj("", s)]
+
+
+def _is_generic(s: str, v: Vocab) -> bool:
+    """Made of generic words only (实际金额, 总量, 增长速度): names nothing of its own."""
+    return not v.generic_re.sub("", s)
 
 
 def _possessed(rest: str, v: Vocab) -> Subj | None:
