@@ -128,6 +128,7 @@ def clause_start(text: str, sent_start: int, pos: int) -> int:
 _WITHIN_YEARS = compiled(r"(?<![\d一二三四五六七八九十])([一二三四五六七八九十]{1,3}|\d{1,2})年(?:内|之内|以内|时间里)")
 _YEARS_PAST = compiled(r"(?<![\d一二三四五六七八九十的])(?:[一二三四五六七八九十]{1,3}|\d{1,2})多?年(?:间|来|以来)")
 _COMPARED = compiled(r"(?:比|较)(?:上年|去年|上年同期|上一年|(?:" + YEAR + r")年)|同比")
+_FROM_VALUE = compiled(r"(?:由|从)(" + YEAR + r")年(?:的|底|末)?$")
 _BASE_VALUE = compiled(r"(?:比|较|同|与)(" + YEAR + r")年(?:的|末|底)?$")
 _FULL_YEAR = compiled(r"全年")
 _CLAUSE_END = compiled(r"[，,；;。]")
@@ -313,6 +314,7 @@ class Frame:
     genre: str = ""  # the article's genre (segment.Article.genre)
     paragraph_mode: str = ""  # "goal" / "result" when an earlier sentence opened that frame
     paragraph_why: str = ""  # which earlier sentence opened the frame
+    after_year: int | None = None  # set by year_of: the starting year of a from–to this number ends
     period_text: str = ""  # the frame's opening words and the section heading (过去五年, “十一五”期间)
     doc_why: str = ""  # what the document's year was read from
     year_why: str = ""  # set by year_of: the evidence that decided the year
@@ -322,6 +324,20 @@ class Frame:
 def year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: int | None,
             kind: str = "") -> int | None:
     """The year of the number at ``pos``; ``frame.year_why`` says which evidence won."""
+    y = _year_of(text, pos, frame, cues, order_in_from_to, kind)
+    after, doc = frame.after_year, frame.doc_year
+    if after is not None and (y is None or y <= after) and doc and doc > after:
+        # 由1954年的4%上升到5% in a report early in 1956 reviewing 1955: the year just ended;
+        # 将由1955年的46%上升到47.2%: a goal, the document's year.
+        goal = cues.target.search(cues.target_not.sub(lambda m: "\u3000" * len(m.group()), text[frame.clause_start:pos]))
+        end = doc - 1 if frame.early_in_year and not goal and doc - 1 > after else doc
+        frame.year_why = f"after the starting year {after}: {'the year before the document' if end < doc else 'the document year'}"
+        return end
+    return y
+
+
+def _year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: int | None,
+             kind: str = "") -> int | None:
     s0, s1 = frame.sentence
     base = _BASE_VALUE.search(text, max(s0, pos - 12), pos)
     # 比一九八○年的七千一百五十九亿元 is the base value; 比2010年翻一番 is a change against it.
@@ -330,7 +346,21 @@ def year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: int
         frame.year_stated = frame.is_base = True
         frame.year_why = f"the number is the comparison base {base.group()}"
         return year_value(base.group(1))
+    start = _FROM_VALUE.search(text, max(s0, pos - 12), pos)
+    if start and year_value(start.group(1)):
+        # 由一九四九年的百分之二十八点八…: the number right after a starting year is its value.
+        frame.year_stated = True
+        frame.year_why = f"the value of the starting year: {start.group()}"
+        return year_value(start.group(1))
     mentions = _years_before(text[s0:s1], pos - s0, cues, frame.doc_year, frame.genre)
+    if order_in_from_to != 0:
+        # 从2017年2148家增至2819家、增长31.2%: a starting year that opens a from–to of values in
+        # the number's own clause dates only the start value (从1978年到1985年 is a period).
+        c = frame.clause_start - s0
+        kept = [m for m in mentions if not (
+            m[2] == "from" and m[0] >= c and not any(o[2] == "to" and 0 < o[0] - m[0] <= 12 for o in mentions))]
+        frame.after_year = max((m[1] for m in mentions if m not in kept), default=None)
+        mentions = kept
     frame.year_stated = bool(mentions)
     if mentions:
         def said(m: tuple[int, int, str]) -> str:

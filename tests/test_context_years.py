@@ -280,3 +280,24 @@ def test_party_document_genre_date_and_idioms() -> None:
     art = analyse(normalize(PARTY).text, default_ruleset()).articles[0]
     assert (art.genre, art.year) == ("party", 2022)
     assert not [c for c in extract_text(PARTY) if "百倍" in c.text]  # 信心百倍 is no claim
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "year", "target"),
+    [
+        # seeds 003: 从2017年2148家增至2819家 in a 2020 text: the starting year dates only the start
+        ("2020年12月1日\n今年，全市规上文化企业从2017年2148家增至2819家、增长31.2%。", "2148家", 2017, False),
+        ("2020年12月1日\n今年，全市规上文化企业从2017年2148家增至2819家、增长31.2%。", "2819家", 2020, False),
+        ("2020年12月1日\n今年，全市规上文化企业从2017年2148家增至2819家、增长31.2%。", "31.2%", 2020, False),
+        # gwr_1982: a goal for 1985 from the level of 1980
+        ("1982年12月10日\n第六个五年计划规定，到一九八五年全日制高等学校招生数将从一九八○年的二十八万人增加到四十万人。",
+         "二十八万人", 1980, False),
+        ("1982年12月10日\n第六个五年计划规定，到一九八五年全日制高等学校招生数将从一九八○年的二十八万人增加到四十万人。",
+         "四十万人", 1985, True),
+        # a period 从…到… still dates what follows it by its end
+        ("1978年2月26日\n从一九七八年到一九八五年八年间，我国农业总产值每年要增长百分之四到五。", "百分之四", 1985, True),
+    ],
+)
+def test_a_starting_year_dates_only_the_start(text: str, surface: str, year: int, target: bool) -> None:
+    c = one(text, surface)
+    assert (c.year, c.target) == (year, target)
