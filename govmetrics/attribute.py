@@ -85,6 +85,9 @@ class Vocab:
     share_of_not: tuple[str, ...]
     per_head_re: regex.Pattern
     all_re: regex.Pattern
+    completion_tails: tuple[str, ...]
+    completion_heads: tuple[str, ...]
+    object_verbs_re: regex.Pattern
     generic_re: regex.Pattern
     flow_ids: frozenset[str]  # ids with a flow alias (新建高标准农田): their flows are theirs
     sub_series_re: regex.Pattern
@@ -137,6 +140,9 @@ def vocab_for(rs: RuleSet) -> Vocab:
         sub_series_re=compiled(_alt(c.get("sub_series", []))),
         flow_ids=frozenset(mid for a, mid in alias.items() if any(a.startswith(m) for m in c.get("series_modifiers", []))),
         generic_re=compiled(_alt(c.get("generic_subjects", []))),
+        completion_tails=tuple(c.get("completion_tails", [])),
+        completion_heads=tuple(c.get("completion_heads", [])),
+        object_verbs_re=compiled(f"^(?:{_alt(c.get('object_verbs', []))})"),
         all_re=compiled(_alt(c.get("all_words", []))),
         adverbial_re=compiled(f"^(?:{_alt(c.get('adverbial_starts', []))})"),
         per_head_re=compiled(_alt(c.get("per_head_words", []))),
@@ -318,9 +324,14 @@ def _counted_after(after: str, f: Figure, v: Vocab) -> Subj | None:
     if not m or not regex.match(r"\p{Han}", after):
         return None
     noun = m.group()
-    a = v.alias_re.match(noun)
+    verb = v.object_verbs_re.match(noun)  # 4.56万人享受城市最低生活保障: the object names it
+    obj = noun[verb.end():] if verb else noun
+    a = v.alias_re.match(obj)
     if a:
-        return Subj(v.alias_to_metric[a.group()], a.group(), a.group())
+        return Subj(v.alias_to_metric[a.group()], noun, a.group())
+    done = _completed(obj, v)
+    if done is not None and verb:
+        return Subj(done.metric, noun, done.canon)
     return Subj("", noun)
 
 
@@ -403,12 +414,28 @@ def _resolve_any(clause: str, governing: list[Subj], v: Vocab) -> list[Subj] | N
     if s and governing and governing[-1].canon:
         # A measure alone: the scope of the subject in force (全部工业总产值…,增加值8600万元).
         canon = governing[-1].canon
-        for sc in v.scopes:
-            if canon.startswith(sc) and sc + s in v.alias_to_metric:
-                return [Subj(v.alias_to_metric[sc + s], sc + s, sc + s)]
+        raw = _NOISE.sub("", clause).strip("、")
+        for form in dict.fromkeys((s, raw)):
+            for i in range(len(canon) - 1, 0, -1):  # 普通本专科招生…,在校生 → 普通本专科在校生
+                if canon[:i] + form in v.alias_to_metric:
+                    return [Subj(v.alias_to_metric[canon[:i] + form], canon[:i] + form, canon[:i] + form)]
+    done = _completed(s, v) if not _is_generic(s, v) else None  # 总数 is no 人口总数
+    if done is not None:
+        return [done]
     if not s or _is_generic(s, v) or v.comparison_re.match(s) or v.adverbial_re.match(_NOISE.sub("", clause)):
         return None  # 扣除价格因素, 在调整初期, 按可比价格计算: no subject of its own
     return [Subj("", s)]
+
+
+def _completed(s: str, v: Vocab) -> Subj | None:
+    """A short form the catalogue holds with a standard head or tail (进口 → 进口总额,
+    死亡率 → 人口死亡率, 医院 → 医院数, 手机 → 手机产量)."""
+    if not s:
+        return None
+    for cand in [s + x for x in v.completion_tails] + [x + s for x in v.completion_heads]:
+        if cand in v.alias_to_metric:
+            return Subj(v.alias_to_metric[cand], s, cand)
+    return None
 
 
 def _is_generic(s: str, v: Vocab) -> bool:
@@ -462,11 +489,12 @@ def _names(clause: str, v: Vocab) -> list[tuple[int, int, str, str]]:
 
 def _compose(scope: str, governing_name: str, v: Vocab) -> Subj | None:
     """Scope + the measure of the name in force: 农村居民 + (城镇居民)人均可支配收入."""
-    for i in range(1, len(governing_name)):
-        measure = governing_name[i:]
-        name = scope + measure
-        if name in v.alias_to_metric:
-            return Subj(v.alias_to_metric[name], name, name)
+    n = len(governing_name)
+    for j in range(n, 0, -1):  # 农村 + 居民消费价格(总水平): the measure may drop a tail too
+        for i in range(0, j):
+            name = scope + governing_name[i:j]
+            if name in v.alias_to_metric:
+                return Subj(v.alias_to_metric[name], name, name)
     return None
 
 
@@ -507,6 +535,9 @@ def _coordinated(phrase: str, v: Vocab) -> list[Subj]:
             cands = [p] + [p + last[j:] for j in range(1, len(last))]
             if prefix:
                 cands += [prefix + p + last[j:] for j in range(0, len(last))]
+        if i > 0:
+            # 人口出生率、死亡率和自然增长率: a later item takes the first one's head word (人口).
+            cands += [first[:k] + p for k in range(1, len(first))]
         hit = next((c for c in cands if c in v.alias_to_metric), None)
         if hit is None:
             own = _names(p, v)
