@@ -429,7 +429,8 @@ def _year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: in
         frame.year_why = frame.paragraph_why or "an earlier sentence's frame"
         return frame.paragraph_year
     if frame.section_year:
-        frame.year_why = "the section heading"
+        frame.year_why = ("the review of the year before that the report opens with" if frame.assumed_review
+                          else "the section heading")
         return frame.section_year
     frame.year_from_doc = True
     frame.year_why = f"the document's own year ({frame.doc_why or 'no other evidence'})"

@@ -313,7 +313,9 @@ class _Doc:
             # The year carries on; goal or result only within the paragraph that opened it.
             mode = self._mode(i, y) if self.struct.sentences[i][0] >= para0 else ""
             return y, mode, f"frame opened by: {self._snippet(i)}", self._opening(i)
-        if pos - art.start < 200 and not section:
+        p0, p1 = self.struct.paragraph_at(pos)
+        headline = p1 - p0 <= 45 and self.text[p0:p1].rstrip()[-1:] not in "。！？!?；;"
+        if pos - art.start < 200 and not section and headline:
             for j in range(idx + 1, len(self.struct.sentences)):
                 a, _ = self.struct.sentences[j]
                 if a >= art.end or a - art.start > 600:

@@ -214,6 +214,8 @@ def _articles(text: str, lines: list[tuple[int, int]], doc_name: str, cues: dict
         if _WORK_REPORT.match(body):
             # 各位代表：… a work report, delivered at the congress early in its year.
             early, reviews = True, True
+        if genre == "news" and early and any(w in body[:300] for w in cues.get("genre_work_report", [])):
+            reviews = True  # news of a work report given early in the year: it reviews the year before
         art = Article(a, b, year, early, reviews, genre, None, evidence, _article_date(body))
         if genre == "communique":
             _communique_frame(art, body)

@@ -301,3 +301,14 @@ def test_party_document_genre_date_and_idioms() -> None:
 def test_a_starting_year_dates_only_the_start(text: str, surface: str, year: int, target: bool) -> None:
     c = one(text, surface)
     assert (c.year, c.target) == (year, target)
+
+
+def test_a_goal_headline_leaves_the_results_below_it_alone() -> None:
+    # news about a work report given early in 2013: the body's results are 2012's, not goals
+    text = ("五莲县确定2013年经济社会发展主要预期目标\n2013-01-10\n\n"
+            "近日，五莲县县长作政府工作报告。全县生产总值达到163亿元，增长13%。其中，第一产业增加值20亿元，增长4%。\n\n"
+            "今年的主要预期目标是：生产总值增长13%。\n")
+    claims = extract_text(text)
+    results = [(c.text, c.year, c.target) for c in claims[:4]]
+    assert results == [("163亿元", 2012, False), ("13%", 2012, False), ("20亿元", 2012, False), ("4%", 2012, False)]
+    assert (claims[4].year, claims[4].target) == (2013, True)
