@@ -48,6 +48,7 @@ class RegionRules:
     not_places: frozenset[str]
     not_place_endings: tuple[str, ...]
     provinces: frozenset[str]
+    named_with_parent: frozenset[str]
     list_re: regex.Pattern  # a list of places before 分别
     list_groups: dict[str, str]
     joiner_re: regex.Pattern
@@ -111,6 +112,7 @@ def region_rules(rs: RuleSet) -> RegionRules:
         not_places=frozenset(d.get("not_places", [])),
         not_place_endings=tuple(d.get("not_place_endings", [])),
         provinces=frozenset(d.get("provinces", [])),
+        named_with_parent=frozenset(d.get("named_with_parent", [])),
         list_re=regex.compile(list_re, flags),
         list_groups=groups,
         joiner_re=regex.compile(joiners),
@@ -123,6 +125,14 @@ def _not_place(name: str, rr: RegionRules) -> bool:
 
 def _parts(chain: str, rr: RegionRules) -> list[str]:
     return [p for p in rr.part_re.findall(chain) if not _not_place(p, rr)]
+
+
+def _local_name(parts: list[str], rr: RegionRules) -> str:
+    """The most local part of a chain (广州市黄埔区 → 黄埔区), with its city in front where the
+    city is one whose districts are named with it (上海市黄浦区: rules `named_with_parent`)."""
+    if len(parts) > 1 and parts[-2] in rr.named_with_parent:
+        return parts[-2] + parts[-1]
+    return parts[-1]
 
 
 def _level(name: str, rr: RegionRules) -> str:
@@ -148,8 +158,16 @@ def article_region(text: str, start: int, end: int, rr: RegionRules) -> str:
     for m in rr.anchored_re.finditer(text, start, head_end):
         parts = _parts(m.group(1), rr)
         if parts:
-            first_local = (m.start(), parts[-1])  # the most local part: 广州市黄埔区 → 黄埔区
+            first_local = (m.start(), _local_name(parts, rr))  # 广州市黄埔区 → 黄埔区
             break
+    if first_local and rr.named_with_parent:
+        # A title may name the district alone (2021年黄浦区政府工作报告) and the dateline in
+        # full (在上海市黄浦区第二届…): the fuller name of the same place wins.
+        for m in rr.anchored_re.finditer(text, start, head_end):
+            parts = _parts(m.group(1), rr)
+            if len(parts) > 1 and parts[-1] == first_local[1]:
+                first_local = (first_local[0], _local_name(parts, rr))
+                break
     national = rr.national_re.search(text, start, head_end)
     if national and (first_local is None or national.start() < first_local[0]):
         return rr.national
@@ -159,7 +177,7 @@ def article_region(text: str, start: int, end: int, rr: RegionRules) -> str:
     for m in rr.anchored_re.finditer(text, max(start, end - _TAIL), end):
         parts = _parts(m.group(1), rr)
         if parts:
-            return parts[-1]
+            return _local_name(parts, rr)
     if rr.national_re.search(text, start, end):
         return rr.national  # a national report whose opening was cut or says little (我代表国务院 later)
     # No dateline or title. The whole-area words (全区, 全省 …) say which level the article is about.
