@@ -159,7 +159,9 @@ def test_frame_year_walk_is_remembered_without_changing_it(path: Path) -> None:
             if _LIST_ITEM.match(doc.text, st.sentences[i][0]):
                 return None
             i -= 1
-        if pos - art.start < 200 and not section:  # a headline: the first frame after it
+        p0, p1 = st.paragraph_at(pos)
+        headline = p1 - p0 <= 45 and doc.text[p0:p1].rstrip()[-1:] not in "。！？!?；;"
+        if pos - art.start < 200 and not section and headline:  # a headline: the first frame after it
             for j in range(st.sentence_index(pos) + 1, len(st.sentences)):
                 a = st.sentences[j][0]
                 if a >= art.end or a - art.start > 600:
