@@ -27,7 +27,7 @@ def scored() -> dict:
     gold, _ = gold_score.split_scopes(gold)
     rs = govmetrics.rules.default_ruleset()
     catalogue = {a: mid for mid, names in rs.data.get("metrics", {}).items() for a in names}
-    res, _ = gold_score.score(gold, pred, catalogue, gold_score.load_core())
+    res, _ = gold_score.score(gold, pred, catalogue, gold_score.load_core(str(Path(__file__).resolve().parent / "data" / "core_indicators.txt")))
     return res
 
 
