@@ -32,7 +32,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_CORPORA = [REPO.parent / "shared" / "corpus" / "national", REPO / "seeds"]
+# ../shared beside the repository, or beside the folder of worktrees in the workspace.
+DEFAULT_CORPORA = [REPO.parent / "shared" / "corpus" / "national", REPO.parent.parent / "shared" / "corpus" / "national",
+                   REPO / "seeds"]
 
 # The floor: start Python, read the files, one compiled `regex` pass finding numbers.
 FLOOR = r"""
