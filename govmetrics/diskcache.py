@@ -10,9 +10,7 @@ GOVMETRICS_CACHE_DIR set to an empty string turns the cache off.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -43,6 +41,8 @@ class JsonCache:
         self.fresh: dict[str, Any] = {}  # put by this run
         self.dirty = False
         if self.path is not None:
+            import json
+
             with contextlib.suppress(OSError, ValueError):
                 stored = json.loads(self.path.read_text(encoding="utf-8"))
                 if isinstance(stored, dict) and stored.get("signature") == signature and isinstance(stored.get("entries"), dict):
@@ -61,6 +61,9 @@ class JsonCache:
         self.dirty = False
         if len(self.entries) > MAX_ENTRIES:
             self.entries = dict(self.fresh)
+        import json
+        import tempfile
+
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{self.path.stem}-", suffix=".tmp", dir=self.path.parent)
@@ -115,6 +118,8 @@ def save_blob(name: str, key: str, value: Any) -> None:
         data = pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # noqa: BLE001 - something in it does not pickle: no cache
         return
+    import tempfile  # imported here: a run that only reads the cache never needs it
+
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)

@@ -8,7 +8,6 @@ ambiguous, and a ``.pdf``/``.docx`` name whose content is not one is an error.
 from __future__ import annotations
 
 import io
-import zipfile
 
 from .base import InputError
 from .text import DecodeError, clean_text, decode_bytes
@@ -77,6 +76,8 @@ def _extension(name: str) -> str:
 
 
 def _is_docx(data: bytes) -> bool:
+    import zipfile  # here: only data that starts like a zip archive needs it (~10 ms to import)
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             return "word/document.xml" in z.namelist()
