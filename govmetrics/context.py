@@ -56,6 +56,7 @@ class Cues:
     gov_re: regex.Pattern | None
     gov_not: regex.Pattern | None
     figure: regex.Pattern
+    ba_object: regex.Pattern | None
     fillers: regex.Pattern  # words between a change verb and the number (cues.kind_fillers)
     soft_fillers: regex.Pattern
     goal_quoted: regex.Pattern
@@ -102,6 +103,8 @@ def cues_for(rs: RuleSet) -> Cues:
         under_review=frozenset(c.get("year_under_review", [])),
         gov_re=compiled(_alt(list(gov))) if gov else None,
         gov_not=compiled(_alt(c["governing_not"])) if c.get("governing_not") else None,
+        ba_object=regex.compile(
+            r"将(?=[\d一二两三四五六七八九十百千万]|" + _alt(c["ba_object_starts"]) + ")") if c.get("ba_object_starts") else None,
         # A figure with its magnitude, unit and trailing qualifier (7.5%左右, 101条以上).
         figure=compiled(
             r"(?:\d[\d.,]*|[一二两三四五六七八九十百千万亿]{2,})[万亿千百十]*"
@@ -500,6 +503,8 @@ def _is_target(text: str, pos: int, frame: Frame, year: int | None, cues: Cues) 
         return False
     # Blank out words that merely contain a cue (主要, 要求) so they cannot be read as one.
     before = cues.target_not.sub(lambda m: "\u3000" * len(m.group()), text[s0:pos])
+    # 将15个部门382项事项…: 将 before its object (a number, 其, 这些 …) is 把, no future.
+    before = cues.ba_object.sub(lambda m: "\u3000" * len(m.group()), before) if cues.ba_object else before
     if year is not None and frame.doc_year is not None and year < frame.doc_year and not (
         frame.assumed_review and not frame.year_stated and cues.target.search(before)
     ):

@@ -312,3 +312,16 @@ def test_a_goal_headline_leaves_the_results_below_it_alone() -> None:
     results = [(c.text, c.year, c.target) for c in claims[:4]]
     assert results == [("163亿元", 2012, False), ("13%", 2012, False), ("20亿元", 2012, False), ("4%", 2012, False)]
     assert (claims[4].year, claims[4].target) == (2013, True)
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "target"),
+    [
+        # seeds 002: 将 before its object is 把 (a past action), no goal
+        ("2020年，建成限时办结政策兑现系统，将15个部门382项兑现事项集成服务，平均兑现时间只用10.5个工作日。",
+         "10.5个工作日", False),
+        ("明年将新建学校15所。", "15所", True),  # 将 before a verb is the future
+    ],
+)
+def test_jiang_as_object_marker_is_no_goal(text: str, surface: str, target: bool) -> None:
+    assert one(text, surface).target is target
