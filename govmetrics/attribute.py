@@ -39,7 +39,7 @@ _NOISE = compiled(r"(?:(?:(?:1[89]|20)\d\d|[一二三四五六七八九〇零○
 _DIGIT = compiled(r"\d")
 _YEAR_WORD = compiled(r"(?:(?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})年(?:底|末|初|全年)?")
 _NUMERAL = compiled(r"\d|[一二两三四五六七八九十百千万]{2,}")
-_HAN_RUN = compiled(r"[\p{Han}A-Za-z]+?(?=[、和及与以]|[^\p{Han}A-Za-z]|$)")
+_HAN_RUN = compiled(r"[\p{Han}A-Za-z]+?(?=[、和及与]|[^\p{Han}A-Za-z]|$)")
 
 
 def _alt(words: list[str] | set[str]) -> str:
@@ -85,6 +85,7 @@ class Vocab:
     share_of_not: tuple[str, ...]
     per_head_re: regex.Pattern
     all_re: regex.Pattern
+    noun_break_re: regex.Pattern
     completion_tails: tuple[str, ...]
     completion_heads: tuple[str, ...]
     object_verbs_re: regex.Pattern
@@ -143,6 +144,7 @@ def vocab_for(rs: RuleSet) -> Vocab:
         completion_tails=tuple(c.get("completion_tails", [])),
         completion_heads=tuple(c.get("completion_heads", [])),
         object_verbs_re=compiled(f"^(?:{_alt(c.get('object_verbs', []))})"),
+        noun_break_re=compiled(_alt(c.get("noun_breaks", []))),
         all_re=compiled(_alt(c.get("all_words", []))),
         adverbial_re=compiled(f"^(?:{_alt(c.get('adverbial_starts', []))})"),
         per_head_re=compiled(_alt(c.get("per_head_words", []))),
@@ -177,11 +179,15 @@ class _Shadow:
     def __init__(self, text: str, s0: int, s1: int, figures: list[Figure]) -> None:
         keep = [True] * (s1 - s0)
         spans = [(f.start - s0, f.end - s0) for f in figures]
+        removed: list[tuple[int, str]] = []
         for m in _ASIDE.finditer(text, s0, s1):
             a, b = m.start() - s0, m.end() - s0
             if not any(fa < b and a < fb for fa, fb in spans):
                 keep[a:b] = [False] * (b - a)
+                removed.append((a, m.group()[1:-1]))
         self.pos = [s0 + i for i, k in enumerate(keep) if k]
+        # (shadow position, words) of each parenthetical taken out (常住人口城镇化率)
+        self.asides = [(sum(keep[:a]), words) for a, words in removed]
         self.text = "".join(text[p] for p in self.pos)
         self._index = {p: i for i, p in enumerate(self.pos)}
 
@@ -205,6 +211,9 @@ def attribute_sentence(text: str, s0: int, s1: int, figures: list[Figure], rs: R
     prev_end = 0
     for k, (f, (a, b)) in enumerate(zip(figures, spans, strict=True)):
         lead = st[prev_end:a]
+        if ")" in lead and "(" not in lead[: lead.rfind(")")]:
+            lead = lead[lead.rfind(")") + 1:]  # the rest of a parenthetical the last figure stood in
+        in_paren = st.rfind("(", 0, a) > st.rfind(")", 0, a)
         clauses = _CLAUSE_BREAK.split(lead)
         own_clause = clauses[-1]
         new_clause = len(clauses) > 1 or k == 0
@@ -221,6 +230,11 @@ def attribute_sentence(text: str, s0: int, s1: int, figures: list[Figure], rs: R
                 found = _resolve(cl, governing, v, named_only=bool(governing))
                 if found is not None:
                     break
+        c0 = _clause_start(st, a)
+        named = [w for p, w in sh.asides if c0 <= p <= a and w in v.alias_to_metric]
+        if named:
+            # 占常住人口比重(常住人口城镇化率)为62.51%: the parenthetical names the indicator.
+            found = [Subj(v.alias_to_metric[named[-1]], named[-1], named[-1])]
         after = st[b:b + 24]
         counted = _counted_after(after, f, v)
         resp = bool(v.respectively_re.search(own_clause))
@@ -234,6 +248,18 @@ def attribute_sentence(text: str, s0: int, s1: int, figures: list[Figure], rs: R
                 and v.sub_series_re.search(lead) and found[0].metric == governing[-1].metric):
             # 农民工2.53亿人…,其中,外出农民工1.59亿人: a part under 其中 is not the whole's series.
             found = [Subj("", found[0].name)]
+        if in_paren:
+            outer = _resolve(lead[: lead.rfind("(")], governing, v) if "(" in lead else None
+            if outer is not None and any(x.metric for x in outer):
+                governing, turn = outer, 0  # 完成固定资产投资(500万元以上项目)862.3亿元: named before the aside
+            # A figure inside a parenthetical (500万元以上项目, 折算为4883美元) is an aside: it
+            # leaves the subject in force as it was.
+            aside_subj = counted if counted is not None else (found[0] if found else None)
+            if aside_subj is None:
+                aside_subj = governing[min(turn, len(governing) - 1)] if governing else Subj("", "")
+            out.append(Attribution(aside_subj.metric, aside_subj.name[-30:], _per_n_unit(st[c0:a], f.unit, v)))
+            prev_end = b
+            continue
         if found is not None and (not counted or found[0].metric):
             governing, turn = found, 0
         elif counted is not None:
@@ -270,11 +296,27 @@ def attribute_sentence(text: str, s0: int, s1: int, figures: list[Figure], rs: R
         else:
             subj = governing[min(turn, len(governing) - 1)]
             turn += 1
+        subj = _per_n_series(subj, st[c0:a], v)
         history.append(subj)
         out.append(Attribution(subj.metric, subj.name[-30:], _per_n_unit(st[_clause_start(st, a):a], f.unit, v)))
         # The noun a figure counts is its own: the next figure's words start after it.
         prev_end = b + (len(counted.name) if counted is not None and not f.counted and governing == [counted] else 0)
     return out
+
+
+def _per_n_series(subj: Subj, clause_lead: str, v: Vocab) -> Subj:
+    """每千人口拥有执业医师3.4人、注册护士3.9人: every item under a per-N phrase is a rate,
+    the catalogue's 每千人口注册护士数 or no id (not 注册护士)."""
+    if not subj.metric or subj.canon.startswith("每"):
+        return subj
+    m = v.per_n_re.search(clause_lead)
+    if not m:
+        return subj
+    per = m.group()
+    for cand in (per + subj.canon + "数", per + subj.canon):
+        if cand in v.alias_to_metric:
+            return Subj(v.alias_to_metric[cand], cand, cand)
+    return Subj("", per + subj.canon)
 
 
 def _numbered_clauses(text: str, v: Vocab) -> list[Subj]:
@@ -324,6 +366,9 @@ def _counted_after(after: str, f: Figure, v: Vocab) -> Subj | None:
     if not m or not regex.match(r"\p{Han}", after):
         return None
     noun = m.group()
+    cut = v.noun_break_re.search(noun, 1)
+    if cut:
+        noun = noun[: cut.start()]  # 86家规模以上工业企业实现增加值: the noun ends at the verb
     verb = v.object_verbs_re.match(noun)  # 4.56万人享受城市最低生活保障: the object names it
     obj = noun[verb.end():] if verb else noun
     a = v.alias_re.match(obj)
@@ -332,7 +377,7 @@ def _counted_after(after: str, f: Figure, v: Vocab) -> Subj | None:
     done = _completed(obj, v)
     if done is not None and verb:
         return Subj(done.metric, noun, done.canon)
-    return Subj("", noun)
+    return Subj("", noun, noun)
 
 
 def _clean(s: str, v: Vocab) -> str:
@@ -394,7 +439,12 @@ def _resolve_any(clause: str, governing: list[Subj], v: Vocab) -> list[Subj] | N
         mod = v.modifier_re.search(pre)
         if mod and mid not in v.flow_ids:
             return [Subj("", mod.group() + name)]  # 新增规上工业企业: a flow the catalogue does not list
-        if v.per_head_re.search(pre) or v.per_n_re.search(pre):
+        per = v.per_n_re.search(pre)
+        if per:
+            rate = _per_n_series(Subj(mid, name, name), pre, v)
+            if rate.metric:
+                return [rate]  # 每千人口拥有执业医师3.4人 → 每千人口执业医师数
+        if v.per_head_re.search(pre) or per:
             return [Subj("", _clean(clause, v))]  # 平均每人占有粮食, 每千人口…床位: a rate per head, another series
         if v.extension_re.match(_NOISE.sub("", clause[end:])):
             return [Subj("", _display(clause, v))]  # 粮食亩产, 固定资产投资项目: a longer name, another series
