@@ -226,7 +226,14 @@ def attribute_sentence(text: str, s0: int, s1: int, figures: list[Figure], rs: R
             # catalogue (扣除价格因素) is an aside, unless nothing else is in force.
             for cl in reversed(clauses[:-1]):
                 if _DIGIT.search(_NOISE.sub("", cl)):
-                    continue  # 生猪出栏278040头: a name with a number the rules left out is that number's
+                    # 生猪出栏278040头: a name with a number the rules left out is that number's;
+                    # a growth right after it (…45.6万头,增长8.2%) is of that name too.
+                    if v.respectively_re.search(own_clause):
+                        continue
+                    num = _NUMERAL.search(_YEAR_WORD.sub("", cl))
+                    head = _YEAR_WORD.sub("", cl)[: num.start()] if num else ""
+                    found = _resolve(head, governing, v)
+                    break
                 found = _resolve(cl, governing, v, named_only=bool(governing))
                 if found is not None:
                     break

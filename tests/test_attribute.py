@@ -167,6 +167,8 @@ CASES = [
     # every item under a per-N phrase is a rate
     ("每千人口拥有执业(助理)医师3.4人、注册护士3.9人。",
      [("3.4人", "每千人口执业医师数"), ("3.9人", "每千人口注册护士数")]),
+    # a growth after a number the rules leave out is of that number's name
+    ("全年粮食总产量45.6万担,增长8.2%。", [("8.2%", "粮食总产量")]),
     # one figure said of several subjects (a 、 list, or 都 after them): the first named
     ("今年二氧化硫、氮氧化物排放量要下降3%。", [("3%", "二氧化硫排放量")]),
     ("原煤产量达到七亿七千多万吨,原油达到一亿一千四百多万吨,都比上年增长8%。",
