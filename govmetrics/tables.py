@@ -39,6 +39,7 @@ from .rules import RuleSet
 RULE_ID = "table_cell"
 
 _PIPE_SPLIT = compiled(r"[|｜│┃]")
+_SEPARATOR = regex.compile(r"[|｜│┃\t \u3000\u00a0]")
 _PLAIN_SPLIT = compiled(r"(?<=\S) (?=\S)")
 _RULE_LINE = compiled(r"^[\s|｜│┃+:\-=—─━┼├┤┌┐└┘┬┴╋╬═╪╫]*[\-=—─━═]{3,}[\s|｜│┃+:\-=—─━┼├┤┌┐└┘┬┴╋╬═╪╫]*$")
 _TAB_SPLIT = compiled(r"\t")
@@ -220,9 +221,14 @@ def _lines(original: str) -> list[tuple[int, int]]:
     return out
 
 
+@lru_cache(maxsize=8192)  # each line is asked about by several layouts (str caches the text's hash)
 def _split(original: str, a: int, b: int, plain: bool = True) -> tuple[str, list[tuple[int, int]]] | None:
-    """The cells of one line: ('pipe'|'tab'|'space', spans), or None when it is no row."""
+    """The cells of one line: ('pipe'|'tab'|'space'|'plain', spans), or None when it is no row."""
+    if b - a > 600:
+        return None  # a paragraph, not a row
     line = original[a:b]
+    if not _SEPARATOR.search(line):
+        return None  # no separator at all: the common case of prose, decided at once
     stripped = line.strip()
     if not stripped or len(stripped) > 400:
         return None
@@ -299,11 +305,14 @@ def find_tables(original: str, vocab: Vocab) -> list[Table]:
     tables: list[Table] = []
     i = 0
     n = len(lines)
-    while i < n:
-        t, nxt = _row_table(original, lines, i, vocab) or _vertical_table(original, lines, i, vocab)
-        if t is not None:
-            tables.append(t)
-        i = max(nxt, i + 1)
+    try:
+        while i < n:
+            t, nxt = _row_table(original, lines, i, vocab) or _vertical_table(original, lines, i, vocab)
+            if t is not None:
+                tables.append(t)
+            i = max(nxt, i + 1)
+    finally:
+        _split.cache_clear()  # its keys hold the document: keep none beyond it
     return tables
 
 
