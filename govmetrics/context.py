@@ -37,6 +37,7 @@ class Cues:
     share: regex.Pattern
     share_sentence: regex.Pattern
     share_after: tuple[str, ...]
+    whole_area: tuple[str, ...]
     share_of_growth: regex.Pattern
     growth_rate: regex.Pattern
     growth_rate_end: regex.Pattern
@@ -84,6 +85,7 @@ def cues_for(rs: RuleSet) -> Cues:
         share=compiled(_alt(c.get("share", []))),
         share_sentence=compiled(_alt(c.get("share_sentence", []))),
         share_after=tuple(c.get("share_after", [])),
+        whole_area=tuple(c.get("whole_area", [])),
         share_of_growth=compiled(r"对[^，,。；;]{0,16}增长的?(?:" + _alt(c.get("share_of_growth", [])) + ")"),
         growth_rate=compiled(_alt(c.get("growth_rate_words", []))),
         growth_rate_end=compiled(f"(?:{_alt(c.get('growth_rate_words', []))})$"),
@@ -177,6 +179,11 @@ def kind_and_sign(prefix: str, unit: str, rule_kind: str, cues: Cues, prev_kind:
     if unit in ("个百分点", "倍"):
         sign = -1 if _last_change_is_down(prefix, cues) else 1
         return "growth", sign
+    if unit in ("%", "‰") and core.endswith(cues.whole_area):
+        return "share", 1  # 担负全省70%以上的检测任务: a part of the whole area's
+    if unit == "%" and core.endswith(cues.rate) and not cues.growth_rate_end.search(core) \
+            and not cues.share.search(prefix):
+        return "level", 1  # 登记失业率2.53% names a rate, whatever growth the sentence spoke of
     if unit == "%" and cues.growth_rate.search(sentence_prefix) and not cues.share.search(prefix):
         return "growth", 1
     if unit == "%" and (cues.share.search(prefix) or cues.share_sentence.search(sentence_prefix)):

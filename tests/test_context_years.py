@@ -325,3 +325,16 @@ def test_a_goal_headline_leaves_the_results_below_it_alone() -> None:
 )
 def test_jiang_as_object_marker_is_no_goal(text: str, surface: str, target: bool) -> None:
     assert one(text, surface).target is target
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "kind"),
+    [
+        ("广州高新区独占4家，担负全省70%以上的检测任务。", "70%以上", "share"),  # seeds 002
+        ("今年把试点的范围扩大到全国40%的县。", "40%", "share"),  # gwr_2006
+        ("前三季度GDP增速转负为正、增长1%，城镇新增就业21.14万人，登记失业率2.53%。", "2.53%", "level"),  # seeds 003
+        ("全县有林地面积276万亩，森林覆盖率达54%。", "54%", "share"),  # 覆盖率 is a share cue
+    ],
+)
+def test_whole_area_shares_and_named_rates(text: str, surface: str, kind: str) -> None:
+    assert one(text, surface).kind == kind
