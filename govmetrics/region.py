@@ -113,9 +113,9 @@ def region_rules(rs: RuleSet) -> RegionRules:
         not_place_endings=tuple(d.get("not_place_endings", [])),
         provinces=frozenset(d.get("provinces", [])),
         named_with_parent=frozenset(d.get("named_with_parent", [])),
-        list_re=regex.compile(list_re, flags),
+        list_re=compiled(list_re, flags),
         list_groups=groups,
-        joiner_re=regex.compile(joiners),
+        joiner_re=compiled(joiners),
     )
 
 
@@ -246,7 +246,7 @@ def clause_region(text: str, clause_start: int, number_start: int, default: str,
     return default
 
 
-_NUMBER = regex.compile(r"\d+(?:\.\d+)?")
+_NUMBER = compiled(r"\d+(?:\.\d+)?")
 _FENBIE = "分别"
 
 
