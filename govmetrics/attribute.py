@@ -85,6 +85,9 @@ class Vocab:
     share_of_not: tuple[str, ...]
     per_head_re: regex.Pattern
     all_re: regex.Pattern
+    contribution_re: regex.Pattern
+    ratio_re: regex.Pattern
+    share_form: tuple[str, ...]
     noun_break_re: regex.Pattern
     completion_tails: tuple[str, ...]
     completion_heads: tuple[str, ...]
@@ -145,6 +148,13 @@ def vocab_for(rs: RuleSet) -> Vocab:
         completion_heads=tuple(c.get("completion_heads", [])),
         object_verbs_re=compiled(f"^(?:{_alt(c.get('object_verbs', []))})"),
         noun_break_re=compiled(_alt(c.get("noun_breaks", []))),
+        contribution_re=compiled(
+            f"^(?:{_alt(c.get('contribution_open', []))}).*(?:{_alt(c.get('contribution_heads', []))})"
+        ),
+        ratio_re=compiled(
+            f"(?:{_alt(c.get('ratio_open', []))})(.+?)(?:{_alt(c.get('ratio_close', []))})"
+        ),
+        share_form=tuple(c.get("ratio_as_share", ["占", "比重"]))[:2],
         all_re=compiled(_alt(c.get("all_words", []))),
         adverbial_re=compiled(f"^(?:{_alt(c.get('adverbial_starts', []))})"),
         per_head_re=compiled(_alt(c.get("per_head_words", []))),
@@ -418,6 +428,17 @@ def _resolve(clause: str, governing: list[Subj], v: Vocab, named_only: bool = Fa
 
 
 def _resolve_any(clause: str, governing: list[Subj], v: Vocab) -> list[Subj] | None:
+    if v.contribution_re.search(_NOISE.sub("", clause)):
+        return None  # (第一产业增加值…,)对GDP增长的贡献率为0.7%: the part in force contributes
+    ratio = v.ratio_re.search(clause)
+    if ratio:
+        # 研发经费支出与国内生产总值之比: the catalogue's X占Y比重 if it has one, else no id (a ratio is
+        # neither X nor Y).
+        as_share = clause[: ratio.start()] + v.share_form[0] + ratio.group(1) + v.share_form[1]
+        named = _names(as_share, v)
+        if named and named[-1][0] <= ratio.start() and named[-1][1] >= ratio.start() + 1:
+            return [Subj(named[-1][3], _display(clause, v), named[-1][2])]
+        return [Subj("", _display(clause, v))]
     r = v.respectively_re.search(clause)
     m = v.share_of_re.search(clause)
     if m and not _is_share_of_not(clause, m.start(), v) and not any(
