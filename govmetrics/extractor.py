@@ -393,7 +393,7 @@ def _with_tables(claims: list[Claim], d: _Doc) -> list[Claim]:
     """Add the claims of table cells (tables.py); a prose claim on a cell gives way to it."""
     from .tables import merge, name_ratio_parts, table_claims
 
-    name_ratio_parts(claims, d.original, d.rs)
+    claims = name_ratio_parts(claims, d.original, d.rs)
     starts = d.norm.starts
 
     def article_at(orig: int):

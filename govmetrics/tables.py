@@ -1044,11 +1044,11 @@ def merge(prose: list[Claim], cells: list[TableCellClaim]) -> list[Claim]:
     return merged
 
 
-def name_ratio_parts(claims: list[Claim], original: str, rs: RuleSet) -> None:
-    """Parts of a ratio (三次产业结构为10.4:48.6:41.0) get the names of the parts, in order."""
+def name_ratio_parts(claims: list[Claim], original: str, rs: RuleSet) -> list[Claim]:
+    """Parts of a ratio (三次产业结构为10.4:48.6:41.0) get the names of the parts, in order; a
+    ratio whose parts do not make a whole (1:2:3, about 100 in all) is no set of shares."""
     vocab = vocab_for(rs)
-    if not vocab.ratio_parts:
-        return
+    runs: dict[int, list[Claim]] = {}
     for c in claims:
         if c.rule != "ratio_of_parts":
             continue
@@ -1056,6 +1056,7 @@ def name_ratio_parts(claims: list[Claim], original: str, rs: RuleSet) -> None:
         k = c.start
         while k > 0 and (original[k - 1].isdigit() or original[k - 1] in ".:：∶ "):
             k -= 1
+        runs.setdefault(k, []).append(c)
         idx = sum(original[k:c.start].count(s) for s in ":：∶")
         before = normalize(original[max(0, k - 120):k]).text
         before = before[max(before.rfind("。"), before.rfind("\n")) + 1:]
@@ -1064,6 +1065,8 @@ def name_ratio_parts(claims: list[Claim], original: str, rs: RuleSet) -> None:
                 c.subject = parts[idx]
                 c.metric = _metric(parts[idx], vocab) or c.metric
                 break
+    drop = {id(c) for run in runs.values() if abs(sum(c.value for c in run) - 100) > 1.5 for c in run}
+    return [c for c in claims if id(c) not in drop] if drop else claims
 
 
 __all__ = ["RULE_ID", "Table", "TableCellClaim", "TableClaims", "check_tables", "find_tables", "merge", "name_ratio_parts", "read_table",

@@ -281,6 +281,7 @@ def test_ratio_of_parts():
         (30.9, "%", "share", "第二产业增加值"), (56.7, "%", "share", "第三产业增加值"),
     ]
     assert [c.text for c in extract_text("会议于10:30:45开始。")] == []
+    assert [c.text for c in extract_text("三种产品的产量结构为1:2:3。")] == []  # no parts of a whole
 
 
 # ---------------------------------------------------------------- formats
