@@ -32,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import threading
 import weakref
 from bisect import bisect_left
 from dataclasses import dataclass, field
@@ -313,7 +314,8 @@ class Engine:
     serialized: bytes
     untranslated: list[int] = field(default_factory=list)  # rule indexes left to the pre-filter path
     _db: Any = field(default=None, repr=False, compare=False)
-    _scratch: Any = field(default=None, repr=False, compare=False)
+    # Scratch space is per thread (Dask runs documents on threads of one process).
+    _local: Any = field(default_factory=threading.local, repr=False, compare=False)
     _pid: int = field(default=0, repr=False, compare=False)
     _failed: bool = field(default=False, repr=False, compare=False)
 
@@ -331,8 +333,7 @@ class Engine:
                 import hyperscan
 
                 self._db = hyperscan.loadb(self.serialized, hyperscan.HS_MODE_BLOCK)
-                self._scratch = hyperscan.Scratch(self._db)
-                self._db.scratch = self._scratch
+                self._local = threading.local()
                 self._pid = os.getpid()
             except Exception:  # noqa: BLE001 — missing module, other platform or version
                 self._failed = True
@@ -359,8 +360,13 @@ class Engine:
             return True if rule == rare else None  # True stops the scan
 
         try:
-            self._db.scan(data, match_event_handler=on_match, scratch=self._scratch)
-        except Exception:  # noqa: BLE001
+            scratch = getattr(self._local, "scratch", None)
+            if scratch is None:
+                import hyperscan
+
+                scratch = self._local.scratch = hyperscan.Scratch(self._db)
+            self._db.scan(data, match_event_handler=on_match, scratch=scratch)
+        except Exception:  # noqa: BLE001 — the pre-filter path for this document
             return None
         if ends.pop(rare):
             return None

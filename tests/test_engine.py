@@ -192,3 +192,13 @@ def test_the_switch_turns_the_fast_path_off(monkeypatch):
     assert not engine.enabled()
     with patch.object(engine, "for_rules", side_effect=AssertionError("engine used")):
         find_matches("增长8.2%", default_ruleset())
+
+
+def test_threads_scan_with_their_own_scratch_space():
+    from concurrent.futures import ThreadPoolExecutor
+
+    eng = engine.build([(r"\d+亿", regex.V1)])
+    texts = [("增长3亿元。" * 2000) + str(i) + "亿" for i in range(8)]
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(eng.candidates, texts))
+    assert all(g is not None and g[0][-1] == len(t) for g, t in zip(got, texts, strict=True))
