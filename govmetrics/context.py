@@ -443,7 +443,8 @@ def _year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: in
                           else "the section heading")
         return frame.section_year
     frame.year_from_doc = True
-    frame.year_why = f"the document's own year ({frame.doc_why or 'no other evidence'})"
+    frame.year_why = (f"the document's own year ({frame.doc_why or 'no other evidence'})" if frame.doc_year
+                      else "none: neither the text nor the document names a year")
     return frame.doc_year
 
 
