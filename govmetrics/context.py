@@ -58,6 +58,7 @@ class Cues:
     gov_not: regex.Pattern | None
     figure: regex.Pattern
     ba_object: regex.Pattern | None
+    estimate: frozenset[str]
     fillers: regex.Pattern  # words between a change verb and the number (cues.kind_fillers)
     soft_fillers: regex.Pattern
     goal_quoted: regex.Pattern
@@ -105,6 +106,7 @@ def cues_for(rs: RuleSet) -> Cues:
         under_review=frozenset(c.get("year_under_review", [])),
         gov_re=compiled(_alt(list(gov))) if gov else None,
         gov_not=compiled(_alt(c["governing_not"])) if c.get("governing_not") else None,
+        estimate=frozenset(c.get("estimate_words", [])),
         ba_object=regex.compile(
             r"将(?=[\d一二两三四五六七八九十百千万]|" + _alt(c["ba_object_starts"]) + ")") if c.get("ba_object_starts") else None,
         # A figure with its magnitude, unit and trailing qualifier (7.5%左右, 101条以上).
@@ -322,6 +324,7 @@ class Frame:
     is_base: bool = False  # set by year_of: the number is a comparison base (比1980年的…)
     assumed_review: bool = False  # the section is the review a report is assumed to open with
     genre: str = ""  # the article's genre (segment.Article.genre)
+    late_in_year: bool = False  # the article is dated in the last months of its year (year-end reports)
     paragraph_mode: str = ""  # "goal" / "result" when an earlier sentence opened that frame
     paragraph_why: str = ""  # which earlier sentence opened the frame
     after_year: int | None = None  # set by year_of: the starting year of a from–to this number ends
@@ -534,7 +537,12 @@ def _is_target(text: str, pos: int, frame: Frame, year: int | None, cues: Cues) 
         frame.target_why = f"result cue nearest before it: {results[-1].group()}"
         return False
     if last_target >= 0:
-        frame.target_why = f"goal cue nearest before it: {max(targets, key=lambda m: m.end()).group()}"
+        cue = max(targets, key=lambda m: m.end()).group()
+        if cue in cues.estimate and frame.late_in_year and (year is None or year == frame.doc_year):
+            # 全年预计实现… in a report given at the end of its year: a preliminary result (SPEC §4a).
+            frame.target_why = f"{cue} in a report given at the end of {frame.doc_year}: a preliminary result"
+            return False
+        frame.target_why = f"goal cue nearest before it: {cue}"
         return True
     if m := cues.goal_after.match(text, pos=frame.number_end):
         frame.target_why = f"a goal named right after it: {m.group()}"

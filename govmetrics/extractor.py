@@ -488,6 +488,7 @@ def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
         assumed_review=bool(section and not section.heading),
         number_end=b,
         genre=article.genre,
+        late_in_year=_late_in_year(article.date),
     )
     if from_to == 1 and prev and prev[0] == c0:
         if prev[3].startswith(unit + "/"):
@@ -529,6 +530,11 @@ def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
         rule=rule.id,
     )
     return claim, (c0, kind, sign, unit)
+
+
+def _late_in_year(date: str) -> bool:
+    """Dated in November or December (2018-12-25): a year-end report speaks of a year nearly over."""
+    return len(date) >= 7 and date[5:7].isdigit() and int(date[5:7]) >= 11
 
 
 def _clean(v: float) -> float:

@@ -338,3 +338,15 @@ def test_jiang_as_object_marker_is_no_goal(text: str, surface: str, target: bool
 )
 def test_whole_area_shares_and_named_rates(text: str, surface: str, kind: str) -> None:
     assert one(text, surface).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("head", "target"),
+    [
+        ("政府工作报告\n——2018年12月25日在沅陵县第十七届人民代表大会第三次会议上\n", False),  # year-end: a result
+        ("政府工作报告\n——2018年3月5日在沅陵县第十七届人民代表大会第一次会议上\n", True),  # early: a forecast
+    ],
+)
+def test_estimate_in_a_year_end_report_is_a_result(head: str, target: bool) -> None:
+    c = one(head + "各位代表：\n今年，全年预计实现地区生产总值170.98亿元。\n", "170.98亿元")
+    assert (c.year, c.target) == (2018, target)
