@@ -41,6 +41,7 @@ class Cues:
     share_of_growth: regex.Pattern
     growth_rate: regex.Pattern
     growth_rate_end: regex.Pattern
+    change_goal_end: regex.Pattern
     rate: tuple[str, ...]
     target: regex.Pattern
     target_not: regex.Pattern
@@ -90,6 +91,7 @@ def cues_for(rs: RuleSet) -> Cues:
         share_of_growth=compiled(r"对[^，,。；;]{0,16}增长的?(?:" + _alt(c.get("share_of_growth", [])) + ")"),
         growth_rate=compiled(_alt(c.get("growth_rate_words", []))),
         growth_rate_end=compiled(f"(?:{_alt(c.get('growth_rate_words', []))})$"),
+        change_goal_end=compiled(f"(?:的)?(?:{_alt(c.get('change_goal_words', []))})+$"),
         rate=tuple(c.get("rate_words", [])),
         target=compiled(_alt(c.get("target", []))),
         target_not=compiled(_alt(c.get("target_not", []))),
@@ -163,6 +165,13 @@ def kind_and_sign(prefix: str, unit: str, rule_kind: str, cues: Cues, prev_kind:
     soft = cues.soft_fillers.sub("", tail)
     if soft.endswith(("为", "是")) and cues.growth_rate_end.search(soft[:-1]):
         return "growth", 1  # 增速为-6.8%: a growth rate names a growth (its sign is the number's)
+    if soft.endswith(("为", "是")) and cues.change_goal_end.search(soft[:-1]):
+        # 经济增长预期目标为7%左右: the goal of a change is a change.
+        head = cues.change_goal_end.sub("", soft[:-1])
+        if cues.growth_rate_end.search(head) or cues.up.search(head):
+            return "growth", 1
+        if cues.down.search(head):
+            return "growth", -1
     if soft.endswith("为") and (cues.up.search(soft[:-1]) or cues.down.search(soft[:-1])):
         shared = cues.share.search(prefix) or (unit == "%" and cues.share_sentence.search(sentence_prefix))
         return ("share", 1) if shared else ("level", 1)

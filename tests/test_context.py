@@ -100,7 +100,12 @@ def test_subject_of_an_enumerated_figure_is_its_own_item() -> None:
 
 @pytest.mark.parametrize(
     ("text", "surface", "kind", "value"),
-    [("个体手工业者的产值将下降为27.5%。", "27.5%", "level", 27.5), ("粮食产量增长达8%。", "8%", "growth", 8)],
+    [("个体手工业者的产值将下降为27.5%。", "27.5%", "level", 27.5), ("粮食产量增长达8%。", "8%", "growth", 8),
+     ("城镇登记失业率下降为3.5%。", "3.5%", "level", 3.5),
+     # The goal or forecast of a change is a change (rules/cues.yaml change_goal_words).
+     ("今年经济增长预期目标为7%左右，这是必要的。", "7%左右", "growth", 7),
+     ("居民消费价格涨幅预期目标为3%左右。", "3%左右", "growth", 3),
+     ("单位国内生产总值能耗降低目标为3%左右。", "3%左右", "growth", -3)],
 )
 def test_change_verb_with_wei_names_the_level(text: str, surface: str, kind: str, value: float) -> None:
     c = one(text, surface)
