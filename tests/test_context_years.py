@@ -333,7 +333,7 @@ def test_jiang_as_object_marker_is_no_goal(text: str, surface: str, target: bool
         ("广州高新区独占4家，担负全省70%以上的检测任务。", "70%以上", "share"),  # seeds 002
         ("今年把试点的范围扩大到全国40%的县。", "40%", "share"),  # gwr_2006
         ("前三季度GDP增速转负为正、增长1%，城镇新增就业21.14万人，登记失业率2.53%。", "2.53%", "level"),  # seeds 003
-        ("全县有林地面积276万亩，森林覆盖率达54%。", "54%", "share"),  # 覆盖率 is a share cue
+        ("全县有林地面积276万亩，森林覆盖率达54%。", "54%", "level"),  # a rate named 率 is a level (SPEC §4a)
     ],
 )
 def test_whole_area_shares_and_named_rates(text: str, surface: str, kind: str) -> None:
@@ -350,3 +350,23 @@ def test_whole_area_shares_and_named_rates(text: str, surface: str, kind: str) -
 def test_estimate_in_a_year_end_report_is_a_result(head: str, target: bool) -> None:
     c = one(head + "各位代表：\n今年，全年预计实现地区生产总值170.98亿元。\n", "170.98亿元")
     assert (c.year, c.target) == (2018, target)
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "value", "unit"),
+    [
+        ("棉花达到三千二百八十万担。", "三千二百八十万担", 3.28e7, "担"),  # gwr_1958
+        ("发电量由三千亿度增加到四千零七十三亿度。", "三千亿度", 3e11, "度"),  # gwr_1986
+        ("木材约五百二十万立方公尺。", "约五百二十万立方公尺", 5.2e6, "立方米"),
+        ("生猪出栏278040头。", "278040头", 278040, "头"),  # tjgb_zhenba_2006
+        ("全县共发生安全生产事故3起。", "3起", 3, "起"),  # gzbg_yuanling_2018
+        ("全年降低企业税负5700多亿元。", "5700多亿元", 5.7e11, "元"),  # 负 of 税负 is no sign (gwr_2017)
+    ],
+)
+def test_held_out_units_and_signs(text: str, surface: str, value: float, unit: str) -> None:
+    c = one(text, surface)
+    assert (c.value, c.unit) == (value, unit)
+
+
+def test_words_holding_unit_characters_are_no_claims() -> None:
+    assert extract_text("引进百度阿波罗项目，主席两度访欧，坚持抓两头。") == []
