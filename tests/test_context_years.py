@@ -370,3 +370,8 @@ def test_held_out_units_and_signs(text: str, surface: str, value: float, unit: s
 
 def test_words_holding_unit_characters_are_no_claims() -> None:
     assert extract_text("引进百度阿波罗项目，主席两度访欧，坚持抓两头。") == []
+
+
+def test_a_price_rise_is_a_growth() -> None:
+    # gwr_1995: 涨幅 names a rate of change
+    assert one("商品零售物价涨幅仍然高达百分之二十一点七。", "百分之二十一点七").kind == "growth"
