@@ -124,7 +124,8 @@ def _names_economy_growth(prefix: str, clause: str, tr: TrackRules) -> bool:
 def _prepare(row: dict, order: int, tr: TrackRules) -> _Claim:
     prefix, clause = _locate(row)
     metric = str(row.get("metric") or "")
-    if (not metric and tr.economy_metric and row.get("unit") == "%" and row.get("kind") in ("growth", "level")
+    if (metric in ("", tr.economy_metric) and tr.economy_metric and row.get("unit") == "%"
+            and row.get("kind") in ("growth", "level")
             and _names_economy_growth(prefix, clause, tr)):
         # A rate of the economy's growth is the growth of its output (经济增长预期为7%左右 is
         # read as a level by the extractor: 增长…为 names the rate reached).
