@@ -71,6 +71,7 @@ class Vocab:
     corner: frozenset[str]
     dimensions: frozenset[str]
     places: frozenset[str]
+    implied_parts: tuple[str, ...]
     names_by_dimension: dict[str, dict[str, str]]
     breakdown_forms: dict[str, tuple[str, ...]]
     year_labels: frozenset[str]
@@ -115,6 +116,7 @@ def vocab_for(rs: RuleSet) -> Vocab:
         corner=frozenset(_squash(w) for w in t.get("corner", [])),
         dimensions=frozenset(_squash(w) for w in [*t.get("dimensions", []), *t.get("places", [])]),
         places=frozenset(_squash(w) for w in t.get("places", [])),
+        implied_parts=tuple(t.get("implied_parts", [])),
         year_labels=frozenset(_squash(w) for w in t.get("year_labels", [])),
         change_in_cell=compiled("^(?:" + "|".join(map(regex.escape, _longest_first(
             [*t.get("cell_up", []), *t.get("cell_down", [])]))) + ")") if t.get("cell_up") or t.get("cell_down")
@@ -140,7 +142,7 @@ def vocab_for(rs: RuleSet) -> Vocab:
 
 _LIST_KEYS = frozenset(("growth", "share", "index", "target", "measures", "corner", "dimensions", "year_labels",
                         "places", "unit_column", "serial_column", "total_labels", "label_prefixes", "placeholders",
-                        "cell_up", "cell_down"))
+                        "cell_up", "cell_down", "implied_parts"))
 _MAP_KEYS = frozenset(("parts", "ratio_parts", "names_by_dimension", "breakdown_forms"))
 
 
@@ -230,8 +232,8 @@ def _split(original: str, a: int, b: int, plain: bool = True) -> tuple[str, list
     if not _SEPARATOR.search(line):
         return None  # no separator at all: the common case of prose, decided at once
     stripped = line.strip()
-    if not stripped or len(stripped) > 400:
-        return None
+    if not stripped or len(stripped) > 400 or _TABLE_NO.match(stripped):
+        return None  # (表3  2023年…: a caption, whatever spaces it holds)
     lead = a + (len(line) - len(line.lstrip()))
     end = lead + len(stripped)
     for kind, pat in (("pipe", _PIPE_SPLIT), ("tab", _TAB_SPLIT), ("space", _SPACE_SPLIT), ("plain", _PLAIN_SPLIT)):
@@ -264,6 +266,14 @@ def _split(original: str, a: int, b: int, plain: bool = True) -> tuple[str, list
             texts = [original[x:y] for x, y in spans]
             if len(spans) > 12 or max(map(len, texts)) > 20 or regex.search(r"[，。；,;]", stripped):
                 return None
+        if kind == "space":
+            # A label spaced out to the column's width (全  市, 指    标): single characters
+            # before the first real cell are one cell.
+            k = 0
+            while k < len(spans) and regex.fullmatch(r"\p{Han}", original[spans[k][0]:spans[k][1]]):
+                k += 1
+            if k >= 2:
+                spans = [(spans[0][0], spans[k - 1][1]), *spans[k:]]
         if len(spans) >= 2:
             return kind, spans
         return None
@@ -503,23 +513,28 @@ def _infer_rows(seq: list[Cell], vocab: Vocab, bare: bool) -> tuple[list[list[Ce
         k += 1
     while k > 1 and not seq[f + k - 1].text:
         k -= 1  # the run ends with its last figure
-    width = k + 1
+    # A unit column (指标 / 单位 / 1-12月 / 同比增长): each label is followed by its unit.
+    lead = 2 if f >= 2 and not _numeric(seq[f - 2].text, vocab) and any(
+        _squash(c.text) in vocab.unit_column for c in seq[:f - 2]) else 1
+    width = k + lead
     rows: list[Row] = []
-    p = f - 1
+    p = f - lead
     while p + width <= len(seq):
         chunk = seq[p:p + width]
         if _numeric(chunk[0].text, vocab) and not _YEAR_CELL.match(chunk[0].text):
             break
-        if not all(_numeric(c.text, vocab) or c.text in vocab.placeholders or not c.text for c in chunk[1:]):
+        if lead == 2 and (_numeric(chunk[1].text, vocab) or len(chunk[1].text) > 8):
+            break  # no unit after the label
+        if not all(_numeric(c.text, vocab) or c.text in vocab.placeholders or not c.text for c in chunk[lead:]):
             break
         rows.append(Row(chunk, chunk[0].a, chunk[-1].b))
         p += width
     if len(rows) < (2 if bare else 1):
         return None
-    before = seq[:f - 1]
+    before = seq[:f - lead]
     if len(before) >= width and _squash(before[-width].text) in vocab.corner:
         head = before[-width:]
-    elif len(before) >= k:
+    elif lead == 1 and len(before) >= k:
         head = [Cell(before[-k].a, before[-k].a, ""), *before[-k:]]
     else:
         return None
@@ -786,6 +801,12 @@ def _indicator(base: str, caption: str, vocab: Vocab, named: bool = False, paren
     if own and (not candidates or not topic or own.split(".")[0] == topic.split(".")[0]
                 or any(w in key for w in parts_of) or (whole and whole in key)):
         return key, own, "row name"
+    if not own:
+        # An industry named alone in a table of indicators (规模以上工业 | 亿元 | 88.64) stands
+        # for its value added when the catalogue knows that name (implied_parts).
+        for word in vocab.implied_parts:
+            if not key.endswith(word) and (m := _metric(key + word, vocab)):
+                return key + word, m, f"row name + '{word}' (implied)"
     name, how = candidates[0] if candidates else (key, "row name")
     return name, ("" if candidates else _contained_metric(name, vocab)), how
 

