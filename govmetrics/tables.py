@@ -72,6 +72,7 @@ class Vocab:
     dimensions: frozenset[str]
     places: frozenset[str]
     implied_parts: tuple[str, ...]
+    count_units: tuple[str, ...]
     names_by_dimension: dict[str, dict[str, str]]
     breakdown_forms: dict[str, tuple[str, ...]]
     year_labels: frozenset[str]
@@ -117,6 +118,7 @@ def vocab_for(rs: RuleSet) -> Vocab:
         dimensions=frozenset(_squash(w) for w in [*t.get("dimensions", []), *t.get("places", [])]),
         places=frozenset(_squash(w) for w in t.get("places", [])),
         implied_parts=tuple(t.get("implied_parts", [])),
+        count_units=tuple(t.get("count_units", [])),
         year_labels=frozenset(_squash(w) for w in t.get("year_labels", [])),
         change_in_cell=compiled("^(?:" + "|".join(map(regex.escape, _longest_first(
             [*t.get("cell_up", []), *t.get("cell_down", [])]))) + ")") if t.get("cell_up") or t.get("cell_down")
@@ -142,7 +144,7 @@ def vocab_for(rs: RuleSet) -> Vocab:
 
 _LIST_KEYS = frozenset(("growth", "share", "index", "target", "measures", "corner", "dimensions", "year_labels",
                         "places", "unit_column", "serial_column", "total_labels", "label_prefixes", "placeholders",
-                        "cell_up", "cell_down", "implied_parts"))
+                        "cell_up", "cell_down", "implied_parts", "count_units"))
 _MAP_KEYS = frozenset(("parts", "ratio_parts", "names_by_dimension", "breakdown_forms"))
 
 
@@ -896,6 +898,9 @@ def read_table(table: Table, rs: RuleSet, vocab: Vocab, doc_year: int | None) ->
                 base, factor = cell_unit, 1.0  # parse_quantities already folded the magnitude
             else:
                 bu = _unit_of_word(unit_word, rs)
+                count = next((w for w in vocab.count_units if unit_word.endswith(w)), "")
+                if count and unit_src.startswith("row") and (mag := _unit_of_word(unit_word[:-len(count)] + "个", rs)):
+                    bu = count, mag[1]  # 集成电路 | 亿块: pieces, not 元 (count_units)
                 if bu is None:
                     continue
                 base, factor = bu
@@ -1015,6 +1020,10 @@ def table_claims(original: str, rs: RuleSet, doc: str, article_at: Callable[[int
         _check_cut_off(original, table)
         # Header cells and units are no claims: nothing the prose rules find there is kept.
         out.headers += [(c.a, c.b) for row in table.header for c in row if c.b > c.a]
+        # … nor the labels of its rows (年末常住人口(万人): no 万人 = 10000 人).
+        labels = [(c.a, c.b) for row in table.rows for c in row.cells
+                         if c.b > c.a and not _numeric(c.text, vocab)]
+        out.headers += labels
         article = article_at(table.line_start)  # segment.Article: year, date, region
         for a, b, f, how in read_table(table, rs, vocab, article.year):
             row = next((r for r in table.rows if r.start <= a < r.end + 1), None)

@@ -456,10 +456,15 @@ HELD_OUT_LAYOUTS = [
     # A numbered caption spaced from its title (表3  …) over a table with a unit column:
     # the caption is no header row, the unit column gives each row's unit.
     ("表3  2023年主要工业产品产量及其增长速度\n产品名称      单位      产量      比上年增长(%)\n"
-     "纱            万吨      2234.0    -2.0\n汽车          万辆      3011.3    9.3\n",
+     "纱            万吨      2234.0    -2.0\n汽车          万辆      3011.3    9.3\n"
+     "发电量        亿千瓦小时  94564.4  6.9\n集成电路      亿块      3514.4    6.9\n",
      [(2.234e7, "吨", "level", 2023, "product_output.cotton_yarn", ""),
       (-2.0, "%", "growth", 2023, "product_output.cotton_yarn", ""),
-      (3.0113e7, "辆", "level", 2023, "product_output.cars", ""), (9.3, "%", "growth", 2023, "product_output.cars", "")]),
+      (3.0113e7, "辆", "level", 2023, "product_output.cars", ""), (9.3, "%", "growth", 2023, "product_output.cars", ""),
+      (9.45644e12, "千瓦时", "level", 2023, "power_generation", ""), (6.9, "%", "growth", 2023, "power_generation", ""),
+      # 块 in a unit column counts pieces (count_units), not 元.
+      (3.5144e11, "块", "level", 2023, "product_output.integrated_circuits", ""),
+      (6.9, "%", "growth", 2023, "product_output.integrated_circuits", "")]),
     # One cell per line with a unit column, footnote marks and # sub-rows; an industry named
     # alone is its value added (implied_parts).
     ("2023年全县主要经济指标\n\n指标\n单位\n1-12月\n同比增长(%)\n地区生产总值\n亿元\n268.53\n5.9\n"
@@ -480,3 +485,12 @@ def test_held_out_layouts(text, expected):
     got = [(c.value, c.unit, c.kind, c.year, c.metric, c.region) for c in claims]
     assert [g[1:] for g in got] == [e[1:] for e in expected]
     assert [g[0] for g in got] == pytest.approx([e[0] for e in expected])
+
+
+def test_no_prose_claims_in_row_labels():
+    # The unit in a row label (年末常住人口(万人)) is no figure of 10000 人.
+    text = ("2019-2022年主要经济指标\n指标\t2021年\t2022年\n地区生产总值(亿元)\t175.40\t182.06\n"
+            "年末常住人口(万人)\t17.20\t17.11\n")
+    claims = extract_text(text)
+    assert [c.rule for c in claims] == ["table_cell"] * 4
+    assert [c.value for c in claims] == pytest.approx([1.754e10, 1.8206e10, 1.72e5, 1.711e5])
