@@ -109,6 +109,7 @@ class Vocab:
     per_n_re: regex.Pattern
     per_n_nouns: dict[str, str]
     per_n_plain: frozenset[str]
+    per_n_change_re: regex.Pattern
     by_prefix: dict[str, list[str]] = field(default_factory=dict)  # scope -> aliases that start with it
 
 
@@ -178,6 +179,7 @@ def vocab_for(rs: RuleSet) -> Vocab:
         per_n_re=compiled(f"每({_alt(mags)})(?:名|个|位)?({_alt(list(nouns))})"),
         per_n_nouns=nouns,
         per_n_plain=frozenset(c.get("per_n_plain_units", [])),
+        per_n_change_re=compiled(f"^(?:{_alt(c.get('per_n_change_starts', []))})"),
         by_prefix=by_prefix,
     )
 
@@ -315,7 +317,11 @@ def attribute_sentence(text: str, s0: int, s1: int, figures: list[Figure], rs: R
             turn += 1
         subj = _per_n_series(subj, st[c0:a], v)
         history.append(subj)
-        out.append(Attribution(subj.metric, subj.name[-30:], _per_n_unit(st[_clause_start(st, a):a], f.unit, v)))
+        unit = _per_n_unit(st[_clause_start(st, a):a], f.unit, v)
+        if out and unit == f.unit and out[-1].unit.startswith(unit + "/") and v.per_n_change_re.match(
+                st[_clause_start(st, a):a].strip()):
+            unit = out[-1].unit  # 每百户…21.5辆，比2007年增加15.5辆: the change of that rate (辆/百户)
+        out.append(Attribution(subj.metric, subj.name[-30:], unit))
         # The noun a figure counts is its own: the next figure's words start after it.
         prev_end = b + (len(counted.name) if counted is not None and not f.counted and governing == [counted] else 0)
     return out

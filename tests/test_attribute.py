@@ -237,6 +237,9 @@ def test_subject_of_a_growth_is_the_figure_before_it(rs) -> None:
         ("到2025年每千常住人口执业医师数达5.8人。", "5.8人", "人"),
         ("人均公园绿地面积20平方米。", "20平方米", "平方米"),
         ("平均每人占有粮食近八百斤。", "近八百斤", "斤"),
+        # a comparison clause right after the rate is its change: same denominator
+        ("城镇每百户拥有家用汽车21.5辆，比2007年增加15.5辆。", "15.5辆", "辆/百户"),
+        ("每百户拥有汽车40辆，新增汽车15.5辆。", "15.5辆", "辆"),
     ],
 )
 def test_per_n_denominator_is_part_of_the_unit(text: str, surface: str, unit: str) -> None:
