@@ -27,6 +27,7 @@ from functools import lru_cache
 
 import regex
 
+from .catalogue import alias_alternation
 from .patterns import compiled
 from .rules import RuleSet
 
@@ -126,7 +127,7 @@ def vocab_for(rs: RuleSet) -> Vocab:
     nouns = {str(k): str(v) for k, v in (c.get("per_n_nouns") or {}).items()}
     mags = c.get("per_n_magnitudes", []) or ["千"]
     return Vocab(
-        alias_re=compiled(_alt(list(alias))),
+        alias_re=compiled(alias_alternation(alias)),
         alias_to_metric=alias,
         scope_re=compiled(_alt(list(scopes))),
         scopes=scopes,

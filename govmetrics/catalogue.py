@@ -14,6 +14,7 @@ filter on the group finds every series of it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -25,6 +26,18 @@ from .rules import MetricInfo
 
 if TYPE_CHECKING:
     from .rules import RuleSet
+
+
+def alias_alternation(words: Iterable[str]) -> str:
+    """One regex alternative per alias, longest first. An alias that begins or ends with a Latin
+    letter or digit (GDP, M1, PM2.5, 5G基站) matches only where the text does not go on with
+    another one: M1 is not inside PM10, GDP not inside GDPR."""
+    parts = []
+    for w in sorted(set(words), key=lambda w: (-len(w), w)):
+        pre = r"(?<![A-Za-z0-9.])" if w[:1].isascii() and w[:1].isalnum() else ""
+        post = r"(?![A-Za-z0-9])" if w[-1:].isascii() and w[-1:].isalnum() else ""
+        parts.append(f"{pre}{regex.escape(w)}{post}")
+    return "|".join(parts) or "(?!)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +72,7 @@ class Catalogue:
         self.info = info
         # A later id wins a shared alias, as in the matcher (a user file overrides the shipped one).
         self.alias_to_id: dict[str, str] = {a: mid for mid, m in info.items() for a in m.aliases}
-        words = sorted(self.alias_to_id, key=lambda w: (-len(w), w))
-        self._re = compiled("|".join(regex.escape(w) for w in words) or "(?!)")
+        self._re = compiled(alias_alternation(self.alias_to_id))
 
     @classmethod
     def of(cls, rs: RuleSet) -> Catalogue:

@@ -355,3 +355,17 @@ SENTENCES = [
 @pytest.mark.parametrize(("sentence", "mid"), SENTENCES)
 def test_find_names_the_indicator_of_communique_sentences(cat, sentence, mid):
     assert cat.find(sentence).id == mid
+
+
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [
+        ("PM10年平均浓度上升", []),  # M1 (narrow money) is not inside PM10
+        ("M1余额增长", ["m1"]),
+        ("GDPR合规", []),
+        ("全市GDP增长", ["gdp"]),
+    ],
+)
+def test_latin_aliases_match_only_as_whole_tokens(cat, text: str, ids: list[str]) -> None:
+    found = [h.id for h in cat.find_all(text) if h.alias.isascii()]
+    assert found == ids
