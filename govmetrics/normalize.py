@@ -135,10 +135,15 @@ _WIDTH_TABLE = {o: _width(chr(o)) for o in [*range(0xFF01, 0xFF5F), *map(ord, _E
 _WIDE = re.compile("[" + "".join(re.escape(chr(o)) for o in sorted(_WIDTH_TABLE)) + "]")
 
 
+_MIDDOT_DECIMAL = compiled(r"(?<=\d)[·•](?=\d)")
+
+
 def _widen(s: str) -> str:
     """``_width`` over every character of ``s`` (one character for one)."""
     for c in set(_WIDE.findall(s)):  # a few distinct characters: replace beats translate 3x
         s = s.replace(c, _WIDTH_TABLE[ord(c)])
+    if "·" in s or "•" in s:
+        s = _MIDDOT_DECIMAL.sub(".", s)  # 增长19·5%: a middle dot between digits is a decimal point
     return s
 
 

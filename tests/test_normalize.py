@@ -18,6 +18,10 @@ from govmetrics.normalize import normalize
         ("十 余 万", "十余万"),
         ("经开区五指标全国第一 广州黄埔", "经开区五指标全国第一 广州黄埔"),
         ("GDP 4000", "GDP 4000"),
+        # a middle dot between digits is a decimal point (1999 report); elsewhere a name separator
+        ("全年增长19·5%", "全年增长19.5%"),
+        ("中国·上海", "中国·上海"),
+        ("第2·3条", "第2.3条"),
     ],
 )
 def test_matching_form(original: str, expected: str) -> None:
