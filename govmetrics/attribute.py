@@ -111,6 +111,8 @@ class Vocab:
     per_n_nouns: dict[str, str]
     per_n_plain: frozenset[str]
     per_n_change_re: regex.Pattern
+    per_head_ids: frozenset[str]  # series measured per head (人均可支配收入): a per-head word keeps them
+    aliases_of: dict[str, list[str]]
     by_prefix: dict[str, list[str]] = field(default_factory=dict)  # scope -> aliases that start with it
 
 
@@ -181,6 +183,8 @@ def vocab_for(rs: RuleSet) -> Vocab:
         per_n_nouns=nouns,
         per_n_plain=frozenset(c.get("per_n_plain_units", [])),
         per_n_change_re=compiled(f"^(?:{_alt(c.get('per_n_change_starts', []))})"),
+        per_head_ids=frozenset(mid for a, mid in alias.items() if any(w in a for w in c.get("per_head_words", []))),
+        aliases_of={mid: [a for a, m in alias.items() if m == mid] for mid in set(alias.values())},
         by_prefix=by_prefix,
     )
 
@@ -479,10 +483,14 @@ def _resolve_any(clause: str, governing: list[Subj], v: Vocab) -> list[Subj] | N
             rate = _per_n_series(Subj(mid, name, name), pre, v)
             if rate.metric:
                 return [rate]  # 每千人口拥有执业医师3.4人 → 每千人口执业医师数
-        if v.per_head_re.search(pre) or per:
+        if (v.per_head_re.search(pre) and mid not in v.per_head_ids) or per:
             return [Subj("", _clean(clause, v))]  # 平均每人占有粮食, 每千人口…床位: a rate per head, another series
         if v.extension_re.match(_NOISE.sub("", clause[end:])):
             return [Subj("", _display(clause, v))]  # 粮食亩产, 固定资产投资项目: a longer name, another series
+        if governing and not _NOISE.sub("", clause[:start]) and not _NOISE.sub("", clause[end:]):
+            framed = _in_frame(name, mid, governing[-1], v)
+            if framed is not None:
+                return [framed]  # 平均每人占有粮食近八百斤,棉花十多斤: the frame holds over the list
         # 全部工业总产值 with only 工业总产值 in the catalogue: the scope stays part of the name
         # read, so a measure alone after it (增加值8600万元) composes with 全部工业.
         lead = next((pre[-i:] for i in range(min(6, len(pre)), 0, -1)
@@ -504,12 +512,32 @@ def _resolve_any(clause: str, governing: list[Subj], v: Vocab) -> list[Subj] | N
             for i in range(len(canon) - 1, 0, -1):  # 普通本专科招生…,在校生 → 普通本专科在校生
                 if canon[:i] + form in v.alias_to_metric:
                     return [Subj(v.alias_to_metric[canon[:i] + form], canon[:i] + form, canon[:i] + form)]
+    if governing and governing[-1].metric and _NOISE.sub("", clause).endswith("的"):
+        # 全年施工的更新改造项目七万四千个,全部建成的三万九千个: a 的 phrase without its head
+        # qualifies the head in force.
+        return [Subj(governing[-1].metric, _display(clause, v) + governing[-1].canon, governing[-1].canon)]
     done = _completed(s, v) if not _is_generic(s, v) else None  # 总数 is no 人口总数
     if done is not None:
         return [done]
     if not s or _is_generic(s, v) or v.comparison_re.match(s) or v.adverbial_re.match(_NOISE.sub("", clause)):
         return None  # 扣除价格因素, 在调整初期, 按可比价格计算: no subject of its own
     return [Subj("", s)]
+
+
+def _in_frame(name: str, mid: str, held: Subj, v: Vocab) -> Subj | None:
+    """A bare name after a framed series (平均每人占有粮食…, 棉花…): the frame's series with the
+    first item swapped for this one (人均粮食占有量 → 人均棉花占有量), if the catalogue holds it.
+    Only a per-head frame distributes over a list; a plain series before a bare name is no frame."""
+    if not held.metric or held.metric == mid or not v.per_head_re.search(held.canon):
+        return None
+    inner = [m.group() for m in v.alias_re.finditer(held.canon, overlapped=True)
+             if m.group() != held.canon and v.alias_to_metric[m.group()] != held.metric]
+    for x in sorted(set(inner), key=len, reverse=True):
+        for a in v.aliases_of.get(held.metric, []):
+            cand = a.replace(x, name)
+            if x in a and cand in v.alias_to_metric and v.alias_to_metric[cand] != mid:
+                return Subj(v.alias_to_metric[cand], cand, cand)
+    return None
 
 
 def _completed(s: str, v: Vocab) -> Subj | None:
