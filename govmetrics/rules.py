@@ -347,6 +347,7 @@ def _load_ruleset(extra_dirs: list[Path] | tuple = (), problems: list[str] | Non
     for name, words in data.get("words", {}).items():
         fragments.setdefault(name, _word_alternation(words))
     rules: list[Rule] = []
+    seen: dict[tuple[str, str], int] = {}  # (file, rule id) -> line of its first definition
     cues = data.get("cues", {}) or {}
     for r, path in raw_rules:
         try:
@@ -358,6 +359,14 @@ def _load_ruleset(extra_dirs: list[Path] | tuple = (), problems: list[str] | Non
             problem(f"{path}:{rule.line} (rule {rule.id}): needs: unknown cue list {rule.needs!r} "
                     f"(known: {', '.join(sorted(cues))})")
             continue
+        first = seen.get((path, rule.id))
+        if first is not None:
+            # Within one file a repeated id is a slip: the later rule would silently replace the
+            # earlier one (across files it is the sanctioned way for a user file to override).
+            problem(f"{path}:{rule.line} (rule {rule.id}): duplicate rule id in this file "
+                    f"(first defined at line {first}); the later rule would replace the earlier one")
+            continue
+        seen[(path, rule.id)] = rule.line
         rules.append(rule)
     if found and not collect:
         raise RuleError(found[0])

@@ -56,6 +56,8 @@ BROKEN = {
     "bad_action": ("rules:\n  - id: second\n    pattern: 'a'\n    action: keep\n",
                    r"bad_action\.yaml:2 \(rule second\)", "action"),
     "no_id": ("rules:\n  - pattern: 'a'\n", r"no_id\.yaml:2", "id"),
+    "duplicate_id": ("rules:\n  - id: same\n    pattern: '{NUM}a'\n  - id: same\n    pattern: '{NUM}b'\n",
+                     r"duplicate_id\.yaml:4 \(rule same\)", "duplicate rule id"),
     "unknown_fragment": ("rules:\n  - id: second\n    pattern: '{NOPE}'\n",
                          r"unknown_fragment\.yaml:2 \(rule second\)", "NOPE"),
 }
@@ -79,6 +81,14 @@ def test_broken_rule_files_name_file_line_and_rule(tmp_path, name):
         err = r.stderr.strip()
         assert len(err.splitlines()) == 1 and err.startswith("govmetrics: error: ")
         assert __import__("re").search(where, err), err
+
+
+def test_same_id_in_another_file_replaces_the_earlier_rule(tmp_path):
+    # Across files a repeated id is how a user file overrides a rule; only within one file is it an error.
+    a = write(tmp_path, "a.yaml", "rules: [{id: same, pattern: '{NUM}吨/年'}]\n")
+    b = write(tmp_path, "b.yaml", "rules: [{id: same, pattern: '{NUM}桶/日'}]\n")
+    rs = load_ruleset([a, b])
+    assert [r.pattern for r in rs.rules if r.id == "same"] == ["{NUM}桶/日"]
 
 
 def test_missing_rules_path(tmp_path):
