@@ -179,6 +179,11 @@ def kind_and_sign(prefix: str, unit: str, rule_kind: str, cues: Cues, prev_kind:
         if core.endswith(w):
             before = cues.fillers.sub("", core[: -len(w)])
             if cues.up.search(before) or cues.down.search(before) or not before:
+                if unit in ("%", "‰") and any(not m.group().endswith(cues.rate)
+                                              for m in cues.growth_rate.finditer(before)):
+                    # 涨幅回落到2.6%, 增长幅度由…回落到27.8%: the level a growth rate reaches is a
+                    # growth (a named rate such as 自然增长率 stays a level).
+                    return "growth", 1
                 shared = cues.share.search(prefix) or (unit == "%" and cues.share_sentence.search(sentence_prefix))
                 return ("share", 1) if shared else ("level", 1)
     if cues.down.search(core):

@@ -187,6 +187,12 @@ def test_comparison_bases_and_periods(text: str, surface: str, year: int, target
         ("全年人均地区生产总值达28322元，比去年新增3637元，增长12.7%。", "3637元", "growth", "exact"),
         ("新增就业23.4万人。", "23.4万人", "level", "exact"),
         ("争取明年节约标准煤700万到800万吨。", "800万吨", "level", "exact"),  # 节约 holds no 约
+        # The level a growth rate reaches is a growth (gwr_1981, gwr_2013); a named rate stays a level.
+        ("要求工农业总产值的增长速度由今年预计的3%提高到4%。", "4%", "growth", "exact"),
+        ("去年居民消费价格涨幅回落到2.6%。", "2.6%", "growth", "exact"),
+        ("1979年人口自然增长率由上年的1.2%下降到1.17%。", "1.17%", "level", "exact"),
+        # X与Y之比 in percent is a part over a whole: a share (gwr_2014).
+        ("研究与试验发展经费支出与国内生产总值之比超过2%。", "超过2%", "share", "more_than"),
     ],
 )
 def test_kinds_and_pair_qualifiers(text: str, surface: str, kind: str, qualifier: str) -> None:
