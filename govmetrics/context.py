@@ -138,6 +138,8 @@ _WITHIN_YEARS = compiled(r"(?<![\d一二三四五六七八九十])([一二三四
 _YEARS_PAST = compiled(r"(?<![\d一二三四五六七八九十的])(?:[一二三四五六七八九十]{1,3}|\d{1,2})多?年(?:间|来|以来)")
 _COMPARED = compiled(r"(?:比|较)(?:上年|去年|上年同期|上一年|(?:" + YEAR + r")年)|同比")
 _FROM_VALUE = compiled(r"(?:由|从)(" + YEAR + r")年(?:的|底|末)?$")
+_PREVIOUS_YEAR = ("上年", "上一年")
+_FROM_PREVIOUS_YEAR = compiled(r"(?:由|从)(?:上年|上一年)(?:的|底|末)?[^，,。；;\d〇零一二三四五六七八九十百千万亿]{0,4}$")
 _BASE_VALUE = compiled(r"(?:比|较|同|与)(" + YEAR + r")年(?:的|末|底)?$")
 _FULL_YEAR = compiled(r"全年")
 _CLAUSE_END = compiled(r"[，,；;。]")
@@ -263,6 +265,11 @@ def _mentions(text: str, cues: Cues, doc_year: int | None, genre: str = "") -> l
         for m in cues.relative_re.finditer(text):
             if _is_comparison_base(text, m.start()):
                 continue
+            if m.group() in _PREVIOUS_YEAR and text[max(0, m.start() - 1):m.start()] in ("由", "从"):
+                # 由上年的58.6%回落到27.8%, 由上年下降2.3%转为增长8.5%: 上年 is the year before the
+                # one spoken of, the start of the change (dated by year_of), not the time of the
+                # sentence's other figures.
+                continue
             out.append((m.start(), m.end(), relative_year(m.group(), doc_year, genre, cues), "relative"))
         year_ends = {e for _, e, _, how in out if how in ("at", "to", "from")}
         for m in _FULL_YEAR.finditer(text):
@@ -373,6 +380,14 @@ def _year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: in
         frame.year_stated = frame.is_base = True
         frame.year_why = f"the number is the comparison base {base.group()}"
         return year_value(base.group(1))
+    prev = _FROM_PREVIOUS_YEAR.search(text, max(s0, pos - 12), pos)
+    if prev and frame.doc_year:
+        # 由上年下降2.3%转为增长8.5%: the number right after 由上年 is that year's value.
+        review = frame.doc_year if frame.genre == "communique" else frame.doc_year - 1
+        spoken = frame.paragraph_year or frame.section_year or review
+        frame.year_stated = True
+        frame.year_why = f"the value of the year before the one spoken of ({spoken}): {prev.group()}"
+        return spoken - 1
     start = _FROM_VALUE.search(text, max(s0, pos - 12), pos)
     if start and year_value(start.group(1)):
         # 由一九四九年的百分之二十八点八…: the number right after a starting year is its value.

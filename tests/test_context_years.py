@@ -381,3 +381,27 @@ def test_words_holding_unit_characters_are_no_claims() -> None:
 def test_a_price_rise_is_a_growth() -> None:
     # gwr_1995: 涨幅 names a rate of change
     assert one("商品零售物价涨幅仍然高达百分之二十一点七。", "百分之二十一点七").kind == "growth"
+
+
+# ---------------------------------------------------------------- 由上年…到/转为…: the start is the year before
+REPORT_2009 = "政府工作报告\n2009年3月5日\n一、2008年工作回顾\n"
+REPORT_2007_PLAN = "政府工作报告\n2007年3月5日\n二、2007年工作总体部署\n"
+COMMUNIQUE_2016 = "2016年国民经济和社会发展统计公报\n长顺县统计局\n发布时间：2017-05-20\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "year", "target"),
+    [
+        (REPORT_2009 + "城镇居民基本医疗保险试点城市由上年的88个增加到317个。", "88个", 2007, False),  # gwr_2009
+        (REPORT_2009 + "城镇居民基本医疗保险试点城市由上年的88个增加到317个。", "317个", 2008, False),
+        (REPORT_2007_PLAN + "为此中央财政支出将由上年18亿元增加到95亿元。", "18亿元", 2006, False),  # gwr_2007
+        (REPORT_2007_PLAN + "为此中央财政支出将由上年18亿元增加到95亿元。", "95亿元", 2007, True),
+        # a change of state (转为) ends a from–to like 到; a communiqué on 2016 speaks of 2016
+        (COMMUNIQUE_2016 + "规模以上工业企业利润由上年下降4.0%转为增长10.3%。", "4.0%", 2015, False),
+        (COMMUNIQUE_2016 + "规模以上工业企业利润由上年下降4.0%转为增长10.3%。", "10.3%", 2016, False),
+        (COMMUNIQUE_2016 + "人口自然增长率由上年的5.1‰下降到4.9‰。", "4.9‰", 2016, False),
+    ],
+)
+def test_from_the_previous_year(text: str, surface: str, year: int, target: bool) -> None:
+    c = one(text, surface)
+    assert (c.year, c.target) == (year, target)
