@@ -113,6 +113,7 @@ class Vocab:
     per_n_change_re: regex.Pattern
     per_head_ids: frozenset[str]  # series measured per head (人均可支配收入): a per-head word keeps them
     aliases_of: dict[str, list[str]]
+    possessed_modifier_re: regex.Pattern
     by_prefix: dict[str, list[str]] = field(default_factory=dict)  # scope -> aliases that start with it
 
 
@@ -184,6 +185,7 @@ def vocab_for(rs: RuleSet) -> Vocab:
         per_n_plain=frozenset(c.get("per_n_plain_units", [])),
         per_n_change_re=compiled(f"^(?:{_alt(c.get('per_n_change_starts', []))})"),
         per_head_ids=frozenset(mid for a, mid in alias.items() if any(w in a for w in c.get("per_head_words", []))),
+        possessed_modifier_re=compiled(f"^(?:{_alt(c.get('possessed_modifiers', []))})"),
         aliases_of={mid: [a for a, m in alias.items() if m == mid] for mid in set(alias.values())},
         by_prefix=by_prefix,
     )
@@ -471,7 +473,7 @@ def _resolve_any(clause: str, governing: list[Subj], v: Vocab) -> list[Subj] | N
             return listed  # 二氧化硫、氮氧化物排放量: each a series of its own
     if names:
         start, end, name, mid = names[-1]
-        head = _possessed(clause[end:], v)
+        head = _possessed(clause[end:], v, name)
         if head is not None:
             return [head]  # 对GDP增长的贡献率: the 贡献率, not GDP
         pre = _NOISE.sub("", clause[:start])
@@ -556,12 +558,20 @@ def _is_generic(s: str, v: Vocab) -> bool:
     return not v.generic_re.sub("", s)
 
 
-def _possessed(rest: str, v: Vocab) -> Subj | None:
-    """X的Y: the head noun Y after a name, when it names something of its own (not 的增速)."""
+def _possessed(rest: str, v: Vocab, name: str = "") -> Subj | None:
+    """X的Y: the head noun Y after a name, when it names something of its own (not 的增速);
+    X的Y that the catalogue holds as XY is that series (钢的产量 → 钢产量, 粮食的年平均产量 →
+    粮食产量; but 棉花的单位面积产量 is no 棉花产量)."""
     m = regex.match(r"[^的]{0,4}的", rest)
     if not m:
         return None
     head = _clean(rest[m.end():], v)
+    if m.end() == 1 and head:
+        bare = v.possessed_modifier_re.sub("", head)
+        for cand in dict.fromkeys((name + head, name + bare)):
+            whole = v.alias_re.match(cand)  # 钢的产量仍然不过…: the name may end before the clause
+            if whole and whole.end() > len(name) and not v.extension_re.match(cand, whole.end()):
+                return Subj(v.alias_to_metric[whole.group()], name + "的" + head, whole.group())
     if not head or v.comparison_re.match(head) or any(head.startswith(g) for g in v.generic):
         return None  # 粮食产量平均每年的增长速度: still the 粮食产量
     a = v.alias_re.fullmatch(head)
