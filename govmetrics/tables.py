@@ -842,6 +842,10 @@ def read_table(table: Table, rs: RuleSet, vocab: Vocab, doc_year: int | None) ->
               if label_head == key or any(lb.endswith(key) for lb in labels)]
     first_unit = regex.split(r"[、,，/;；]", table.unit_line)[0] if table.unit_line else ""
     table_unit = first_unit if first_unit and _unit_of_word(first_unit, rs) else ""
+    # Labels indented under a row (  城镇居民 under 全体居民人均可支配收入) are its parts.
+    indents = [r.cells[label_col].a - r.start for r in table.rows if len(r.cells) > label_col]
+    base_indent = min(indents) if indents else 0
+    indented = any(i > base_indent for i in indents)
     in_group, parent = False, ""
     out = []
     for row in table.rows:
@@ -854,6 +858,10 @@ def read_table(table: Table, rs: RuleSet, vocab: Vocab, doc_year: int | None) ->
             continue
         label_cell = cells[label_col]
         label, label_unit, part = _clean_label(label_cell.text, vocab)
+        if indented and label not in vocab.total_labels:
+            # With indentation, a row is part of the one above only when it is indented itself.
+            part = part or label_cell.a - row.start > base_indent
+            in_group = False
         # Rows under 其中: are parts of the last row above them that names an indicator.
         in_group = part or in_group
         if not part and not in_group and _metric(label, vocab):
@@ -958,6 +966,8 @@ def read_table(table: Table, rs: RuleSet, vocab: Vocab, doc_year: int | None) ->
                     base_name = label
                     name_src = f"row label '{label_cell.text}'"
                 variants = [h.name for h in col.headers if h.name and not h.year]
+                # A column of a breakdown (城市, 农村 beside 全市) is its own series.
+                breakdown = [v for v in variants if v in vocab.breakdown_forms]
             if not base_name:
                 continue
             subject, metric, ind_how = _indicator(base_name, caption, vocab, named=bool(dimension and renamed),

@@ -475,6 +475,21 @@ HELD_OUT_LAYOUTS = [
       (1.23e9, "元", "level", 2023, "industrial_value_added.high_tech", ""),
       (15.6, "%", "growth", 2023, "industrial_value_added.high_tech", ""),
       (-6.5, "%", "growth", 2023, "fixed_asset_investment", "")]),
+    # Indented labels are parts of the row above (no 其中:); an unindented row ends the group.
+    ("2023年城乡居民收支情况\n\n指    标                    绝对数（元）    比上年增长（%）\n"
+     "全体居民人均可支配收入      32156           6.1\n  城镇居民                  45012           5.2\n"
+     "全体居民人均消费支出        22480           8.3\n",
+     [(32156.0, "元", "level", 2023, "disposable_income", ""), (6.1, "%", "growth", 2023, "disposable_income", ""),
+      (45012.0, "元", "level", 2023, "disposable_income.urban", ""),
+      (5.2, "%", "growth", 2023, "disposable_income.urban", ""),
+      (22480.0, "元", "level", 2023, "consumption_expenditure", ""),
+      (8.3, "%", "growth", 2023, "consumption_expenditure", "")]),
+    # Breakdown columns (城市, 农村) are series of their own: the catalogue's id or none.
+    ("2023年居民消费价格指数（上年=100）\n\n类别                  全市        城市        农村\n"
+     "居民消费价格总指数    100.3       100.4       100.1\n衣着                  101.5       101.7       101.0\n",
+     [(100.3, "%", "level", 2023, "cpi", ""), (100.4, "%", "level", 2023, "cpi.urban", ""),
+      (100.1, "%", "level", 2023, "cpi.rural", ""), (101.5, "%", "level", 2023, "cpi.clothing", ""),
+      (101.7, "%", "level", 2023, "", ""), (101.0, "%", "level", 2023, "", "")]),
 ]
 
 
