@@ -60,6 +60,7 @@ class Cues:
     figure: regex.Pattern
     ba_object: regex.Pattern | None
     estimate: frozenset[str]
+    change_of_stock: regex.Pattern  # a change verb, then a stock noun right before the number
     fillers: regex.Pattern  # words between a change verb and the number (cues.kind_fillers)
     soft_fillers: regex.Pattern
     goal_quoted: regex.Pattern
@@ -116,6 +117,9 @@ def cues_for(rs: RuleSet) -> Cues:
             r"(?:\d[\d.,]*|[一二两三四五六七八九十百千万亿]{2,})[万亿千百十]*"
             + f"(?:{_alt(list(rs.units))})?[%‰]?(?:以上|以下|左右|以内|多|余)?"
         ),
+        change_of_stock=compiled(
+            f"(?P<verb>{_alt(c.get('growth_up', []) + c.get('growth_down', []))})"
+            f"[^\\d，,；;。、]{{0,10}}(?:{_alt(c.get('stock_nouns', []))})$"),
         fillers=compiled(f"(?:{_alt(c.get('kind_fillers', []))}|\\s)+$"),
         soft_fillers=compiled(f"(?:{_alt(c.get('kind_soft_fillers', []))}|\\s)+$"),
         goal_quoted=compiled(f"(?:{_alt(c.get('goal_quote_words', []))})[^，,。]{{0,12}}$"),
@@ -188,6 +192,10 @@ def kind_and_sign(prefix: str, unit: str, rule_kind: str, cues: Cues, prev_kind:
                     return "growth", 1
                 shared = cues.share.search(prefix) or (unit == "%" and cues.share_sentence.search(sentence_prefix))
                 return ("share", 1) if shared else ("level", 1)
+    if (cut := cues.change_of_stock.search(core)) is not None:
+        # 减少政府支出债务6.53亿元, 减少农村贫困人口1000万人: a verb, then the stock it changes,
+        # then the amount: a change of that stock (a relief such as 降低企业税负… stays a level).
+        return "growth", -1 if cues.down_any.fullmatch(cut.group("verb")) else 1
     if cues.down.search(core):
         return "growth", -1
     if cues.up.search(core):

@@ -405,3 +405,19 @@ COMMUNIQUE_2016 = "2016年国民经济和社会发展统计公报\n长顺县统�
 def test_from_the_previous_year(text: str, surface: str, year: int, target: bool) -> None:
     c = one(text, surface)
     assert (c.year, c.target) == (year, target)
+
+
+# ---------------------------------------------------------------- a change of a stock named after its verb
+@pytest.mark.parametrize(
+    ("text", "surface", "kind", "value"),
+    [
+        ("今年再减少农村贫困人口1000万人以上。", "1000万人以上", "growth", -1e7),  # gwr_2014
+        ("削减财政赤字450亿元。", "450亿元", "growth", -4.5e10),  # gwr_2008
+        # a burden relieved is the amount of the relief, a level (gwr_2019 gold: 减轻…负担近2万亿元)
+        ("全年减轻企业税收和社保缴费负担近2万亿元。", "近2万亿元", "level", 2e12),
+        ("减轻农民负担20亿元。", "20亿元", "level", 2e9),
+    ],
+)
+def test_a_change_of_a_stock(text: str, surface: str, kind: str, value: float) -> None:
+    c = one(text, surface)
+    assert (c.kind, c.value) == (kind, value)
