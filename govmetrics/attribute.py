@@ -115,6 +115,8 @@ class Vocab:
     aliases_of: dict[str, list[str]]
     possessed_modifier_re: regex.Pattern
     by_prefix: dict[str, list[str]] = field(default_factory=dict)  # scope -> aliases that start with it
+    # _names per clause: the same clause is searched several times per figure and per sentence.
+    names_cache: dict[str, list[tuple[int, int, str, str]]] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=8)
@@ -585,6 +587,15 @@ def _is_share_of_not(clause: str, pos: int, v: Vocab) -> bool:
 def _names(clause: str, v: Vocab) -> list[tuple[int, int, str, str]]:
     """Catalogue names in ``clause``, leftmost-longest, as (start, end, name, metric id),
     including names whose scope and measure are split by filler words."""
+    hit = v.names_cache.get(clause)
+    if hit is None:
+        if len(v.names_cache) >= 4096:
+            v.names_cache.clear()  # bound the memory of long runs
+        hit = v.names_cache[clause] = _find_names(clause, v)
+    return list(hit)  # a copy: callers may keep or change their list
+
+
+def _find_names(clause: str, v: Vocab) -> list[tuple[int, int, str, str]]:
     found: list[tuple[int, int, str, str]] = []
     for m in v.alias_re.finditer(clause, overlapped=True):
         found.append((m.start(), m.end(), m.group(), v.alias_to_metric[m.group()]))
