@@ -43,6 +43,18 @@ _NUMERAL = compiled(r"\d|[一二两三四五六七八九十百千万]{2,}")
 _HAN_RUN = compiled(r"[\p{Han}A-Za-z]+?(?=[、和及与]|[^\p{Han}A-Za-z]|$)")
 
 
+_ASCII_BEFORE = regex.compile(r"[A-Za-z0-9.]")  # the boundaries of catalogue.alias_alternation
+_ASCII_AFTER = regex.compile(r"[A-Za-z0-9]")
+
+
+def _lengths_by_first(aliases: dict[str, str]) -> dict[str, tuple[int, ...]]:
+    lens: dict[str, set[int]] = {}
+    for a in aliases:
+        if a:
+            lens.setdefault(a[0], set()).add(len(a))
+    return {ch: tuple(sorted(ls, reverse=True)) for ch, ls in lens.items()}
+
+
 def _alt(words: list[str] | set[str]) -> str:
     return "|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w))) or "(?!)"
 
@@ -117,6 +129,8 @@ class Vocab:
     by_prefix: dict[str, list[str]] = field(default_factory=dict)  # scope -> aliases that start with it
     # _names per clause: the same clause is searched several times per figure and per sentence.
     names_cache: dict[str, list[tuple[int, int, str, str]]] = field(default_factory=dict)
+    # first character -> the lengths of the aliases that begin with it, longest first
+    alias_lens: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=8)
@@ -133,6 +147,7 @@ def vocab_for(rs: RuleSet) -> Vocab:
     mags = c.get("per_n_magnitudes", []) or ["千"]
     return Vocab(
         alias_re=compiled(alias_alternation(alias)),
+        alias_lens=_lengths_by_first(alias),
         alias_to_metric=alias,
         scope_re=compiled(_alt(list(scopes))),
         scopes=scopes,
@@ -595,10 +610,30 @@ def _names(clause: str, v: Vocab) -> list[tuple[int, int, str, str]]:
     return list(hit)  # a copy: callers may keep or change their list
 
 
-def _find_names(clause: str, v: Vocab) -> list[tuple[int, int, str, str]]:
+def _alias_hits(clause: str, v: Vocab) -> list[tuple[int, int, str, str]]:
+    """What ``v.alias_re.finditer(clause, overlapped=True)`` finds, by dictionary look-ups: at each
+    start the longest alias there (the alternation is longest first), with the same Latin-letter
+    boundaries as ``catalogue.alias_alternation``. Trying the whole alternation at every position
+    was the costliest step of attribution."""
     found: list[tuple[int, int, str, str]] = []
-    for m in v.alias_re.finditer(clause, overlapped=True):
-        found.append((m.start(), m.end(), m.group(), v.alias_to_metric[m.group()]))
+    n = len(clause)
+    for i, ch in enumerate(clause):
+        for length in v.alias_lens.get(ch, ()):
+            w = clause[i:i + length]
+            if len(w) < length or w not in v.alias_to_metric:
+                continue
+            if ch.isascii() and ch.isalnum() and i and _ASCII_BEFORE.match(clause[i - 1]):
+                continue  # M1 not inside PM10
+            last = w[-1]
+            if last.isascii() and last.isalnum() and i + length < n and _ASCII_AFTER.match(clause[i + length]):
+                continue  # GDP not inside GDPR
+            found.append((i, i + length, w, v.alias_to_metric[w]))
+            break
+    return found
+
+
+def _find_names(clause: str, v: Vocab) -> list[tuple[int, int, str, str]]:
+    found = _alias_hits(clause, v)
     for m in v.scope_re.finditer(clause, overlapped=True):
         scope = m.group()
         rest = v.by_prefix.get(scope)

@@ -268,3 +268,19 @@ def test_shipped_catalogue_keeps_longest_names_apart() -> None:
     got = {c.text: c.metric for c in extract_text("单位国内生产总值能耗下降3%,国内生产总值增长6%。")}
     assert got["6%"] == "gdp"
     assert got["3%"] not in ("gdp", "")
+
+
+def test_alias_lookup_finds_what_the_alias_pattern_finds() -> None:
+    """_alias_hits looks aliases up in a dictionary instead of trying the alias alternation at
+    every position; both must find the same names at the same places, Latin-letter boundaries
+    included."""
+    from govmetrics.attribute import _alias_hits, vocab_for
+
+    v = vocab_for(default_ruleset())
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    texts = [line for p in sorted(seeds.glob("*.txt")) for line in p.read_text("utf-8").splitlines()]
+    texts += ["GDPR不是GDP", "PM10和PM2.5浓度", "xM1、M2余额", "全国GDP增长5%", "地区生产总值增长5.2%"]
+    assert len(texts) > 50
+    for text in texts:
+        want = [(m.start(), m.end(), m.group()) for m in v.alias_re.finditer(text, overlapped=True)]
+        assert [t[:3] for t in _alias_hits(text, v)] == want, text
