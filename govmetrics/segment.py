@@ -315,17 +315,25 @@ def _date_text(m: regex.Match) -> str:
     return f"{year:04d}-{int(month):02d}"
 
 
-def _article_date(body: str) -> str:
-    """The article's date as its text gives it, from the places `_article_year` reads a date
-    from: the dateline or meeting at the top, the report's title (2021年…政府工作报告 → 2021),
-    a page stamp at the end. "" when the text gives none: a year worked out is no date."""
-    head = body[:400]
+def _dateline(head: str) -> regex.Match | None:
+    """The first full date in an article's head that dates the text: a dateline has a day
+    (2019年12月6日, 2021-09-27) or a line of its own; 从1993年3月就职 is history."""
     for m in _FULL_DATE.finditer(head):
         line_start = head.rfind("\n", 0, m.start()) + 1
         line_end = head.find("\n", m.end())
         line = head[line_start:line_end if line_end >= 0 else len(head)]
         if (m.group(3) or len(line.strip()) - len(m.group(0)) <= 8) and year_value(m.group(1)):
-            return _date_text(m)
+            return m
+    return None
+
+
+def _article_date(body: str) -> str:
+    """The article's date as its text gives it, from the places `_article_year` reads a date
+    from: the dateline or meeting at the top, the report's title (2021年…政府工作报告 → 2021),
+    a page stamp at the end. "" when the text gives none: a year worked out is no date."""
+    head = body[:400]
+    if m := _dateline(head):
+        return _date_text(m)
     m = _REPORT_TITLE.search(head)
     if m and year_value(m.group(1)):
         return m.group(1)
@@ -341,15 +349,9 @@ def _article_year(body: str) -> tuple[int | None, bool, str]:
     """The article's own year, and whether it is dated early in that year."""
     head = body[:400]
     # A full date near the top: the dateline or the meeting the report was given at.
-    for m in _FULL_DATE.finditer(head):
-        # A dateline has a day (2019年12月6日, 2021-09-27) or a line of its own; 从1993年3月就职
-        # is history, not the date of the text.
-        line_start = head.rfind("\n", 0, m.start()) + 1
-        line_end = head.find("\n", m.end())
-        line = head[line_start:line_end if line_end >= 0 else len(head)]
-        if (m.group(3) or len(line.strip()) - len(m.group(0)) <= 8) and year_value(m.group(1)):
-            month = parse_number(m.group(2)) or 12
-            return year_value(m.group(1)), month <= 4, "date at the top"
+    if m := _dateline(head):
+        month = parse_number(m.group(2)) or 12
+        return year_value(m.group(1)), month <= 4, "date at the top"
     m = _REVIEW_LAST_YEAR.search(body[:3000])
     if m:
         y = year_value(m.group(1) or m.group(2))
