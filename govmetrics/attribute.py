@@ -23,13 +23,12 @@ same clause. The vocabulary is YAML (rules/subjects.yaml, the catalogue in rules
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import regex
 
 from .catalogue import alias_alternation
 from .patterns import compiled
-from .rules import RuleSet
+from .rules import RuleSet, derived
 
 # Parentheticals and footnote marks that may split a name (规模以上工业(以下口径相同)增加值,
 # 规模以上工业[3]增加值, 增加值①): structure of the text, not vocabulary.
@@ -132,8 +131,12 @@ class Vocab:
     # first character -> the lengths of the aliases that begin with it, longest first
     alias_lens: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
+    def __getstate__(self) -> dict:
+        # Kept on disk with the rule set (rules.derived): the memo of clauses is document text.
+        return {**self.__dict__, "names_cache": {}}
 
-@lru_cache(maxsize=8)
+
+@derived
 def vocab_for(rs: RuleSet) -> Vocab:
     c = rs.data.get("cues", {})
     alias: dict[str, str] = {}

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import regex
 
 from .patterns import compiled
-from .rules import MetricInfo
+from .rules import MetricInfo, derived
 
 if TYPE_CHECKING:
     from .rules import RuleSet
@@ -148,6 +147,6 @@ class Catalogue:
         return difflib.get_close_matches(value, list(self.info), n=n)
 
 
-@lru_cache(maxsize=8)
+@derived
 def _catalogue_for(rs: RuleSet) -> Catalogue:
     return Catalogue(rs.metric_info)

@@ -15,7 +15,7 @@ import regex
 
 from .numbers import parse_number
 from .patterns import compiled
-from .rules import RuleSet
+from .rules import RuleSet, derived
 from .segment import YEAR, year_value
 
 _CLAUSE_BREAK = compiled(r"[，,；;：:！!？?。]")
@@ -71,7 +71,7 @@ def _alt(words: list[str]) -> str:
     return "|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w))) or "(?!)"
 
 
-@lru_cache(maxsize=8)
+@derived
 def cues_for(rs: RuleSet) -> Cues:
     c = rs.data.get("cues", {})
     rel = {k: int(v) for k, v in rs.data.get("relative_years", {}).items()}

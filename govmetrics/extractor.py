@@ -34,7 +34,7 @@ from .numbers import Quantity, parse_quantities
 from .patterns import compiled
 from .prefilter import Scope, TextIndex, windows
 from .region import clause_region, set_article_regions
-from .rules import PATTERN_TIMEOUT, Rule, RuleSet, default_ruleset
+from .rules import PATTERN_TIMEOUT, Rule, RuleSet, default_ruleset, derived
 from .segment import YEAR, Structure, analyse, year_value
 
 Warn = Callable[[str], None]
@@ -72,7 +72,7 @@ def _needs_met(text: str, start: int, rule: Rule, rs: RuleSet) -> bool:
     return any(w in near for w in rs.data.get("cues", {}).get(rule.needs, []))
 
 
-@lru_cache(maxsize=8)
+@derived
 def _leading_qualifiers(rs: RuleSet) -> tuple[int, frozenset[str]]:
     words = {w for d in rs.data.get("qualifiers", {}).values() for w in d.get("before", [])}
     return max(map(len, words), default=0), frozenset(words)
@@ -430,7 +430,7 @@ def _attribute(d: _Doc, figures: list[tuple[Claim, Figure]]) -> None:
             c.metric, c.subject, c.unit = att.metric, att.subject, att.unit
 
 
-@lru_cache(maxsize=8)
+@derived
 def _counted_with_ge(rs: RuleSet) -> frozenset[str]:
     """Base units written with the classifier 个 in front (个工作日, 个月, 个百分点)."""
     return frozenset(base for word, (base, _) in rs.units.items() if word.startswith("个") and len(word) > 1)

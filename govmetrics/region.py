@@ -16,13 +16,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Protocol
 
 import regex
 
 from .patterns import compiled
-from .rules import RuleSet
+from .rules import RuleSet, derived
 
 _HEAD = 400  # characters of an article's opening searched for its title and dateline
 _OPENING = 200  # characters of an opening whose first place is the article's, lacking a dateline
@@ -62,7 +61,7 @@ def _chars(words: list[str]) -> str:
     return "".join(regex.escape(w) for w in words)
 
 
-@lru_cache(maxsize=8)
+@derived
 def region_rules(rs: RuleSet) -> RegionRules:
     d = rs.data.get("regions", {})
     longest = int(d.get("max_name", 6))

@@ -15,10 +15,11 @@ compiled lazily, so a bad rule fails at load time, never mid-run.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import regex
 
@@ -88,6 +89,9 @@ class RuleSet:
     files: list[str]
     # The catalogue with names and track settings; data["metrics"] keeps id -> aliases.
     metric_info: dict[str, MetricInfo] = field(default_factory=dict)
+    # Values worked out from the rules alone (see `derived`), kept with them in the disk cache.
+    derived: dict[str, Any] = field(default_factory=dict, repr=False)
+    cache_key: str | None = field(default=None, repr=False)  # its entry in the disk cache
 
     @property
     def metrics(self) -> dict[str, list[str]]:
@@ -102,6 +106,46 @@ class RuleSet:
 
     def rule(self, rule_id: str) -> Rule:
         return next(r for r in self.rules if r.id == rule_id)
+
+
+T = TypeVar("T")
+_grown: list[RuleSet] = []  # cached rule sets that gained derived values in this process
+
+
+def derived(build: Callable[[RuleSet], T]) -> Callable[[RuleSet], T]:
+    """Decorator for a value worked out from a rule set alone (a module's vocabulary, its
+    compiled cue patterns): built once per rule set and kept in ``rs.derived``, which is saved
+    with the rule set in the disk cache, so later processes unpickle it instead of building it
+    (the attribution vocabulary alone costs ~30 ms per start). The cache key covers the rule
+    files and this package's code, so a change to either rebuilds it. Derived values must not
+    hold anything read from a document."""
+    name = f"{build.__module__}.{build.__qualname__}"
+
+    @wraps(build)
+    def get(rs: RuleSet) -> T:
+        try:
+            return rs.derived[name]
+        except KeyError:
+            value = rs.derived[name] = build(rs)
+            if rs.cache_key is not None and rs not in _grown:
+                if not _grown:
+                    import atexit
+
+                    atexit.register(_save_grown)
+                _grown.append(rs)
+            return value
+
+    return get
+
+
+def _save_grown() -> None:
+    """Write the rule sets that gained derived values back to the cache (at exit, once)."""
+    from .diskcache import save_blob
+
+    for rs in _grown:
+        if rs.cache_key is not None:
+            save_blob("ruleset", rs.cache_key, rs)
+    _grown.clear()
 
 
 @lru_cache(maxsize=1)
@@ -252,7 +296,10 @@ def load_ruleset(extra_dirs: list[Path] | tuple = (), problems: list[str] | None
     if key is None:
         return _load_ruleset(extra_dirs, None)
     rs = cached("ruleset", key, lambda: _load_ruleset(extra_dirs, None))
-    return rs if isinstance(rs, RuleSet) else _load_ruleset(extra_dirs, None)
+    if not isinstance(rs, RuleSet):
+        return _load_ruleset(extra_dirs, None)
+    rs.cache_key = key
+    return rs
 
 
 def _load_ruleset(extra_dirs: list[Path] | tuple = (), problems: list[str] | None = None) -> RuleSet:

@@ -34,7 +34,7 @@ from .claim import Claim
 from .normalize import Normalized, normalize, readable
 from .numbers import parse_quantities
 from .patterns import compiled
-from .rules import RuleSet
+from .rules import RuleSet, derived
 
 RULE_ID = "table_cell"
 
@@ -95,7 +95,7 @@ def _longest_first(words) -> tuple[str, ...]:
     return tuple(sorted({str(w) for w in words}, key=lambda w: (-len(w), w)))
 
 
-@lru_cache(maxsize=8)
+@derived
 def vocab_for(rs: RuleSet) -> Vocab:
     t = rs.data.get("tables", {})
     metrics = rs.data.get("metrics", {})

@@ -32,13 +32,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import regex
 
-from .rules import RuleSet, default_ruleset
+from .rules import RuleSet, default_ruleset, derived
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -67,7 +66,7 @@ class TrackRules:
     range_between: regex.Pattern
 
 
-@lru_cache(maxsize=8)
+@derived
 def track_rules(rs: RuleSet) -> TrackRules:
     d = rs.data.get("track", {})
     econ = d.get("economy_growth", {}) or {}

@@ -118,3 +118,33 @@ def test_rules_check_never_uses_the_cache(tmp_path, monkeypatch):
         problems: list[str] = []
         rules.load_ruleset((), problems)
     assert spy.called and problems == []
+
+
+def test_values_derived_from_a_rule_set_are_kept_with_it_but_no_document_text(tmp_path, monkeypatch):
+    from govmetrics import attribute, rules
+    from govmetrics.extractor import extract_text
+
+    monkeypatch.setenv("GOVMETRICS_CACHE_DIR", str(tmp_path))
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("rules:\n  - {id: mine, pattern: '\\d+亿', unit: 元}\n", encoding="utf-8")
+    first = rules.load_ruleset([mine])
+    assert first.cache_key and not first.derived
+    assert extract_text("全年国内生产总值增长5.2%。", rules=first)[0].metric == "gdp"
+    name = "govmetrics.attribute.vocab_for"
+    assert attribute.vocab_for(first) is first.derived[name]  # built once per rule set
+    assert first.derived[name].names_cache  # clauses read in this process
+    rules._save_grown()  # what happens at exit
+    again = rules.load_ruleset([mine])
+    assert again is not first and name in again.derived
+    assert again.derived[name].names_cache == {}  # the memo of document text stays behind
+    assert attribute.vocab_for(again) is again.derived[name]
+    assert extract_text("全年国内生产总值增长5.2%。", rules=again)[0].metric == "gdp"
+
+
+def test_a_rule_set_loaded_for_rules_check_is_never_written_back(tmp_path, monkeypatch):
+    from govmetrics import attribute, rules
+
+    monkeypatch.setenv("GOVMETRICS_CACHE_DIR", str(tmp_path))
+    checked = rules.load_ruleset((), [])
+    attribute.vocab_for(checked)
+    assert checked.cache_key is None and checked not in rules._grown
