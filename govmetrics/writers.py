@@ -29,6 +29,10 @@ def _cell(v: object) -> str:
     return str(v)
 
 
+# One encoder for every row: json.dumps with options builds a new one per call.
+_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
 def _json_value(v: object) -> object:
     if isinstance(v, float) and v.is_integer() and abs(v) < 1e17:
         return int(v)
@@ -56,12 +60,12 @@ def write_rows(rows: Iterable[dict], columns: list[str], fmt: str, out: IO, bom:
             n += 1
     elif fmt == "jsonl":
         for r in rows:
-            out.write(json.dumps({c: _json_value(r.get(c)) for c in columns}, ensure_ascii=False) + "\n")
+            out.write(_JSON.encode({c: _json_value(r.get(c)) for c in columns}) + "\n")
             n += 1
     elif fmt == "json":
         out.write("[")
         for r in rows:
-            out.write(("\n" if n == 0 else ",\n") + json.dumps({c: _json_value(r.get(c)) for c in columns}, ensure_ascii=False))
+            out.write(("\n" if n == 0 else ",\n") + _JSON.encode({c: _json_value(r.get(c)) for c in columns}))
             n += 1
         out.write("\n]\n" if n else "]\n")
     elif fmt == "xlsx":
