@@ -45,13 +45,17 @@ def canonical_encoding(label: str) -> str | None:
     return _SUPERSETS.get(name, name)
 
 
+# Control bytes other than tab, newline, vertical tab, form feed and carriage return.
+_CONTROL_BYTES = bytes([*range(9), *range(14, 32)])
+
+
 def looks_binary(data: bytes) -> bool:
     if any(data.startswith(b) for b, _ in _BOMS):
         return False
     head = data[:4096]
     if b"\x00" in head:
         return True
-    ctrl = sum(1 for c in head if c < 9 or 13 < c < 32)
+    ctrl = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return bool(head) and ctrl / len(head) > 0.05
 
 
