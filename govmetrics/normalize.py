@@ -205,6 +205,25 @@ def normalize(text: str) -> Normalized:
     return Normalized(_widen("".join(pieces)), starts, ends, simple)
 
 
+# Every character normalize() can drop or replace other than the Traditional ones: the
+# whitespace and zero-width characters it may remove, the brackets of a pinyin annotation,
+# the full-width forms and the middle dots it rewrites.
+_TOUCHED = re.compile(
+    "[ \t\u00a0\u3000\u2002-\u200d\u2060\ufeff(（·•" + "".join(re.escape(chr(o)) for o in sorted(_WIDTH_TABLE)) + "]"
+)
+
+
+def unchanged_by_normalize(text: str) -> bool:
+    """Cheaply tell that ``normalize(text).text == text`` (False: it may differ).
+
+    Pieces of text that was normalised already (a figure's surface) usually hold none of
+    the characters normalize() touches, so they need not be normalised again."""
+    if _TOUCHED.search(text):
+        return False
+    flt = _t2s_filter()
+    return flt is not None and not flt.may_change(text)
+
+
 @lru_cache(maxsize=4096)  # several claims share a sentence
 def readable(simplified: str) -> str:
     """A piece of the (Simplified) original for people to read: pinyin annotations dropped,

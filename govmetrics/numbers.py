@@ -28,6 +28,7 @@ from functools import lru_cache
 
 import regex
 
+from .normalize import normalize, unchanged_by_normalize
 from .patterns import compiled
 from .rules import RuleSet, default_ruleset
 
@@ -106,12 +107,32 @@ class _Vocab:
         self.q_after_at = _bucket(self.q_after, -1)
         self.mag_words_at = _bucket([(w, w) for w in self.mag_words], 0)
         self.numeral_chars = set(self.digits) | set(self.small) | self.big_mag_chars | {"点"}
+        self.numeral_units_at = _words_at(self.numeral_units, -1)
+        self.money_end_at = _words_at(self.money_end, -1)
+        self.count_nouns_at = _words_at(self.count_noun_words, -1)
+        self.negative_at = _words_at(self.negative, 0)
+        self.positive_at = _words_at(self.positive, 0)
+        self.per_words_at = _words_at(self.per_words, 0)
+        self.per_verbs_at = _words_at(self.per_verbs, 0)
+        self.currency_prefix_at = _words_at(self.currency_prefix, 0)
+        self.currency_names_at = _words_at(self.currency_names, -1)
+        self.char_tokens = _char_tokens(self)
 
 
 def _bucket(pairs: list[tuple[str, str]], at: int) -> dict[str, list[tuple[str, str]]]:
     out: dict[str, list[tuple[str, str]]] = {}
     for w, x in pairs:
         out.setdefault(w[at], []).append((w, x))
+    return out
+
+
+def _words_at(words: list[str], at: int) -> dict[str, list[str]]:
+    """``words`` by their first (at=0) or last (at=-1) character, in their order (longest
+    first): a text is tried only against the words it can start (end) with."""
+    out: dict[str, list[str]] = {}
+    for w in words:
+        if w:
+            out.setdefault(w[at], []).append(w)
     return out
 
 
@@ -133,8 +154,11 @@ _Tok = tuple[str, Decimal, str]
 
 
 def _clean(text: str) -> str:
-    s = _SPACE.sub("", _width(text))
-    return _THOUSANDS.sub("", s)
+    s = _width(text)
+    # Every whitespace character but the space is unprintable: most snippets skip both passes.
+    if " " in s or not s.isprintable():
+        s = _SPACE.sub("", s)
+    return _THOUSANDS.sub("", s) if "," in s or "，" in s else s
 
 
 @lru_cache(maxsize=8)
@@ -148,8 +172,10 @@ def _classifier_re(words: tuple[str, ...], mags: tuple[str, ...]) -> regex.Patte
 
 def _drop_classifier(s: str, v: _Vocab) -> str:
     """两个亿 → 两亿, 十几个亿 → 十几亿: a classifier between a numeral and its magnitude."""
+    if not v.mag_classifiers or v.mag_classifiers[0] not in s:
+        return s
     r = _classifier_re(v.mag_classifiers, tuple(v.mags))
-    return r.sub("", s) if r is not None and v.mag_classifiers[0] in s else s
+    return r.sub("", s) if r is not None else s
 
 
 def _tokens(s: str, v: _Vocab) -> list[_Tok] | None:
@@ -164,29 +190,38 @@ def _tokens(s: str, v: _Vocab) -> list[_Tok] | None:
             out.append(("a", Decimal(m.group()), m.group()))
             i = m.end()
             continue
+        if (toks := v.char_tokens.get(c)) is not None:
+            out.extend(toks)
+            i += 1
+            continue
+        for w, _ in v.mag_words_at.get(c, ()):
+            if s.startswith(w, i):
+                out.append(("m", Decimal(v.mags[w]), w))
+                i += len(w)
+                break
+        else:
+            return None
+    return out
+
+
+def _char_tokens(v: _Vocab) -> dict[str, tuple[_Tok, ...]]:
+    """The tokens each one-character word stands for: digits, 十/百/千, 点, vague markers."""
+    out: dict[str, tuple[_Tok, ...]] = {}
+    for c in [*v.digits, *v.small, "点", *v.vague_more, *v.vague_approx]:
+        if c in out:
+            continue  # the first reading listed wins
         if c in v.digits:
             d = v.digits[c]
             if d >= 10:  # 廿 = 二十: a digit and 十
-                out.append(("n", Decimal(d // 10), c))
-                out.append(("u", Decimal(10), c))
+                out[c] = (("n", Decimal(d // 10), c), ("u", Decimal(10), c))
             else:
-                out.append(("z" if d == 0 else "n", Decimal(d), c))
+                out[c] = (("z" if d == 0 else "n", Decimal(d), c),)
         elif c in v.small:
-            out.append(("u", Decimal(v.small[c]), c))
+            out[c] = (("u", Decimal(v.small[c]), c),)
         elif c == "点":
-            out.append(("p", Decimal(0), c))
-        elif c in v.vague_more or c in v.vague_approx:
-            out.append(("v", Decimal(0), c))
+            out[c] = (("p", Decimal(0), c),)
         else:
-            for w, _ in v.mag_words_at.get(c, ()):
-                if s.startswith(w, i):
-                    out.append(("m", Decimal(v.mags[w]), w))
-                    i += len(w)
-                    break
-            else:
-                return None
-            continue
-        i += 1
+            out[c] = (("v", Decimal(0), c),)
     return out
 
 
@@ -264,12 +299,12 @@ def _numeral(text: str, v: _Vocab) -> tuple[Decimal, str] | None:
     if s in v.whole_words:
         return Decimal(v.whole_words[s]), ""
     sign = 1
-    for w in v.negative:
+    for w in v.negative_at.get(s[0], ()):
         if s.startswith(w) and len(s) > len(w):
             sign, s = -1, s[len(w):]
             break
     else:
-        for w in v.positive:
+        for w in v.positive_at.get(s[0], ()):
             if s.startswith(w) and len(s) > len(w):
                 s = s[len(w):]
                 break
@@ -394,7 +429,7 @@ def _split_number_unit(s: str, v: _Vocab) -> tuple[Decimal, str, str, str] | Non
     A unit that begins with a numeral character wins over reading that character as
     a magnitude (`5千米` → 5 千米, `300万千瓦` → 3e6 千瓦).
     """
-    for w in v.numeral_units:
+    for w in v.numeral_units_at.get(s[-1:], ()):
         if s.endswith(w) and len(s) > len(w):
             r = _numeral(s[: -len(w)], v)
             if r is not None:
@@ -425,7 +460,7 @@ def _approx_pair(num_text: str, v: _Vocab) -> bool:
 
 def _money(s: str, v: _Vocab) -> tuple[Decimal, str] | None:
     """`123元1角1分`, `六十四万零一百四十三元一角七分`, `十块三毛`, `五块五`, `三毛五`, `3分`."""
-    for w in v.money_end:
+    for w in v.money_end_at.get(s[-1:], ()):
         if s.endswith(w) and len(s) > len(w):
             r = _money_seq(s[: -len(w)], v)
             if r is not None:
@@ -489,10 +524,13 @@ def parse_quantity(text: str, rs: RuleSet | None = None) -> Quantity | None:
     return q
 
 
-@lru_cache(maxsize=65536)  # the same snippets (8.2%, 1万个) recur across a corpus
 def _simplify(text: str) -> str:
-    from .normalize import normalize
+    """The normalised form of ``text``; most snippets come from normalised text already."""
+    return text if unchanged_by_normalize(text) else _renormalized(text)
 
+
+@lru_cache(maxsize=65536)  # the same snippets (8.2%, 1万个) recur across a corpus
+def _renormalized(text: str) -> str:
     try:
         return normalize(text).text
     except Exception:  # noqa: BLE001 - e.g. lone surrogates the converter rejects
@@ -501,14 +539,14 @@ def _simplify(text: str) -> str:
 
 def _quantity(s: str, v: _Vocab) -> Quantity | None:
     s, qual = _strip_qualifiers(s, v)
-    for w in v.currency_names:
+    for w in v.currency_names_at.get(s[-1:], ()):
         # 5000元欧元, 五元日币: a currency after the amount, with a redundant 元 before it.
         if s.endswith("元" + w) and len(s) > len(w) + 1:
             s = s[: -len(w) - 1] + w
             break
     # 人民币100元 / ¥100 / $5: a currency before the figure.
     prefix_unit = ""
-    for w in v.currency_prefix:
+    for w in v.currency_prefix_at.get(s[:1], ()):
         if s.startswith(w) and len(s) > len(w):
             s, prefix_unit = s[len(w):], v.units.get(w, ("元", 1.0))[0]
             s, qual2 = _strip_qualifiers(s, v)
@@ -519,7 +557,7 @@ def _quantity(s: str, v: _Vocab) -> Quantity | None:
         q = _plain(s, v, qual)
     if q is None:
         # 负百分之五, -5%: a sign before a form that _special handles.
-        for w in v.negative:
+        for w in v.negative_at.get(s[:1], ()):
             if s.startswith(w) and len(s) > len(w):
                 inner = _special(s[len(w):], v, qual)
                 if inner is not None:
@@ -617,10 +655,10 @@ def _special(s: str, v: _Vocab, qual: str) -> Quantity | None:
 
 def _per(rest: str, v: _Vocab, qual: str) -> Quantity | None:
     """`每平方公里127.53亿元` → 元/平方公里; `每月4万片` → 片/月; `每斤提高3分` → 元/斤."""
-    for w in v.per_words:
+    for w in v.per_words_at.get(rest[:1], ()):
         if rest.startswith(w) and len(rest) > len(w):
             body = rest[len(w):]
-            for verb in v.per_verbs:
+            for verb in v.per_verbs_at.get(body[:1], ()):
                 if body.startswith(verb) and len(body) > len(verb):
                     body = body[len(verb):]
                     break
@@ -666,7 +704,7 @@ def _plain(s: str, v: _Vocab, qual: str) -> Quantity | None:
     m = _money(s, v)
     if m is not None:
         return Quantity(_to_float(m[0]), "元", _join_qual(qual, m[1]))
-    for noun in v.count_noun_words:
+    for noun in v.count_nouns_at.get(s[-1:], ()):
         if s.endswith(noun) and len(s) > len(noun):
             r2 = _split_number_unit(s[: -len(noun)], v)
             if r2 and not r2[1]:
@@ -732,7 +770,7 @@ def _first_of_range(a: str, b: str, second: Quantity, v: _Vocab, rs: RuleSet | N
 def _range_tail(b: str, v: _Vocab) -> tuple[str, str]:
     """(magnitude suffix of the numeral, unit text) of the second half of a range."""
     core, _ = _strip_qualifiers(b, v)
-    for w in v.currency_prefix:
+    for w in v.currency_prefix_at.get(core[:1], ()):
         if core.startswith(w):
             core = core[len(w):]
             break

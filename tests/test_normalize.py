@@ -65,3 +65,21 @@ def test_a_line_of_zero_width_characters_inside_a_number_joins_it() -> None:
     assert "。\n\u200b\n下一段" in n.text  # after a finished sentence it stays a paragraph break
     a, b = n.original_span(8, 15)
     assert original[a:b] == "74.4\n\u200b\n万亿元"
+
+
+def test_unchanged_by_normalize_is_never_wrong() -> None:
+    # The shortcut that lets numeral parsing skip normalising a snippet again: whenever it
+    # says "unchanged", normalize() must indeed give the text back, for every BMP character
+    # alone, between digits and between Han characters.
+    from govmetrics.normalize import unchanged_by_normalize
+
+    for o in range(0x10000):
+        if 0xD800 <= o <= 0xDFFF:
+            continue
+        c = chr(o)
+        for s in (c, f"1{c}1", f"中{c}国"):
+            if unchanged_by_normalize(s):
+                assert normalize(s).text == s, hex(o)
+    assert unchanged_by_normalize("增长8.5%")
+    assert not unchanged_by_normalize("增長8.5%")
+    assert not unchanged_by_normalize("4000 亿元")
