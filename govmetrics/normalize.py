@@ -8,7 +8,7 @@ document exactly as it was decoded (SPEC §2: ``original[start:end] == text``).
 from __future__ import annotations
 
 import re
-from array import array
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,6 +29,32 @@ _NUMERALS_SPACED = "零〇一二两三四五六七八九十百千万亿余多几
 
 # Full-width ASCII range maps to ASCII by a fixed offset; a few others by table.
 _EXTRA = {"\u3000": " ", "．": ".", "％": "%", "﹪": "%", "‧": ".", "﹒": "."}
+
+
+class OffsetMap(Sequence[int]):
+    """A non-decreasing integer sequence stored as runs of consecutive values.
+
+    Item ``i`` is ``i + shift[k]`` for the last run ``k`` with ``at[k] <= i``. A document
+    loses a few dozen spans in normalisation at most, so its map is a few dozen runs
+    instead of one integer per character (building those took ~30 ms on the national corpus).
+    """
+
+    __slots__ = ("_at", "_len", "_shift")
+
+    def __init__(self, at: list[int], shift: list[int], length: int) -> None:
+        self._at, self._shift, self._len = at, shift, length
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(self._len))]
+        if i < 0:
+            i += self._len
+        if not 0 <= i < self._len:
+            raise IndexError(i)
+        return i + self._shift[bisect_right(self._at, i) - 1]
 
 
 @dataclass(frozen=True)
@@ -63,9 +89,10 @@ class _T2SFilter:
     every entry OpenCC can apply either maps to itself or is one of those.
     """
 
-    def __init__(self, chars, phrases: tuple[str, ...]) -> None:
+    def __init__(self, chars, phrases: tuple[str, ...], by_char: _ByChar | None = None) -> None:
         self.chars = chars
         self.phrases = phrases
+        self.by_char = by_char
         # One pass finds any of the phrases (a loop of `in` tests reads the text once each).
         self._phrases_re = re.compile("|".join(map(re.escape, phrases))) if phrases else None
 
@@ -73,6 +100,45 @@ class _T2SFilter:
         if self.chars.search(text):
             return True
         return self._phrases_re is not None and bool(self._phrases_re.search(text))
+
+
+class _ByChar:
+    """OpenCC's conversion of a text in which no phrase entry occurs, done by str.translate.
+
+    The shipped t2s chain is one group: phrase tables, then a table of single characters.
+    OpenCC's pure-Python converter replaces the longest phrase found anywhere in a piece and
+    recurses on both sides (slow: a Traditional document takes ~50 ms); a piece holding no
+    phrase entry at all is left to the character table, which maps each character on its
+    own. The separators OpenCC splits the text at are kept out of the table, so a whole text
+    without phrases converts in one call, as its pieces would one by one. Texts with a
+    phrase go through OpenCC itself.
+    """
+
+    def __init__(self, phrase_keys: list[str], table: dict[str, str]) -> None:
+        self._phrase_re = re.compile("|".join(map(re.escape, sorted(phrase_keys)))) if phrase_keys else None
+        self._table = table
+        # Only the characters that change are visited (str.translate would look up every one).
+        self._changing = _char_class({k for k, v in table.items() if k != v})
+
+    def convert(self, text: str) -> str | None:
+        """The text converted, or None when a phrase entry occurs in it."""
+        if self._phrase_re is not None and self._phrase_re.search(text):
+            return None
+        table = self._table
+        return self._changing.sub(lambda m: table.get(m[0], m[0]), text)
+
+
+def _by_char(chain, separator) -> _ByChar | None:
+    """The character-table shortcut for ``chain``, or None when its shape is another."""
+    if len(chain) != 1 or not chain[0]:
+        return None
+    *phrase_tables, (longest, shortest, chars) = chain[0]
+    if longest != 1 or shortest != 1:
+        return None
+    table = {k: v.split(" ")[0] for k, v in chars.items() if not separator.fullmatch(k)}
+    if any(not v for v in table.values()):
+        return None  # OpenCC treats an empty value as no match: keep its own behaviour
+    return _ByChar([k for _, _, t in phrase_tables for k in t], table)
 
 
 def _char_class(chars) -> re.Pattern:
@@ -86,14 +152,17 @@ def _char_class(chars) -> re.Pattern:
 def _t2s_filter() -> _T2SFilter | None:
     """The filter for the t2s tables, or None when they cannot be read (then convert all)."""
     try:
-        entries = [(key, value.split(" ")[0]) for group in _converter()._dict_chain_data
+        cc = _converter()
+        chain = cc._dict_chain_data
+        entries = [(key, value.split(" ")[0]) for group in chain
                    for _longest, _shortest, table in group for key, value in table.items()]
+        by_char = _by_char(chain, cc.split_chars_re)
     except (AttributeError, TypeError, ValueError):  # another OpenCC implementation
         return None
     changing = [(k, v) for k, v in entries if k != v]
     chars = {k for k, _ in changing if len(k) == 1}
     phrases = tuple(sorted({k for k, _ in changing if len(k) != 1 and not any(c in chars for c in k)}))
-    return _T2SFilter(_char_class(chars), phrases)
+    return _T2SFilter(_char_class(chars), phrases, by_char)
 
 
 def _convert(cc, text: str, flt: _T2SFilter | None) -> str:
@@ -102,10 +171,13 @@ def _convert(cc, text: str, flt: _T2SFilter | None) -> str:
     chain = getattr(cc, "_dict_chain_data", None)
     if flt is None or split is None or chain is None or not hasattr(cc, "_convert"):
         return cc.convert(text)
+    if flt.by_char is not None and (out := flt.by_char.convert(text)) is not None:
+        return out  # no phrase entry anywhere (nor, then, in any piece): one pass
     parts = split.split(text)
     for i in range(0, len(parts), 2):  # even: text pieces; odd: separators, kept as they are
         if flt.may_change(parts[i]):
-            parts[i] = cc._convert(parts[i], chain)
+            out = flt.by_char.convert(parts[i]) if flt.by_char is not None else None
+            parts[i] = cc._convert(parts[i], chain) if out is None else out
     return "".join(parts)
 
 
@@ -165,7 +237,7 @@ def normalize(text: str) -> Normalized:
     """Return the matching form of ``text`` with its offset map.
 
     ``starts``/``ends`` are compact integer sequences (a ``range`` when nothing was
-    removed, else an ``array``), not lists: a 10 MB document would otherwise need
+    removed, else an ``OffsetMap``), not lists: a 10 MB document would otherwise need
     hundreds of megabytes of int objects for its offset map.
     """
     events: list[tuple[int, int, bool]] = []  # (start, end, is_pinyin) of spans removed
@@ -185,24 +257,36 @@ def normalize(text: str) -> Normalized:
         return Normalized(_widen(simple), range(n), range(1, n + 1), simple)
     events.sort()
     pieces: list[str] = []
-    starts = array("q")
-    ends = array("q")
-    pos = 0
+    # Runs of kept characters: normalised index `at` onwards maps to original index + shift.
+    at: list[int] = []
+    starts: list[int] = []
+    ends_at: list[int] = []
+    ends: list[int] = []
+    size = pos = 0  # characters kept so far; original position reached
     for a, b, pinyin in events:
         if a < pos:  # inside a span already skipped
             continue
         if a > pos:
             pieces.append(simple[pos:a])
-            starts.extend(range(pos, a))
-            ends.extend(range(pos + 1, a + 1))
-        if pinyin and ends:
-            ends[-1] = b
+            at.append(size)
+            starts.append(pos - size)
+            ends_at.append(size)
+            ends.append(pos + 1 - size)
+            size += a - pos
+        if pinyin and size:  # the character before the annotation ends after it
+            if ends_at[-1] != size - 1:
+                ends_at.append(size - 1)
+                ends.append(0)
+            ends[-1] = b - (size - 1)
         pos = b
     if pos < n:
         pieces.append(simple[pos:])
-        starts.extend(range(pos, n))
-        ends.extend(range(pos + 1, n + 1))
-    return Normalized(_widen("".join(pieces)), starts, ends, simple)
+        at.append(size)
+        starts.append(pos - size)
+        ends_at.append(size)
+        ends.append(pos + 1 - size)
+        size += n - pos
+    return Normalized(_widen("".join(pieces)), OffsetMap(at, starts, size), OffsetMap(ends_at, ends, size), simple)
 
 
 # Every character normalize() can drop or replace other than the Traditional ones: the
