@@ -83,3 +83,33 @@ def test_unchanged_by_normalize_is_never_wrong() -> None:
     assert unchanged_by_normalize("增长8.5%")
     assert not unchanged_by_normalize("增長8.5%")
     assert not unchanged_by_normalize("4000 亿元")
+
+
+def test_t2s_shortcut_converts_as_opencc_does() -> None:
+    # Texts without a phrase entry go through the character table instead of OpenCC's
+    # converter; with and without phrases, separators included, the result must not differ.
+    import random
+
+    from govmetrics.normalize import _convert, _converter, _t2s_filter
+
+    cc, flt = _converter(), _t2s_filter()
+    assert flt is not None and flt.by_char is not None  # the shipped tables have the shape it needs
+    keys = [k for group in cc._dict_chain_data for _, _, table in group for k in table]
+    rnd = random.Random(18)
+    for _ in range(2000):
+        text = "".join(rnd.choice(keys) if rnd.random() < 0.6 else rnd.choice("的是在，。 —1") for _ in range(rnd.randint(1, 12)))
+        assert _convert(cc, text, flt) == cc.convert(text), text
+    assert _convert(cc, "乾隆年間的乾燥", flt) == cc.convert("乾隆年間的乾燥")
+
+
+def test_offset_map_reads_like_a_list() -> None:
+    import bisect
+
+    from govmetrics.normalize import OffsetMap
+
+    m = OffsetMap([0, 3, 4], [0, 2, 5], 6)  # 0 1 2 | 5 | 9 10
+    assert list(m) == [0, 1, 2, 5, 9, 10]
+    assert m[-1] == 10 and m[1:4] == [1, 2, 5] and len(m) == 6
+    assert bisect.bisect_right(m, 6) == 4
+    with pytest.raises(IndexError):
+        m[6]
