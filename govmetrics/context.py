@@ -19,6 +19,7 @@ from .rules import RuleSet, derived
 from .segment import YEAR, year_value
 
 _CLAUSE_BREAK = compiled(r"[，,；;：:！!？?。]")
+_LAST_CLAUSE_BREAK = compiled(r"(?r)[，,；;：:！!？?。]")  # searched backwards: the break nearest before
 _YEAR_TOKEN = compiled(
     r"(?<![\d])(到|至|截至|截止|从|由|在|于)?\s*(" + YEAR + r")(?![\d])"
     r"(?:\s*[-—–~～至到]\s*((?:1[89]|20)\d\d))?\s*年(?!代)(以来)?"
@@ -131,11 +132,8 @@ def cues_for(rs: RuleSet) -> Cues:
 
 def clause_start(text: str, sent_start: int, pos: int) -> int:
     """Start of the clause that holds ``pos`` (after the last ，；： before it)."""
-    window = text[sent_start:pos]
-    last = None
-    for m in _CLAUSE_BREAK.finditer(window):
-        last = m
-    return sent_start + last.end() if last else sent_start
+    m = _LAST_CLAUSE_BREAK.search(text, sent_start, pos)
+    return m.end() if m else sent_start
 
 
 _WITHIN_YEARS = compiled(r"(?<![\d一二三四五六七八九十])([一二三四五六七八九十]{1,3}|\d{1,2})年(?:内|之内|以内|时间里)")
@@ -248,28 +246,13 @@ def _mentions(text: str, cues: Cues, doc_year: int | None, genre: str = "") -> l
     """(start, end, year, how) for every year mention in ``text``. In a statistical communiqué
     ``doc_year`` is the year it reports on, and a review up to "the year just ended" is that year."""
     review_year = doc_year if genre == "communique" else (doc_year - 1 if doc_year else None)
-    out: list[tuple[int, int, int, str]] = []
-    for m in _YEAR_TOKEN.finditer(text):
-        if _in_label(text, m.start()):
-            continue
-        y = year_value(m.group(3) or m.group(2))
-        if y is None or _is_comparison_base(text, m.start()):
-            continue
-        how = "to" if m.group(1) in ("到", "至") else ("from" if m.group(1) in ("从", "由") else "at")
-        if m.group(4) and doc_year and doc_year > y:
-            y = doc_year  # 2019年以来: the period runs to the document's own year
-        out.append((m.start(), m.end(), y, how))
+    out = _year_tokens(text, doc_year)
     for m in cues.plans_re.finditer(text):
         out.append((m.start(), m.end(), cues.plans[m.group()], "plan"))
     if doc_year:
-        for m in _WITHIN_YEARS.finditer(text):
-            n = parse_number(m.group(1))
-            if n and 1 < n <= 30:
-                out.append((m.start(), m.end(), doc_year + int(n) - 1, "to"))  # 八年内: this year and seven more
+        out += _deadline_words(text, cues, doc_year)
         for m in _YEARS_PAST.finditer(text):
             out.append((m.start(), m.end(), review_year, "at"))  # 十七年间 / 三年来: up to the year just ended
-        for m in cues.century_re.finditer(text):
-            out.append((m.start(), m.end(), doc_year // 100 * 100 + cues.century[m.group()], "to"))
         for m in cues.relative_re.finditer(text):
             if _is_comparison_base(text, m.start()):
                 continue
@@ -284,7 +267,49 @@ def _mentions(text: str, cues: Cues, doc_year: int | None, genre: str = "") -> l
             if m.start() in year_ends:
                 continue  # 2012年全年: the year just named
             out.append((m.start(), m.end(), -1, "full_year"))  # resolved by the caller against the section
-    out.sort(key=lambda t: (t[0], t[2], t[3]))
+    out.sort(key=_mention_order)
+    return out
+
+
+def _mention_order(t: tuple[int, int, int, str]) -> tuple[int, int, str]:
+    return t[0], t[2], t[3]
+
+
+def _deadlines(text: str, cues: Cues, doc_year: int | None) -> list[tuple[int, int, int, str]]:
+    """The "to" mentions of ``_mentions(text, …)`` (到2025年, 八年内, 本世纪末), in the same
+    order, without looking for the other kinds."""
+    out = [t for t in _year_tokens(text, doc_year) if t[3] == "to"]
+    if doc_year:
+        out += _deadline_words(text, cues, doc_year)
+    out.sort(key=_mention_order)
+    return out
+
+
+def _year_tokens(text: str, doc_year: int | None) -> list[tuple[int, int, int, str]]:
+    """The years written out (2019年, 到一九八五年, 2019年以来) as mentions (how: at, to or from)."""
+    out: list[tuple[int, int, int, str]] = []
+    for m in _YEAR_TOKEN.finditer(text):
+        if _in_label(text, m.start()):
+            continue
+        y = year_value(m.group(3) or m.group(2))
+        if y is None or _is_comparison_base(text, m.start()):
+            continue
+        how = "to" if m.group(1) in ("到", "至") else ("from" if m.group(1) in ("从", "由") else "at")
+        if m.group(4) and doc_year and doc_year > y:
+            y = doc_year  # 2019年以来: the period runs to the document's own year
+        out.append((m.start(), m.end(), y, how))
+    return out
+
+
+def _deadline_words(text: str, cues: Cues, doc_year: int) -> list[tuple[int, int, int, str]]:
+    """Deadlines counted from the document's year (八年内, 本世纪末) as "to" mentions."""
+    out: list[tuple[int, int, int, str]] = []
+    for m in _WITHIN_YEARS.finditer(text):
+        n = parse_number(m.group(1))
+        if n and 1 < n <= 30:
+            out.append((m.start(), m.end(), doc_year + int(n) - 1, "to"))  # 八年内: this year and seven more
+    for m in cues.century_re.finditer(text):
+        out.append((m.start(), m.end(), doc_year // 100 * 100 + cues.century[m.group()], "to"))
     return out
 
 
@@ -458,11 +483,11 @@ def _year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: in
         return y
     # Nothing before the number: a deadline later in the sentence (…十二个基地，八年内使…;
     # …，到2025年…) dates a goal.
-    later = [m for m in years_in(text[pos:s1], cues, frame.doc_year, frame.genre) if m[2] == "to"]
-    if later and order_in_from_to is None and (frame.doc_year is None or later[0][1] >= frame.doc_year):
+    later = _deadlines(text[pos:s1], cues, frame.doc_year) if order_in_from_to is None else []
+    if later and (frame.doc_year is None or later[0][2] >= frame.doc_year):
         frame.year_stated = True
         frame.year_why = f"a deadline later in the sentence: {text[pos + later[0][0]:pos + later[0][0] + 10]}"
-        return later[0][1]
+        return later[0][2]
     if order_in_from_to is None and (this := _THIS_PERIOD.search(text, s0, pos)):
         end = _period_named_before(text, max(0, s0 - 2000), s0, this.group(1), frame.doc_year, cues)
         if end is not None:

@@ -231,13 +231,26 @@ class _Doc:
             return year_value(m.group(1)) or None
         # A plan named as a period at the start (“十四五”时期，…; 到“十四五”末，…), not as a
         # document (“十一五”规划纲要把…).
-        m = self.cues.plans_re.search(self.text, a, b)
+        m = self._first_plan_in_opening(a, b)
         if m and _OPENING_FILLER.fullmatch(self.text[a:m.start()]) and _PLAN_PERIOD.match(self.text, m.end()):
             return self.cues.plans[m.group()]  # “十四五”时期，… / 到“十四五”末，… frames what follows
-        m = self.cues.relative_re.match(self.text, a + len(self.text[a:b]) - len(self.text[a:b].lstrip()))
+        p = a
+        while p < b and self.text[p].isspace():
+            p += 1
+        m = self.cues.relative_re.match(self.text, p)
         art = self.struct.article_at(a)
         if m and art.year:
             return relative_year(m.group(), art.year, art.genre, self.cues)  # 过去五年，… / 今年，…
+        return None
+
+    def _first_plan_in_opening(self, a: int, b: int) -> regex.Match | None:
+        """``plans_re.search(text, a, b)`` when that first plan name starts within the opening
+        filler (到“…), else None: only such a plan can frame, and trying the few opening
+        positions spares a search of the whole sentence for every sentence walked over."""
+        opening_end = _OPENING_FILLER.match(self.text, a, b).end()  # the filler cannot reach further
+        for p in range(a, opening_end + 1):
+            if m := self.cues.plans_re.match(self.text, p, b):
+                return m
         return None
 
     def _framing_year(self, i: int) -> int | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import regex
 
 from govmetrics import extract_text
 from govmetrics.rules import default_ruleset, load_ruleset
@@ -274,7 +275,7 @@ def test_alias_lookup_finds_what_the_alias_pattern_finds() -> None:
     """_alias_hits looks aliases up in a dictionary instead of trying the alias alternation at
     every position; both must find the same names at the same places, Latin-letter boundaries
     included."""
-    from govmetrics.attribute import _alias_hits, vocab_for
+    from govmetrics.attribute import _alias_at, _alias_hits, vocab_for
 
     v = vocab_for(default_ruleset())
     seeds = Path(__file__).resolve().parents[1] / "seeds"
@@ -284,3 +285,43 @@ def test_alias_lookup_finds_what_the_alias_pattern_finds() -> None:
     for text in texts:
         want = [(m.start(), m.end(), m.group()) for m in v.alias_re.finditer(text, overlapped=True)]
         assert [t[:3] for t in _alias_hits(text, v)] == want, text
+        for i in range(len(text) + 1):  # and the look-up at one position is alias_re.match there
+            m = v.alias_re.match(text, i)
+            assert _alias_at(text, i, v) == (m.group() if m else ""), (text, i)
+            assert (text[i:] in v.alias_to_metric) == bool(v.alias_re.fullmatch(text[i:])), (text, i)
+
+
+def test_shadow_matches_the_per_character_construction() -> None:
+    """_Shadow copies the kept runs of the sentence and maps positions by bisection; it must
+    give what keeping a flag per character gave: the same text, asides and position map."""
+    from govmetrics.attribute import _ASIDE, Figure, _Shadow
+
+    def reference(text: str, s0: int, s1: int, figures: list[Figure]):
+        keep = [True] * (s1 - s0)
+        spans = [(f.start - s0, f.end - s0) for f in figures]
+        removed = []
+        for m in _ASIDE.finditer(text, s0, s1):
+            a, b = m.start() - s0, m.end() - s0
+            if not any(fa < b and a < fb for fa, fb in spans):
+                keep[a:b] = [False] * (b - a)
+                removed.append((a, m.group()[1:-1]))
+        pos = [s0 + i for i, k in enumerate(keep) if k]
+        index = {p: i for i, p in enumerate(pos)}
+
+        def at(p: int) -> int:
+            while p not in index and p < pos[-1] + 1:
+                p += 1
+            return index.get(p, len(pos))
+
+        return "".join(text[p] for p in pos), [(sum(keep[:a]), w) for a, w in removed], at
+
+    text = ("前言。规模以上工业(以下口径相同)增加值增长5%[3]，其中(2)高技术制造业增长8%①，"
+            "占常住人口比重(常住人口城镇化率)为62.51%(比上年末提高0.5个百分点)〔注〕。")
+    s0 = 3
+    s1 = len(text)
+    figures = [Figure(m.start(), m.end(), "%") for m in regex.finditer(r"[\d.]+(?:%|个百分点)", text)]
+    for figs in (figures, figures[:1], [], figures[-1:]):
+        sh = _Shadow(text, s0, s1, figs)
+        want_text, want_asides, want_at = reference(text, s0, s1, figs)
+        assert sh.text == want_text and sh.asides == want_asides
+        assert [sh.at(p) for p in range(len(text) + 2)] == [want_at(p) for p in range(len(text) + 2)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import regex
 
@@ -151,3 +153,22 @@ def test_year_mentions_of_a_sentence_serve_every_number_in_it() -> None:
                 assert _years_before(s, m.start(), cues, doc_year) == _years_in(s[:m.start()], cues, doc_year)
                 checked += 1
     assert checked > 20
+
+
+def test_deadlines_are_the_to_mentions() -> None:
+    """year_of looks for a deadline after a number with _deadlines, which finds only the "to"
+    mentions; they must be those _mentions finds, in its order."""
+    from govmetrics.context import _deadlines, _mentions, cues_for
+    from govmetrics.rules import default_ruleset
+
+    cues = cues_for(default_ruleset())
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    texts = [ln for p in sorted(seeds.glob("*.txt")) for ln in p.read_text("utf-8").splitlines()]
+    texts += ["到2025年，八年内使…，本世纪末达到，至2030年，从2020年到2025年", "截至2020年底【到2022年】本世纪内"]
+    found = 0
+    for t in texts:
+        for doc_year in (None, 1985, 2021):
+            want = [m for m in _mentions(t, cues, doc_year) if m[3] == "to"]
+            assert _deadlines(t, cues, doc_year) == want, t
+            found += len(want)
+    assert found > 10

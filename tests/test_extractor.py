@@ -202,3 +202,28 @@ def test_frame_year_walk_is_remembered_without_changing_it(path: Path) -> None:
     assert len(positions) > 10
     for pos in reversed(positions):  # out of order, so the memo is filled from the end first
         assert doc.frame(pos)[0] == plain_walk(pos)
+
+
+def test_plan_opening_scan_agrees_with_a_search_of_the_whole_sentence() -> None:
+    """_first_plan_in_opening tries only the positions the opening filler can reach; a plan it
+    returns must be the sentence's first, and one it misses must not be at a filler's end."""
+    from govmetrics.extractor import _OPENING_FILLER, _Doc
+    from govmetrics.normalize import normalize
+    from govmetrics.rules import default_ruleset
+    from govmetrics.segment import analyse
+
+    rs = default_ruleset()
+    lines = ["“十四五”时期，全区GDP增长6%。", "到“十四五”末，达到8%。", " 在 “十三五”期间，增长7%。",
+             "截至“十二五”末，达到9%。", "“七五”普法，“十一五”规划纲要把…", "全区在“十三五”时期增长5%。",
+             "到到“十四五”末，…", "“ 十四五”时期", "  ", "至", "十四五”以来，增长"]
+    lines += [ln for p in SEEDS for ln in p.read_text(encoding="utf-8").splitlines()]
+    text = "\n".join(lines)
+    norm = normalize(text)
+    doc = _Doc(text, norm, analyse(norm.text, rs), rs, "t")
+    for a, b in doc.struct.sentences:
+        first = doc.cues.plans_re.search(doc.text, a, b)
+        got = doc._first_plan_in_opening(a, b)
+        if first and _OPENING_FILLER.fullmatch(doc.text[a:first.start()]):
+            assert got is not None and got.span() == first.span(), doc.text[a:b]
+        elif got is not None:
+            assert first is not None and got.span() == first.span(), doc.text[a:b]
