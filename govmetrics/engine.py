@@ -9,17 +9,22 @@ whole text (the pre-filter path, `prefilter.py`, gives the same), because:
   superset of what the rule consumes: look-arounds and boundaries are dropped, atomic
   groups and lazy or possessive repeats become plain ones, long bounded repeats lose their
   upper bound, and every character class is spelt out as the code points `regex` itself
-  says it matches. So every match of the rule ends where Hyperscan reports an end (only
-  end offsets are used: Hyperscan's start-of-match mode drops matches and rejects large
-  patterns);
+  says it matches. A positive look-behind before all the match consumes is kept as a
+  required prefix, a positive look-ahead after it as a required suffix (a rule such as
+  `(?<=受教育年限…)[0-9]+年` then has a candidate where that context is, not at every number).
+  So every match of the rule ends where Hyperscan reports an end, or up to the suffix's
+  width before it (only end offsets are used: Hyperscan's start-of-match mode drops
+  matches and rejects large patterns);
 - the candidates are confirmed in order by `pattern.search` from the latest of: the end of
   the previous confirmed match (where `finditer` would go on), the start of the piece of
   text the candidate lies in (the pieces are cut at the separators the rule can neither
   consume nor look at, see `prefilter.py`), and the candidate's end minus the rule's
-  longest match. A match that starts earlier ends before the candidate, so an earlier
-  candidate has found it already. The search window reaches one character past its piece,
-  as the pre-filter's does, so the engine reads exactly what a whole-text pass reads.
-  A search that finds nothing clears every candidate up to the end of its window.
+  longest match (and suffix). A match that starts earlier ends before the candidate, so an
+  earlier candidate has found it already. With a suffix, several matches may report the
+  same end: the candidate is searched again from the end of the match it gave. The search
+  window reaches one character past its piece, as the pre-filter's does, so the engine
+  reads exactly what a whole-text pass reads. A search that finds nothing clears every
+  candidate up to the end of its window.
 
 Whatever this module cannot do falls back to the pre-filter path, never to other output:
 a rule whose pattern it cannot translate or Hyperscan cannot compile (per rule), a text
@@ -244,55 +249,110 @@ _ZERO_WIDTH = frozenset({
 _CHAR_NODES = frozenset({"Character", "Range", "Property", "SetUnion", "SetInter", "SetDiff", "SetSymDiff"})
 
 
-def _expr(node: Any) -> str:
-    t = type(node).__name__
-    if t in _CHAR_NODES:
-        return _class(_char_ranges(node))
-    if t in ("Any", "AnyAll", "AnyU"):
-        return _class([(0, _MAX_CODEPOINT)])  # any character: a superset of each
-    if t == "StartOfLine":
-        return "^"  # (?m)^: Hyperscan's multi-line ^ holds at the same places
-    if t == "EndOfLine":
-        return "$"  # (?m)$: before every \n and at the end, as Hyperscan's multi-line $
-    if t in _ZERO_WIDTH:
-        return ""  # dropped: the rest accepts at least what the rule consumes
-    if t == "Sequence":
-        return "".join(_expr(n) for n in node.items)
-    if t == "Branch":
-        return "(?:" + "|".join(_expr(n) for n in node.branches) + ")"
-    if t in ("Group", "Atomic"):
-        return "(?:" + _expr(node.subpattern) + ")"
-    if t in ("GreedyRepeat", "LazyRepeat", "PossessiveRepeat"):
-        inner = _expr(node.subpattern)
-        if not inner:
-            return ""
-        lo, hi = node.min_count, node.max_count
-        if hi is None or hi > _MAX_BOUND:
-            bound = "*" if lo == 0 else "+" if lo == 1 else f"{{{lo},}}"
-        else:
-            bound = f"{{{lo},{hi}}}"
-        return f"(?:{inner}){bound}"
-    raise _Untranslatable(t)
+_ANCHORS = frozenset({"StartOfLine", "EndOfLine"})  # zero-width, but spelt out
 
 
-def translate(pattern: str, flags: int) -> str | None:
-    """A Hyperscan expression matching at least every string the pattern consumes, or None."""
+def _droppable(node: Any) -> bool:
+    """A zero-width node the translation leaves out (anywhere but at an edge, see below)."""
+    return type(node).__name__ in _ZERO_WIDTH and type(node).__name__ not in _ANCHORS
+
+
+def _width(node: Any) -> int | None:
+    from regex import _regex_core as core
+
+    width = node.max_width()
+    return None if width >= core.UNLIMITED else int(width)
+
+
+class _Translation:
+    """A rule's parse tree -> a Hyperscan expression. At the edges of a match a look-around
+    is kept: a positive look-behind before everything the match consumes becomes a required
+    prefix (what it looks at lies right before the match), a positive look-ahead after it a
+    required suffix. Only one at each edge: two look-behinds both end where the match starts.
+    A prefix leaves the reported ends where they were; a suffix moves them up to ``reach``
+    characters past the match's end (None: unbounded)."""
+
+    def __init__(self) -> None:
+        self.reach: int | None = 0
+
+    def expr(self, node: Any, lead: bool = False, trail: bool = False) -> str:
+        t = type(node).__name__
+        if t in _CHAR_NODES:
+            return _class(_char_ranges(node))
+        if t in ("Any", "AnyAll", "AnyU"):
+            return _class([(0, _MAX_CODEPOINT)])  # any character: a superset of each
+        if t == "StartOfLine":
+            return "^"  # (?m)^: Hyperscan's multi-line ^ holds at the same places
+        if t == "EndOfLine":
+            return "$"  # (?m)$: before every \n and at the end, as Hyperscan's multi-line $
+        if t == "LookAround" and node.positive and (lead if node.behind else trail):
+            if node.behind:
+                return "(?:" + self.expr(node.subpattern, lead=True) + ")"
+            inner = _Translation()
+            suffix = inner.expr(node.subpattern, trail=True)
+            width = _width(node.subpattern)
+            extent = None if width is None or inner.reach is None else width + inner.reach
+            self.reach = None if extent is None or self.reach is None else max(self.reach, extent)
+            return "(?:" + suffix + ")"
+        if t in _ZERO_WIDTH:
+            return ""  # dropped: the rest accepts at least what the rule consumes
+        if t == "Sequence":
+            items = node.items
+            # The item at the trailing edge: the last one but for dropped zero-width ones
+            # after it (a positive look-ahead there is the one kept).
+            last = len(items) - 1
+            while last > 0 and _droppable(items[last]) and not (
+                    type(items[last]).__name__ == "LookAround" and items[last].positive and not items[last].behind):
+                last -= 1
+            out = []
+            for k, item in enumerate(items):
+                s = self.expr(item, lead=lead, trail=trail and k == last)
+                # Still at the leading edge while only dropped zero-width nodes came before.
+                lead = lead and not s and _droppable(item)
+                out.append(s)
+            return "".join(out)
+        if t == "Branch":
+            return "(?:" + "|".join(self.expr(n, lead, trail) for n in node.branches) + ")"
+        if t in ("Group", "Atomic"):
+            return "(?:" + self.expr(node.subpattern, lead, trail) + ")"
+        if t in ("GreedyRepeat", "LazyRepeat", "PossessiveRepeat"):
+            inner = self.expr(node.subpattern)
+            if not inner:
+                return ""
+            lo, hi = node.min_count, node.max_count
+            if hi is None or hi > _MAX_BOUND:
+                bound = "*" if lo == 0 else "+" if lo == 1 else f"{{{lo},}}"
+            else:
+                bound = f"{{{lo},{hi}}}"
+            return f"(?:{inner}){bound}"
+        raise _Untranslatable(t)
+
+
+def translation(pattern: str, flags: int, edges: bool = True) -> tuple[str, int | None] | None:
+    """A Hyperscan expression accepting at least every string the pattern consumes, with
+    what it looks at around it at the edges (unless ``edges`` is false), and how far past a
+    match's end the expression may end (None: unbounded); None when the pattern cannot be
+    translated."""
     if flags & _SEARCH_FLAGS:
         return None
     try:
-        return _expr(_parse(pattern, flags))
+        tr = _Translation()
+        return tr.expr(_parse(pattern, flags), lead=edges, trail=edges), tr.reach
     except Exception:  # noqa: BLE001 — not understood, or a `regex` whose internals changed
         return None
 
 
+def translate(pattern: str, flags: int) -> str | None:
+    """The Hyperscan expression of `translation`, or None."""
+    got = translation(pattern, flags)
+    return got and got[0]
+
+
 def _max_width(pattern: str, flags: int) -> int | None:
     try:
-        width = _parse(pattern, flags).max_width()
+        return _width(_parse(pattern, flags))
     except Exception:  # noqa: BLE001
         return None
-    from regex import _regex_core as core
-
-    return None if width >= core.UNLIMITED else int(width)
 
 
 # --- the database ----------------------------------------------------------------------------
@@ -302,7 +362,10 @@ class RulePlan:
     """What confirming one rule's candidates needs, worked out at load time."""
 
     separators: str  # characters no match of the rule can consume or look at ('' : none)
-    max_width: int | None  # longest match, None when unbounded
+    # How far before a reported end a match can start: its longest match, plus how far the
+    # expression's look-ahead suffix may reach past it; None when unbounded.
+    max_width: int | None
+    suffix: bool = False  # some reported ends lie past the match's end (a look-ahead suffix)
 
 
 @dataclass
@@ -400,19 +463,30 @@ def build(patterns: list[tuple[str, int]]) -> Engine | None:
         return None
     exprs: dict[int, bytes] = {}
     plans: dict[int, RulePlan] = {}
-    for i, (pattern, flags) in enumerate(patterns):
-        expr = translate(pattern, flags)
-        if expr:
+
+    def add(i: int, pattern: str, flags: int, edges: bool) -> None:
+        got = translation(pattern, flags, edges)
+        if got and got[0]:
+            expr, reach = got
+            width = _max_width(pattern, flags)
             exprs[i] = expr.encode("utf-8")
-            plans[i] = RulePlan(separators_of(pattern, flags), _max_width(pattern, flags))
+            plans[i] = RulePlan(separators_of(pattern, flags),
+                                None if width is None or reach is None else width + reach, reach != 0)
+
+    for i, (pattern, flags) in enumerate(patterns):
+        add(i, pattern, flags, edges=True)
     sentinel = {len(patterns): _spell_class(rare_digits()).encode("utf-8")}
     db = _compile(hyperscan, {**exprs, **sentinel})
     if db is None:
         # Find the expressions Hyperscan refuses (one that matches the empty string, one too
-        # large); their rules take the pre-filter path.
+        # large, one with a ^ after a look-behind's prefix): they are tried without the
+        # look-arounds at their edges, else their rules take the pre-filter path.
         for i in list(exprs):
             if _compile(hyperscan, {i: exprs[i]}) is None:
                 del exprs[i]
+                add(i, *patterns[i], edges=False)
+                if i in exprs and _compile(hyperscan, {i: exprs[i]}) is None:
+                    del exprs[i]
         db = _compile(hyperscan, {**exprs, **sentinel})
     if db is None:
         return None
@@ -501,26 +575,28 @@ def confirm(pattern: regex.Pattern, plan: RulePlan, ends: list[int], text: str, 
     done = 0  # every candidate end <= done is settled
     width = plan.max_width
     for e in ends:
-        if e <= pos or e <= done:
-            continue
-        if cuts:
-            i = bisect_left(cuts, e - 1)  # the piece holding the candidate's last character
-            piece = cuts[i - 1] + 1 if i else 0
-            window_end = cuts[i] + 1 if i < len(cuts) else n
-        else:
-            piece, window_end = 0, n
-        start = max(pos, piece, e - width if width is not None else 0)
-        left = deadline - clock()
-        if left <= 0:
-            raise TimeoutError("regex timed out")
-        m = pattern.search(text, start, window_end, timeout=left)
-        if m is None:
-            done = window_end - 1 if cuts and i < len(cuts) else n
-            continue
-        if m.end() == m.start():  # an empty match: finditer would step on; leave to the old path
-            raise EmptyMatch
-        out.append(m)
-        pos = m.end()
+        while e > pos and e > done:
+            if cuts:
+                i = bisect_left(cuts, e - 1)  # the piece holding the candidate's last character
+                piece = cuts[i - 1] + 1 if i else 0
+                window_end = cuts[i] + 1 if i < len(cuts) else n
+            else:
+                piece, window_end = 0, n
+            start = max(pos, piece, e - width if width is not None else 0)
+            left = deadline - clock()
+            if left <= 0:
+                raise TimeoutError("regex timed out")
+            m = pattern.search(text, start, window_end, timeout=left)
+            if m is None:
+                done = window_end - 1 if cuts and i < len(cuts) else n
+                break
+            if m.end() == m.start():  # an empty match: finditer would step on; leave to the old path
+                raise EmptyMatch
+            out.append(m)
+            pos = m.end()
+            if not plan.suffix:
+                break  # a later match ends at a later candidate
+            # With a look-ahead suffix, the next match may report the same end as this one.
     return out
 
 
@@ -529,4 +605,4 @@ class EmptyMatch(Exception):
     misjudged pattern gets here): the caller redoes the rule with the pre-filter path."""
 
 
-__all__ = ["Engine", "RulePlan", "build", "confirm", "enabled", "translate"]
+__all__ = ["Engine", "RulePlan", "build", "confirm", "enabled", "translate", "translation"]

@@ -56,7 +56,12 @@ def engine_spans(pattern: str, text: str) -> list[tuple[int, int]] | None:
 PATTERNS = [*EDGE_PATTERNS,
             r"\p{Han}{2,}\d", r"[\p{Han}--[亿万]]+\d", r"[^\d\s。]{1,9}元", r"(?>\d+)亿", r"\d++万?",
             r"\d+?亿", r"x{0,30}\d", r"(?m)^\s*[一二]、", r"\d+(?:亿|万)?(?:元)?", r"[\w]+亿", r"\D{3}\d",
-            r"(?<=\p{Han})\d", r"\d(?!\d)", r".亿", r"(?s).亿"]
+            r"(?<=\p{Han})\d", r"\d(?!\d)", r".亿", r"(?s).亿",
+            # look-arounds at the edges, kept as a prefix or suffix
+            r"(?<=亿)\d+", r"(?<=[亿万]|^)\d", r"\d+(?=亿元)", r"(?:(?<=万)\d|\d(?=亿))", r"(?<!\d)(?<=x)\d+",
+            r"\d(?=亿)(?!元)", r"(?<=(?<=a)x)\d", r"(?<=亿)(?<=1亿)\d", r"\d+(?=亿|万元)(?=\D)",
+            r"(?<=a\d{0,3})\d(?=\d*亿)", r"\d(?=(?=亿)亿(?=元))", r"(?m)(?<=\n)^\d", r"(?<=\d)亿(?=元|$)",
+            r"(?<=a)\d+?(?=\d)", r"\d(?=亿(?<=1亿))", r"(?:(?<=a)1|2)(?=亿)?"]
 HARD_ALPHABET = ALPHABET + "٣𠀀１é"
 
 
@@ -78,8 +83,12 @@ def test_texts_the_expressions_do_not_cover_take_the_other_path(text, pattern):
 
 
 @pytest.mark.parametrize(("pattern", "accepted"), [
-    (r"(?<=增长)\d+%", "12%"),  # look-behind dropped
-    (r"\d+(?=亿)", "12"),  # look-ahead dropped
+    (r"(?<=增长)\d+%", "增长12%"),  # a leading look-behind: a required prefix
+    (r"\d+(?=亿)", "12亿"),  # a trailing look-ahead: a required suffix
+    (r"(?<!增长)\d+%", "12%"),  # a negative one is dropped
+    (r"\d(?<=1)\d", "12"),  # as is one inside the match
+    (r"(?<=增长)(?<=长)\d", "增长1"),  # as is a second one at the same edge
+    (r"(?:(?<=增长)|(?<=[为是]))\d+(?!亿)(?=元|万)(?!\d)", "为12元"),  # one per branch
     (r"\b\d+\b", "12"),  # boundaries dropped
     (r"(?>a|ab)c", "abc"),  # an atomic group can refuse this; its translation accepts it
     (r"a{2,40}", "a" * 40),  # a long bound loses its upper limit
