@@ -23,6 +23,7 @@ in ``rules/tables.yaml``.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -53,6 +54,12 @@ _PARENS = compiled(r"[(（]([^()（）]*)[)）]")
 _NUMBERING = compiled(r"^(?:[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．](?!\d))")
 _TABLE_NO = compiled(r"^(?:附)?[表图]\s*[\d一二三四五六七八九十]+(?:[-.－]\d+)?(?:\s+|[:：、.]\s*)")
 _SENTENCE_END = compiled(r"[。！？!?；;]\s*$")
+
+_SPACES = compiled(r"[\s\u3000]+")
+_CLAUSE_PUNCT = compiled(r"[，。；,;]")
+_ONE_HAN = compiled(r"\p{Han}")
+_DIGIT = compiled(r"\d")
+_BLANKISH = compiled(r"[?？\s|｜]+")
 
 _MAX_CELL = 40  # characters: a longer "cell" is prose
 _MAX_CAPTION = 60
@@ -172,7 +179,7 @@ def check_tables(body: Any, where: str) -> list[str]:
 
 def _squash(s: str) -> str:
     """A name without spaces (headers are often spaced out: 指 标, 全 省)."""
-    return regex.sub(r"[\s\u3000]+", "", s)
+    return _SPACES.sub("", s)
 
 
 # ---------------------------------------------------------------- cells and rows
@@ -266,13 +273,13 @@ def _split(original: str, a: int, b: int, plain: bool = True) -> tuple[str, list
             # Single spaces (a PDF's text layer): short cells only, no sentence punctuation;
             # the rows of such a table must hold nothing but figures after the label (_shape).
             texts = [original[x:y] for x, y in spans]
-            if len(spans) > 12 or max(map(len, texts)) > 20 or regex.search(r"[，。；,;]", stripped):
+            if len(spans) > 12 or max(map(len, texts)) > 20 or _CLAUSE_PUNCT.search(stripped):
                 return None
         if kind == "space":
             # A label spaced out to the column's width (全  市, 指    标): single characters
             # before the first real cell are one cell.
             k = 0
-            while k < len(spans) and regex.fullmatch(r"\p{Han}", original[spans[k][0]:spans[k][1]]):
+            while k < len(spans) and _ONE_HAN.fullmatch(original[spans[k][0]:spans[k][1]]):
                 k += 1
             if k >= 2:
                 spans = [(spans[0][0], spans[k - 1][1]), *spans[k:]]
@@ -304,21 +311,46 @@ def _read_number(text: str, vocab: Vocab) -> tuple[float, int, int, str, int] | 
     change = vocab.change_in_cell.match(t)
     rest = t[change.end():] if change else t
     qs = parse_quantities(rest, vocab.rs)
-    if len(qs) != 1 or not qs[0].unit or not regex.search(r"\d", rest):
+    if len(qs) != 1 or not qs[0].unit or not _DIGIT.search(rest):
         return None
     off = change.end() if change else 0
     sign = (-1 if change.group() in vocab.cell_down else 1) if change else 0
     return qs[0].value, off, len(t), qs[0].unit, sign
 
 
+_SEPARATOR_CHAR = re.compile(_SEPARATOR.pattern)  # the stdlib scans a plain class faster
+
+
+def _may_start(original: str, lines: list[tuple[int, int]]) -> list[int]:
+    """The lines a table can start at, in order: those with a separator inside their text
+    (a row for _row_table: _split looks for cells only within the line stripped of spaces)
+    and the short lines without ，/。 (a cell for _vertical_table). From any other line both
+    give up at once, so find_tables skips it without asking them."""
+    out = []
+    for i, (a, b) in enumerate(lines):
+        core = original[a:b].strip(" \u00a0\u3000\r")
+        if not core:
+            continue
+        if _SEPARATOR_CHAR.search(core):
+            out.append(i)
+        elif len(raw := core.strip()) <= _MAX_CELL and "，" not in raw and "。" not in raw:
+            out.append(i)
+    return out
+
+
 def find_tables(original: str, vocab: Vocab) -> list[Table]:
     """Every table in the text, in document order."""
     lines = _lines(original)
     tables: list[Table] = []
+    starts = _may_start(original, lines)
     i = 0
     n = len(lines)
     try:
         while i < n:
+            k = bisect.bisect_left(starts, i)
+            if k == len(starts):
+                break
+            i = starts[k]  # the lines before can start no table
             t, nxt = _row_table(original, lines, i, vocab) or _vertical_table(original, lines, i, vocab)
             if t is not None:
                 tables.append(t)
@@ -405,7 +437,7 @@ def _caption(original: str, lines: list[tuple[int, int]], i: int, table: Table, 
         a, b = lines[k]
         raw = original[a:b].strip()
         k -= 1
-        if not raw or regex.fullmatch(r"[?？\s|｜]+", raw) or _RULE_LINE.match(raw):
+        if not raw or _BLANKISH.fullmatch(raw) or _RULE_LINE.match(raw):
             continue
         seen += 1
         text = " ".join(normalize(_TABLE_NO.sub("", raw)).text.split())

@@ -509,3 +509,25 @@ def test_no_prose_claims_in_row_labels():
     claims = extract_text(text)
     assert [c.rule for c in claims] == ["table_cell"] * 4
     assert [c.value for c in claims] == pytest.approx([1.754e10, 1.8206e10, 1.72e5, 1.711e5])
+
+
+def test_lines_skipped_by_find_tables_start_no_table() -> None:
+    # find_tables asks only the lines _may_start lists; every other line must be one from
+    # which both layouts give up at once (no row, no cell run), or a table would be lost.
+    import random
+
+    from govmetrics.tables import _lines, _may_start, _row_table, _vertical_table
+
+    vocab = vocab_for(default_ruleset())
+    rnd = random.Random(7)
+    words = ["指标", "2023", "12.5", "|", "｜", "\t", " ", "  ", "\u3000", "\u2003", "\r", "增长8%", "，", "。",
+             "单位：亿元", "x" * 45, "\n", "\n"]
+    texts = [p.read_text(encoding="utf-8") for p in sorted(DATA.glob("*.txt"))]
+    texts += ["".join(rnd.choice(words) for _ in range(rnd.randint(5, 60))) for _ in range(400)]
+    for text in texts:
+        lines = _lines(text)
+        kept = set(_may_start(text, lines))
+        for i in range(len(lines)):
+            if i not in kept:
+                assert _row_table(text, lines, i, vocab) is None, repr(text[slice(*lines[i])])
+                assert _vertical_table(text, lines, i, vocab) == (None, i + 1), repr(text[slice(*lines[i])])
