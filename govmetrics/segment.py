@@ -8,6 +8,7 @@ needs from it: the article's own date, a section's year and whether it is a revi
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -35,7 +36,10 @@ _REVIEW_LAST_YEAR = compiled(
     r"(" + YEAR + r")年(?:的?(?:国内)?工作的?回顾|工作总结|以来的工作)|刚刚过去的(" + YEAR + r")年"
 )
 _TOP_HEADING = compiled(r"\s*[一二三四五六七八九十]{1,2}、")
-_INLINE_HEADING = compiled(r"(?:^|(?<=[。！？!?]))[ \t]*([一二三四五六七八九十]{1,2}、)")
+# At the start of the text or after a sentence's end (two patterns: the stdlib scans for a
+# leading character class fast, not for an alternation with ^).
+_INLINE_HEADING = re.compile(r"[。！？!?][ \t]*([一二三四五六七八九十]{1,2}、)")
+_OPENING_HEADING = re.compile(r"[ \t]*([一二三四五六七八九十]{1,2}、)")
 _REPORT_TITLE = compiled(r"((?:19|20)\d\d)年[\p{Han}]{0,12}政府工作报告")
 _WORK_REPORT = compiled(r"\s*(?:-\s*)?各位代表")
 _SENTENCE_END = compiled(r"[。！？!?]+[”」』)）]*")
@@ -116,18 +120,19 @@ class Structure:
         return None
 
 
-def _lines(text: str) -> list[tuple[int, int]]:
+def _lines(raw: list[str]) -> list[tuple[int, int]]:
+    """The [start, end) of each line, from the text split at line breaks."""
     out, pos = [], 0
-    for line in text.split("\n"):
+    for line in raw:
         out.append((pos, pos + len(line)))
         pos += len(line) + 1
     return out
 
 
-def _is_heading(line: str, prev_ended: bool, next_blank: bool) -> bool:
-    """A short line without closing punctuation: marked (一、…), or standing alone between
-    a finished sentence and a blank line. Otherwise it is a sentence broken across lines."""
-    s = line.strip()
+def _is_heading(s: str, prev_ended: bool, next_blank: bool) -> bool:
+    """A short line (``s``: stripped) without closing punctuation: marked (一、…), or standing
+    alone between a finished sentence and a blank line. Otherwise it is a sentence broken
+    across lines."""
     if not s or len(s) > 45:
         return False
     if _HEADING_MARK.match(s):
@@ -137,31 +142,30 @@ def _is_heading(line: str, prev_ended: bool, next_blank: bool) -> bool:
 
 def analyse(text: str, rs: RuleSet, doc_name: str = "") -> Structure:
     """Split normalised ``text`` into its units."""
-    lines = _lines(text)
+    raw = text.split("\n")  # the text of each line
+    lines = _lines(raw)
+    stripped = [line.strip() for line in raw]
     # Paragraphs: lines joined where a sentence runs on across a line break.
     paragraphs: list[tuple[int, int]] = []
     cur_start = None
     prev_ended = True
     headings: list[tuple[int, int]] = []
     for i, (a, b) in enumerate(lines):
-        line = text[a:b]
-        s = line.strip()
+        s = stripped[i]
         if not s:
             if cur_start is not None:
                 paragraphs.append((cur_start, lines[i - 1][1]))
                 cur_start = None
             prev_ended = True
             continue
-        nxt_line = text[lines[i + 1][0]:lines[i + 1][1]] if i + 1 < len(lines) else ""
-        heading = _is_heading(line, prev_ended, not nxt_line.strip())
+        nxt_s = stripped[i + 1] if i + 1 < len(lines) else ""
+        heading = _is_heading(s, prev_ended, not nxt_s)
         if heading:
             headings.append((a, b))
         if cur_start is None:
             cur_start = a
         ends = s[-1] in _TERMINAL or heading or len(s) < 30 and prev_ended
-        nxt = lines[i + 1] if i + 1 < len(lines) else None
-        runs_on = (not ends and nxt is not None and text[nxt[0]:nxt[1]].strip()
-                   and not _HEADING_MARK.match(text[nxt[0]:nxt[1]]))
+        runs_on = not ends and nxt_s and not _HEADING_MARK.match(raw[i + 1])
         if not runs_on:
             paragraphs.append((cur_start, b))
             cur_start = None
@@ -171,23 +175,29 @@ def analyse(text: str, rs: RuleSet, doc_name: str = "") -> Structure:
     if not paragraphs:
         paragraphs = [(0, len(text))]
     sentences: list[tuple[int, int]] = []
+    # Sentence ends in one pass: a match lies within a line, so within its paragraph.
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    k = 0
     for a, b in paragraphs:
         st = a
         # Inside a paragraph a line break is a run-on (the paragraph split kept real breaks).
-        for m in _SENTENCE_END.finditer(text[a:b]):
-            e = a + m.end()
+        k = bisect.bisect_right(ends, a, k)
+        while k < len(ends) and ends[k] <= b:
+            e = ends[k]
             if text[st:e].strip():
                 sentences.append((st, e))
             st = e
+            k += 1
         if st < b and text[st:b].strip():
             sentences.append((st, b))
     if not sentences:
         sentences = [(0, len(text))]
-    articles = _articles(text, lines, doc_name, rs.data.get("cues", {}))
+    articles = _articles(text, lines, stripped, doc_name, rs.data.get("cues", {}))
     # Headings run into their paragraph in text copied from web pages (一、2020年工作回顾2020年是…):
     # take the first few characters after a top-level marker that opens a sentence.
     found = {a: text[a:b].strip() for a, b in headings}
-    for m in _INLINE_HEADING.finditer(text):
+    opening = _OPENING_HEADING.match(text)
+    for m in ([opening] if opening else []) + list(_INLINE_HEADING.finditer(text)):
         a = m.start(1)
         if not any(h <= a < h + len(t) + 1 for h, t in found.items()):
             found[a] = text[a : a + 30].split("。")[0]
@@ -197,11 +207,14 @@ def analyse(text: str, rs: RuleSet, doc_name: str = "") -> Structure:
 
 
 
-def _articles(text: str, lines: list[tuple[int, int]], doc_name: str, cues: dict | None = None) -> list[Article]:
+def _articles(text: str, lines: list[tuple[int, int]], stripped: list[str], doc_name: str,
+              cues: dict | None = None) -> list[Article]:
+    """``stripped``: the text of each line, stripped."""
     cues = cues or {}
-    seps = [m.start() for m in _SEPARATOR.finditer(text)]
+    # A separator line is one of rule characters (and spaces) only: test the lines that start with one.
+    seps = [a for (a, b), s in zip(lines, stripped, strict=True) if s and s[0] in "-—=*_#·" and _SEPARATOR.fullmatch(text, a, b)]
     if not seps:
-        seps = _headline_cuts(text, lines)
+        seps = _headline_cuts(text, lines, stripped)
     cuts = [0] + seps + [len(text)]
     arts: list[Article] = []
     for a, b in zip(cuts, cuts[1:], strict=False):
@@ -287,20 +300,21 @@ _DATE_LINE = compiled(
 )
 
 
-def _headline_cuts(text: str, lines: list[tuple[int, int]]) -> list[int]:
+def _headline_cuts(text: str, lines: list[tuple[int, int]], stripped: list[str]) -> list[int]:
     """Articles pasted one after another without separators: a new one starts at a short
     headline followed (after blank lines) by a line holding only a date."""
     cuts: list[int] = []
-    last_text: tuple[int, int] | None = None
-    for a, b in lines:
-        line = text[a:b]
-        if not line.strip():
+    last = -1  # the last line with text
+    for i, (a, b) in enumerate(lines):
+        s = stripped[i]
+        if not s:
             continue
-        if _DATE_LINE.fullmatch(line) and last_text is not None:
-            head = text[last_text[0]:last_text[1]].strip()
-            if head and len(head) <= 40 and head[-1] not in _TERMINAL + "，,、" and last_text[0] > 0:
-                cuts.append(last_text[0])
-        last_text = (a, b)
+        # A date line starts with the year (19xx, 20xx) after its spaces.
+        if s[:2] in ("19", "20") and last >= 0 and _DATE_LINE.fullmatch(text, a, b):
+            head = stripped[last]
+            if head and len(head) <= 40 and head[-1] not in _TERMINAL + "，,、" and lines[last][0] > 0:
+                cuts.append(lines[last][0])
+        last = i
     return cuts
 
 

@@ -111,3 +111,13 @@ def test_doc_date_is_never_taken_from_the_file_name() -> None:
 def test_each_article_keeps_its_own_date() -> None:
     text = "-\n第一篇\n2021年3月1日在会议上的报告。\n-\n第二篇\n数据。\n2022-01-25\n"
     assert [a.date for a in _analyse(text).articles if a.date] == ["2021-03-01", "2022-01-25"]
+
+
+def test_sentences_and_inline_headings_from_one_pass_each() -> None:
+    # Sentence ends are found once over the text and dealt out to the paragraphs; inline
+    # headings at the very start and after a sentence's end are found by two patterns.
+    text = "一、回顾\n\n去年增长5%！“很好。”今年\n继续增长。\n\n  \n结束。二、计划今年增长6%？\t三、展望"
+    s = analyse(text, default_ruleset(), "")
+    spans = [text[a:b] for a, b in s.sentences]
+    assert spans == ["一、回顾", "去年增长5%！", "“很好。”", "今年", "继续增长。", "结束。", "二、计划今年增长6%？", "\t三、展望"]
+    assert [sec.heading[:2] for sec in s.sections if sec.heading][:1] == ["一、"]
