@@ -23,6 +23,7 @@ same clause. The vocabulary is YAML (rules/subjects.yaml, the catalogue in rules
 from __future__ import annotations
 
 import bisect
+import itertools
 from dataclasses import dataclass, field
 
 import regex
@@ -41,6 +42,8 @@ _NOISE = compiled(r"(?:(?:(?:1[89]|20)\d\d|[一二三四五六七八九〇零○
 _DIGIT = compiled(r"\d")
 _YEAR_WORD = compiled(r"(?:(?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})年(?:底|末|初|全年)?")
 _NUMERAL = compiled(r"\d|[一二两三四五六七八九十百千万]{2,}")
+_HAN = compiled(r"\p{Han}")
+_POSSESSIVE = compiled(r"[^的]{0,4}的")  # X的Y: up to four characters, then 的
 _HAN_RUN = compiled(r"[\p{Han}A-Za-z]+?(?=[、和及与]|[^\p{Han}A-Za-z]|$)")
 
 
@@ -139,6 +142,7 @@ class Vocab:
     by_prefix: dict[str, list[str]] = field(default_factory=dict)  # scope -> aliases that start with it
     # _names per clause: the same clause is searched several times per figure and per sentence.
     names_cache: dict[str, list[tuple[int, int, str, str]]] = field(default_factory=dict)
+    clean_cache: dict[str, str] = field(default_factory=dict)  # _clean per clause
     # first character -> the lengths of the aliases that begin with it, longest first
     alias_lens: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
@@ -422,7 +426,7 @@ def _counted_after(after: str, f: Figure, v: Vocab) -> Subj | None:
     if f.unit in v.per_n_plain or not after or v.not_after_re.match(after):
         return None
     m = _HAN_RUN.match(after)
-    if not m or not regex.match(r"\p{Han}", after):
+    if not m or not _HAN.match(after):
         return None
     noun = m.group()
     cut = v.noun_break_re.search(noun, 1)
@@ -440,6 +444,17 @@ def _counted_after(after: str, f: Figure, v: Vocab) -> Subj | None:
 
 
 def _clean(s: str, v: Vocab) -> str:
+    """The words of a clause without years, punctuation, verbs and other trimmings, remembered
+    per vocabulary (the trimming patterns are tried at every position; clauses recur)."""
+    hit = v.clean_cache.get(s)
+    if hit is None:
+        if len(v.clean_cache) >= 4096:
+            v.clean_cache.clear()  # bound the memory of long runs
+        hit = v.clean_cache[s] = _trimmed(s, v)
+    return hit
+
+
+def _trimmed(s: str, v: Vocab) -> str:
     s = _NOISE.sub("", s)
     for _ in range(3):
         t = v.trim_tail.sub("", v.trim_head.sub("", s.strip("、")))
@@ -576,7 +591,7 @@ def _completed(s: str, v: Vocab) -> Subj | None:
     死亡率 → 人口死亡率, 医院 → 医院数, 手机 → 手机产量)."""
     if not s:
         return None
-    for cand in [s + x for x in v.completion_tails] + [x + s for x in v.completion_heads]:
+    for cand in itertools.chain((s + x for x in v.completion_tails), (x + s for x in v.completion_heads)):
         if cand in v.alias_to_metric:
             return Subj(v.alias_to_metric[cand], s, cand)
     return None
@@ -591,7 +606,7 @@ def _possessed(rest: str, v: Vocab, name: str = "") -> Subj | None:
     """X的Y: the head noun Y after a name, when it names something of its own (not 的增速);
     X的Y that the catalogue holds as XY is that series (钢的产量 → 钢产量, 粮食的年平均产量 →
     粮食产量; but 棉花的单位面积产量 is no 棉花产量)."""
-    m = regex.match(r"[^的]{0,4}的", rest)
+    m = _POSSESSIVE.match(rest)
     if not m:
         return None
     head = _clean(rest[m.end():], v)

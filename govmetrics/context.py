@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import regex
 
-from .numbers import parse_number
+from .numbers import parse_number, parse_quantity
 from .patterns import compiled
 from .rules import RuleSet, derived
 from .segment import YEAR, year_value
@@ -144,6 +144,10 @@ _PREVIOUS_YEAR = ("上年", "上一年")
 _FROM_PREVIOUS_YEAR = compiled(r"(?:由|从)(?:上年|上一年)(?:的|底|末)?[^，,。；;\d〇零一二三四五六七八九十百千万亿]{0,4}$")
 _BASE_VALUE = compiled(r"(?:比|较|同|与)(" + YEAR + r")年(?:的|末|底)?$")
 _FULL_YEAR = compiled(r"全年")
+# Most year patterns here need this character (_YEAR_TOKEN, _WITHIN_YEARS, _YEARS_PAST, _FULL_YEAR,
+# _BASE_VALUE, _FROM_VALUE, _FROM_PREVIOUS_YEAR): a text without it is not scanned with them
+# (a third of the sentences with figures, most of the words right before a figure).
+_NIAN = "年"
 _CLAUSE_END = compiled(r"[，,；;。]")
 
 
@@ -246,12 +250,13 @@ def _mentions(text: str, cues: Cues, doc_year: int | None, genre: str = "") -> l
     """(start, end, year, how) for every year mention in ``text``. In a statistical communiqué
     ``doc_year`` is the year it reports on, and a review up to "the year just ended" is that year."""
     review_year = doc_year if genre == "communique" else (doc_year - 1 if doc_year else None)
+    years_written = _NIAN in text
     out = _year_tokens(text, doc_year)
     for m in cues.plans_re.finditer(text):
         out.append((m.start(), m.end(), cues.plans[m.group()], "plan"))
     if doc_year:
         out += _deadline_words(text, cues, doc_year)
-        for m in _YEARS_PAST.finditer(text):
+        for m in _YEARS_PAST.finditer(text) if years_written else ():
             out.append((m.start(), m.end(), review_year, "at"))  # 十七年间 / 三年来: up to the year just ended
         for m in cues.relative_re.finditer(text):
             if _is_comparison_base(text, m.start()):
@@ -263,7 +268,7 @@ def _mentions(text: str, cues: Cues, doc_year: int | None, genre: str = "") -> l
                 continue
             out.append((m.start(), m.end(), relative_year(m.group(), doc_year, genre, cues), "relative"))
         year_ends = {e for _, e, _, how in out if how in ("at", "to", "from")}
-        for m in _FULL_YEAR.finditer(text):
+        for m in _FULL_YEAR.finditer(text) if years_written else ():
             if m.start() in year_ends:
                 continue  # 2012年全年: the year just named
             out.append((m.start(), m.end(), -1, "full_year"))  # resolved by the caller against the section
@@ -288,6 +293,8 @@ def _deadlines(text: str, cues: Cues, doc_year: int | None) -> list[tuple[int, i
 def _year_tokens(text: str, doc_year: int | None) -> list[tuple[int, int, int, str]]:
     """The years written out (2019年, 到一九八五年, 2019年以来) as mentions (how: at, to or from)."""
     out: list[tuple[int, int, int, str]] = []
+    if _NIAN not in text:
+        return out
     for m in _YEAR_TOKEN.finditer(text):
         if _in_label(text, m.start()):
             continue
@@ -304,7 +311,7 @@ def _year_tokens(text: str, doc_year: int | None) -> list[tuple[int, int, int, s
 def _deadline_words(text: str, cues: Cues, doc_year: int) -> list[tuple[int, int, int, str]]:
     """Deadlines counted from the document's year (八年内, 本世纪末) as "to" mentions."""
     out: list[tuple[int, int, int, str]] = []
-    for m in _WITHIN_YEARS.finditer(text):
+    for m in _WITHIN_YEARS.finditer(text) if _NIAN in text else ():
         n = parse_number(m.group(1))
         if n and 1 < n <= 30:
             out.append((m.start(), m.end(), doc_year + int(n) - 1, "to"))  # 八年内: this year and seven more
@@ -406,14 +413,16 @@ def year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: int
 def _year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: int | None,
              kind: str = "") -> int | None:
     s0, s1 = frame.sentence
-    base = _BASE_VALUE.search(text, max(s0, pos - 12), pos)
+    lo = max(s0, pos - 12)
+    year_word = _NIAN in text[lo:pos]  # which _BASE_VALUE, _FROM_PREVIOUS_YEAR and _FROM_VALUE need
+    base = _BASE_VALUE.search(text, lo, pos) if year_word else None
     # 比一九八○年的七千一百五十九亿元 is the base value; 比2010年翻一番 is a change against it.
     if base and year_value(base.group(1)) and kind != "growth":
         # 比一九八○年的七千一百五十九亿元: the number is the base value, of the year named.
         frame.year_stated = frame.is_base = True
         frame.year_why = f"the number is the comparison base {base.group()}"
         return year_value(base.group(1))
-    prev = _FROM_PREVIOUS_YEAR.search(text, max(s0, pos - 12), pos)
+    prev = _FROM_PREVIOUS_YEAR.search(text, lo, pos) if year_word else None
     if prev and frame.doc_year:
         # 由上年下降2.3%转为增长8.5%: the number right after 由上年 is that year's value.
         review = frame.doc_year if frame.genre == "communique" else frame.doc_year - 1
@@ -421,7 +430,7 @@ def _year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: in
         frame.year_stated = True
         frame.year_why = f"the value of the year before the one spoken of ({spoken}): {prev.group()}"
         return spoken - 1
-    start = _FROM_VALUE.search(text, max(s0, pos - 12), pos)
+    start = _FROM_VALUE.search(text, lo, pos) if year_word else None
     if start and year_value(start.group(1)):
         # 由一九四九年的百分之二十八点八…: the number right after a starting year is its value.
         frame.year_stated = True
@@ -518,6 +527,9 @@ _PERIOD = compiled(
 )
 
 
+_PLAN_AS_PERIOD = compiled(r"[”\"]?(?:时期|期间|以来)")
+
+
 def period_length(text: str, cues: Cues) -> int | None:
     """How many years a review period named in ``text`` spans (过去五年, 十年来, “十一五”期间: a
     plan is five years); None when none is named."""
@@ -527,7 +539,7 @@ def period_length(text: str, cues: Cues) -> int | None:
         if n and 1 < n <= 30:
             last = (m.start(), int(n))
     for m in cues.plans_re.finditer(text):
-        if regex.match(r"[”\"]?(?:时期|期间|以来)", text[m.end():]) and (last is None or m.start() > last[0]):
+        if _PLAN_AS_PERIOD.match(text, m.end()) and (last is None or m.start() > last[0]):
             last = (m.start(), 5)
     return last[1] if last else None
 
@@ -574,22 +586,20 @@ def _is_target(text: str, pos: int, frame: Frame, year: int | None, cues: Cues) 
     if frame.is_base:
         frame.target_why = "a comparison base is where things stood"
         return False
-    # Blank out words that merely contain a cue (主要, 要求) so they cannot be read as one.
-    before = cues.target_not.sub(lambda m: "\u3000" * len(m.group()), text[s0:pos])
-    # 将15个部门382项事项…: 将 before its object (a number, 其, 这些 …) is 把, no future.
-    before = cues.ba_object.sub(lambda m: "\u3000" * len(m.group()), before) if cues.ba_object else before
-    if year is not None and frame.doc_year is not None and year < frame.doc_year and not (
-        frame.assumed_review and not frame.year_stated and cues.target.search(before)
-    ):
-        # A figure for a finished year is a result, even if it was forecast (预计).
-        goal_quoted = cues.goal_quoted.search(text[frame.clause_start:pos])
-        quoted = bool(goal_quoted and "目标" in before)
-        frame.target_why = (f"a goal quoted for a finished year: {goal_quoted.group()}" if quoted
-                            else f"{year} is before the document's year {frame.doc_year}: a result")
-        return quoted
     if year is not None and frame.doc_year is not None and year > frame.doc_year:
         frame.target_why = f"{year} is after the document's year {frame.doc_year}"
         return True
+    finished = year is not None and frame.doc_year is not None and year < frame.doc_year
+    # The cues before the number are read only when they can decide (not for most finished years).
+    if finished and not (frame.assumed_review and not frame.year_stated
+                         and cues.target.search(_cue_text(text, s0, pos, cues))):
+        # A figure for a finished year is a result, even if it was forecast (预计).
+        goal_quoted = cues.goal_quoted.search(text[frame.clause_start:pos])
+        quoted = bool(goal_quoted and "目标" in _cue_text(text, s0, pos, cues))
+        frame.target_why = (f"a goal quoted for a finished year: {goal_quoted.group()}" if quoted
+                            else f"{year} is before the document's year {frame.doc_year}: a result")
+        return quoted
+    before = _cue_text(text, s0, pos, cues)
     # The cue nearest the number decides (力争…累计超100名 is a goal; 计划…已完成 a result).
     results = list(cues.result.finditer(before))
     targets = list(cues.target.finditer(before))
@@ -619,6 +629,14 @@ def _is_target(text: str, pos: int, frame: Frame, year: int | None, cues: Cues) 
     return frame.section_mode == "plan"
 
 
+def _cue_text(text: str, s0: int, pos: int, cues: Cues) -> str:
+    """The sentence up to the number as the goal and result cues are read in: words that merely
+    contain a cue (主要, 要求) blanked out, and 将 before its object (将15个部门382项事项…: 把,
+    no future)."""
+    before = cues.target_not.sub(lambda m: "\u3000" * len(m.group()), text[s0:pos])
+    return cues.ba_object.sub(lambda m: "\u3000" * len(m.group()), before) if cues.ba_object else before
+
+
 _PAIR_JOIN = compiled(r"\s*(?:和|与|及|、)\s*")
 _PAIR_QUALIFIERS = ("左右", "以上", "以下", "以内")
 
@@ -626,8 +644,6 @@ _PAIR_QUALIFIERS = ("左右", "以上", "以下", "以内")
 def pair_qualifier(text: str, end: int, cues: Cues, rs: RuleSet) -> str:
     """A qualifier after the second of a coordinated pair applies to both (分别增长5%和7.5%左右:
     both approx): the qualifier of the figure joined right after this one, if it has one."""
-    from .numbers import parse_quantity
-
     j = _PAIR_JOIN.match(text, end)
     if not j:
         return ""

@@ -17,6 +17,7 @@ from . import engine
 from .attribute import Figure, attribute_sentence
 from .claim import Claim
 from .context import (
+    Cues,
     Frame,
     clause_start,
     cues_for,
@@ -53,6 +54,13 @@ _LIST_ITEM = compiled(r"\s*[一二三四五六七八九十]{1,2}是")
 _PLAN_PERIOD = compiled(r"[”\"]?(?:时期|期间|末|以来|开局|收官|中期|前期|后期)")
 _DEADLINE_OPENING = compiled(r"[\s“\"]*(?:到|至)")
 _OPENING_FILLER = compiled(r"[ “\"]*(?:到|至|在|截至)?[ “\"]*")
+
+
+@lru_cache(maxsize=8)
+def _filler_then_plan(cues: Cues) -> regex.Pattern:
+    """A plan name right after the opening filler: a sentence it does not match at its start
+    cannot open with a plan (the filler's every ending is tried)."""
+    return compiled(f"(?:{_OPENING_FILLER.pattern})(?:{cues.plans_re.pattern})")
 
 
 @dataclass(slots=True)
@@ -209,12 +217,14 @@ class _Doc:
         self.rs = rs
         self.doc = doc
         self.cues = cues_for(rs)
+        self._filler_then_plan = _filler_then_plan(self.cues)
         self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(original)]
         self._lead_years: dict[int, int | None] = {}
         self._framing: dict[int, int | None] = {}
         self.claim_starts: list[int] = []  # starts of the claim matches, set by extract_text
         self.evidence: dict[tuple[int, int], dict[str, str]] | None = None  # for `explain`
         self._markers: dict[int, int] = {}
+        self._sentence_texts: dict[int, str] = {}  # sentence start -> sentence_text
         self.places: frozenset[str] = frozenset()  # names the document shows to be places
 
     def lead_year(self, i: int) -> int | None:
@@ -231,8 +241,8 @@ class _Doc:
             return year_value(m.group(1)) or None
         # A plan named as a period at the start (“十四五”时期，…; 到“十四五”末，…), not as a
         # document (“十一五”规划纲要把…).
-        m = self._first_plan_in_opening(a, b)
-        if m and _OPENING_FILLER.fullmatch(self.text[a:m.start()]) and _PLAN_PERIOD.match(self.text, m.end()):
+        m = self._plan_opening(a, b)
+        if m and _PLAN_PERIOD.match(self.text, m.end()):
             return self.cues.plans[m.group()]  # “十四五”时期，… / 到“十四五”末，… frames what follows
         p = a
         while p < b and self.text[p].isspace():
@@ -243,15 +253,14 @@ class _Doc:
             return relative_year(m.group(), art.year, art.genre, self.cues)  # 过去五年，… / 今年，…
         return None
 
-    def _first_plan_in_opening(self, a: int, b: int) -> regex.Match | None:
-        """``plans_re.search(text, a, b)`` when that first plan name starts within the opening
-        filler (到“…), else None: only such a plan can frame, and trying the few opening
-        positions spares a search of the whole sentence for every sentence walked over."""
-        opening_end = _OPENING_FILLER.match(self.text, a, b).end()  # the filler cannot reach further
-        for p in range(a, opening_end + 1):
-            if m := self.cues.plans_re.match(self.text, p, b):
-                return m
-        return None
+    def _plan_opening(self, a: int, b: int) -> regex.Match | None:
+        """The sentence's first plan name when only the opening filler stands before it
+        (“十四五”时期…; 到“十四五”末…), else None. One anchored test that no plan follows the
+        filler spares nearly every walked sentence a search of its whole length."""
+        if not self._filler_then_plan.match(self.text, a, b):
+            return None
+        m = self.cues.plans_re.search(self.text, a, b)
+        return m if m and _OPENING_FILLER.fullmatch(self.text[a:m.start()]) else None
 
     def _framing_year(self, i: int) -> int | None:
         """The one year a sentence without figures speaks of (2018年涪城全区经济社会发展取得显著
@@ -281,6 +290,13 @@ class _Doc:
         if year != art.year:
             return "goal" if year > art.year else "result"
         return ""
+
+    def sentence_text(self, s0: int, s1: int) -> str:
+        """The sentence of the output (simplified, readable), made once for all its figures."""
+        t = self._sentence_texts.get(s0)
+        if t is None:
+            t = self._sentence_texts[s0] = readable(self.norm.simplified[slice(*self.norm.original_span(s0, s1))])
+        return t
 
     def line(self, offset: int) -> int:
         return bisect.bisect_right(self._line_starts, offset)
@@ -539,7 +555,7 @@ def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
         region=clause_region(text, c0, a, article.region, d.rs, d.places, s0),
         metric="",  # metric and subject: attribute.py reads the whole sentence (_attribute)
         subject="",
-        sentence=readable(d.norm.simplified[slice(*d.norm.original_span(s0, s1))]),
+        sentence=d.sentence_text(s0, s1),
         rule=rule.id,
     )
     return claim, (c0, kind, sign, unit)
