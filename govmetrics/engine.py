@@ -408,14 +408,14 @@ class Engine:
         cannot be scanned (the caller takes the pre-filter path for the whole document)."""
         if not self._ready():
             return None
-        if text and max(text) > "\uffff":
-            return None  # the expressions cover the BMP only
         try:
             data = text.encode("utf-8")
         except UnicodeEncodeError:  # lone surrogates
             return None
         ends: dict[int, list[int]] = {i: [] for i in self.plans}
-        rare = len(ends) + len(self.untranslated)  # the sentinel: a digit the classes leave out
+        # The sentinel: a character the classes leave out (a digit other than 0-9, or one
+        # beyond the BMP, which the expressions do not cover).
+        rare = len(ends) + len(self.untranslated)
         ends[rare] = []
 
         def on_match(rule: int, _from: int, to: int, _flags: int, _ctx: Any) -> bool | None:
@@ -475,7 +475,7 @@ def build(patterns: list[tuple[str, int]]) -> Engine | None:
 
     for i, (pattern, flags) in enumerate(patterns):
         add(i, pattern, flags, edges=True)
-    sentinel = {len(patterns): _spell_class(rare_digits()).encode("utf-8")}
+    sentinel = {len(patterns): _spell_class([*rare_digits(), (_MAX_BMP + 1, _MAX_CODEPOINT)]).encode("utf-8")}
     db = _compile(hyperscan, {**exprs, **sentinel})
     if db is None:
         # Find the expressions Hyperscan refuses (one that matches the empty string, one too

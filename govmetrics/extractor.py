@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 
 import regex
@@ -81,14 +82,17 @@ def _needs_met(text: str, start: int, rule: Rule, rs: RuleSet) -> bool:
 
 
 @derived
-def _leading_qualifiers(rs: RuleSet) -> tuple[int, frozenset[str]]:
+def _leading_qualifiers(rs: RuleSet) -> tuple[int, frozenset[str], frozenset[str]]:
+    """The longest qualifier word, the words, and the characters they end with."""
     words = {w for d in rs.data.get("qualifiers", {}).values() for w in d.get("before", [])}
-    return max(map(len, words), default=0), frozenset(words)
+    return max(map(len, words), default=0), frozenset(words), frozenset(w[-1] for w in words)
 
 
 def _with_leading_qualifier(text: str, start: int, rs: RuleSet) -> int:
     """Extend a claim back over a qualifier word that ends where its number starts (超3600亿元)."""
-    longest, words = _leading_qualifiers(rs)
+    longest, words, last = _leading_qualifiers(rs)
+    if not start or text[start - 1] not in last:
+        return start  # the common case: no word can end here
     for n in range(min(longest, start), 0, -1):
         if text[start - n:start] in words:
             return start - n
@@ -101,6 +105,8 @@ def find_matches(text: str, rs: RuleSet, warn: Warn | None = None, doc: str = "-
     ``fast``: use the Hyperscan path (`engine.py`) when it is available; None follows
     GOVMETRICS_HYPERSCAN (on by default). Both paths give the same matches."""
     found: list[Match] = []
+    # Longest first; on a tie the higher priority, then the user's rule, then a skip rule.
+    keys: list[tuple[int, tuple[int, bool, bool], int]] = []
     # The regex timeout covers a whole pass, so it grows with the text: a normal pass costs
     # ~0.2 s per million characters; 5 s per million leaves room for a slow machine while a
     # runaway pattern is still stopped within seconds.
@@ -109,21 +115,24 @@ def find_matches(text: str, rs: RuleSet, warn: Warn | None = None, doc: str = "-
     hits = _candidates(text, rs, fast)
     for i, rule in enumerate(rs.rules):
         claim = rule.action == "claim"
+        rank = (-rule.priority, not rule.user, rule.action != "skip")
+        before = len(found)
         try:
             for m in _matches_of(i, rule, text, timeout, index, hits):
-                start = _with_leading_qualifier(text, m.start(), rs) if claim else m.start()
-                if m.end() > start and (not rule.needs or _needs_met(text, start, rule, rs)):
-                    found.append(Match(start, m.end(), rule, m))
+                a, b = m.span()
+                start = _with_leading_qualifier(text, a, rs) if claim else a
+                if b > start and (not rule.needs or _needs_met(text, start, rule, rs)):
+                    found.append(Match(start, b, rule, m))
+                    keys.append((start - b, rank, start))
         except TimeoutError:
             if warn:
                 warn(f"{doc}: rule {rule.id!r} ({rule.file}) stopped after {timeout:.3g}s (catastrophic backtracking?); its matches in this document are dropped")
-            found = [f for f in found if f.rule is not rule]
-    # Longest first; on a tie the higher priority, then the user's rule, then a skip rule.
-    found.sort(key=lambda f: (-(f.end - f.start), -f.rule.priority, not f.rule.user, f.rule.action != "skip", f.start))
+            del found[before:], keys[before:]  # this rule's matches
     starts: list[int] = []
     ends: list[int] = []
     kept: list[Match] = []
-    for f in found:
+    for k in sorted(range(len(found)), key=keys.__getitem__):  # stable, as a sort of `found` by key
+        f = found[k]
         i = bisect.bisect_left(starts, f.start)
         if i > 0 and ends[i - 1] > f.start:
             continue
@@ -132,7 +141,7 @@ def find_matches(text: str, rs: RuleSet, warn: Warn | None = None, doc: str = "-
         starts.insert(i, f.start)
         ends.insert(i, f.end)
         kept.append(f)
-    kept.sort(key=lambda f: f.start)
+    kept.sort(key=attrgetter("start"))
     return kept
 
 
