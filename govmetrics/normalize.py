@@ -103,7 +103,7 @@ class _T2SFilter:
 
 
 class _ByChar:
-    """OpenCC's conversion of a text in which no phrase entry occurs, done by str.translate.
+    """OpenCC's conversion of a text in which no phrase entry occurs, done by one substitution.
 
     The shipped t2s chain is one group: phrase tables, then a table of single characters.
     OpenCC's pure-Python converter replaces the longest phrase found anywhere in a piece and
@@ -114,11 +114,12 @@ class _ByChar:
     phrase go through OpenCC itself.
     """
 
-    def __init__(self, phrase_keys: list[str], table: dict[str, str]) -> None:
+    def __init__(self, phrase_keys: list[str], table: dict[str, str], changing: re.Pattern) -> None:
         self._phrase_re = re.compile("|".join(map(re.escape, sorted(phrase_keys)))) if phrase_keys else None
         self._table = table
-        # Only the characters that change are visited (str.translate would look up every one).
-        self._changing = _char_class({k for k, v in table.items() if k != v})
+        # Only characters that may change are visited (str.translate would look up every one);
+        # those outside the table (separators) stay as they are.
+        self._changing = changing
 
     def convert(self, text: str) -> str | None:
         """The text converted, or None when a phrase entry occurs in it."""
@@ -128,23 +129,26 @@ class _ByChar:
         return self._changing.sub(lambda m: table.get(m[0], m[0]), text)
 
 
-def _by_char(chain, separator) -> _ByChar | None:
-    """The character-table shortcut for ``chain``, or None when its shape is another."""
+def _by_char(chain, separator: re.Pattern, changing: re.Pattern) -> _ByChar | None:
+    """The character-table shortcut for ``chain``, or None when its shape is another.
+    ``changing`` matches (at least) every character the table changes."""
     if len(chain) != 1 or not chain[0]:
         return None
     *phrase_tables, (longest, shortest, chars) = chain[0]
     if longest != 1 or shortest != 1:
         return None
-    table = {k: v.split(" ")[0] for k, v in chars.items() if not separator.fullmatch(k)}
+    # The keys that are separators, found in one pass over all keys (a match holds only separators).
+    seps = {c for m in separator.findall("".join(chars)) for c in m}
+    table = {k: v.split(" ")[0] for k, v in chars.items() if k not in seps}
     if any(not v for v in table.values()):
         return None  # OpenCC treats an empty value as no match: keep its own behaviour
-    return _ByChar([k for _, _, t in phrase_tables for k in t], table)
+    return _ByChar([k for _, _, t in phrase_tables for k in t], table, changing)
 
 
 def _char_class(chars) -> re.Pattern:
     # Characters beyond the BMP go in as one range: a class of BMP characters only
     # compiles to a bitmap and scans ~100x faster.
-    bmp = "".join(re.escape(c) for c in sorted(chars) if ord(c) <= 0xFFFF)
+    bmp = re.escape("".join(sorted(c for c in chars if ord(c) <= 0xFFFF)))  # escapes each character
     return re.compile("[" + bmp + "\U00010000-\U0010ffff]")
 
 
@@ -156,13 +160,14 @@ def _t2s_filter() -> _T2SFilter | None:
         chain = cc._dict_chain_data
         entries = [(key, value.split(" ")[0]) for group in chain
                    for _longest, _shortest, table in group for key, value in table.items()]
-        by_char = _by_char(chain, cc.split_chars_re)
+        changing = [(k, v) for k, v in entries if k != v]
+        chars = {k for k, _ in changing if len(k) == 1}
+        chars_re = _char_class(chars)
+        by_char = _by_char(chain, cc.split_chars_re, chars_re)
     except (AttributeError, TypeError, ValueError):  # another OpenCC implementation
         return None
-    changing = [(k, v) for k, v in entries if k != v]
-    chars = {k for k, _ in changing if len(k) == 1}
     phrases = tuple(sorted({k for k, _ in changing if len(k) != 1 and not any(c in chars for c in k)}))
-    return _T2SFilter(_char_class(chars), phrases, by_char)
+    return _T2SFilter(chars_re, phrases, by_char)
 
 
 def _convert(cc, text: str, flt: _T2SFilter | None) -> str:

@@ -21,6 +21,7 @@ Values are computed with `decimal.Decimal` and converted to float once, so
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 from fractions import Fraction
@@ -53,9 +54,12 @@ _RANGE_SEP = compiled(
 _HALF_WIDTH = {o: o - 0xFEE0 for o in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
+_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
+
+
 def _width(s: str) -> str:
     """Full-width ASCII → ASCII (１．３７ → 1.37, ％ → %); ideographic space → space."""
-    return s.translate(_HALF_WIDTH)
+    return s.translate(_HALF_WIDTH) if _FULL_WIDTH.search(s) else s  # translate is slow on Chinese
 
 
 class _Vocab:
@@ -326,16 +330,15 @@ def _numeral(text: str, v: _Vocab) -> tuple[Decimal, str] | None:
         else:
             kept.append(t)
     toks = kept
-    if not any(k in "anzu" for k, _, _ in toks) and not all(k == "m" for k, _, _ in toks):
-        return None
-    points = [i for i, (k, _, _) in enumerate(toks) if k == "p"]
-    if len(points) > 1:
+    kinds = "".join([t[0] for t in toks])
+    if not any(k in kinds for k in "anzu") and kinds.strip("m"):
+        return None  # no literal, and not magnitudes alone (万, 万亿)
+    if kinds.count("p") > 1:
         return None
     try:
         with localcontext() as ctx:
             ctx.prec = 40
-            if points:
-                at = points[0]
+            if (at := kinds.find("p")) >= 0:
                 head, tail = toks[:at], toks[at + 1:]
                 if not head or not tail:
                     return None
@@ -600,7 +603,7 @@ def _special(s: str, v: _Vocab, qual: str) -> Quantity | None:
             unit, factor = v.units[rest]
             return Quantity(_to_float(value * Decimal(str(factor))), unit, qual)
         return None
-    if m := _FAN.match(s):
+    if s.startswith("翻") and (m := _FAN.match(s)):
         if m.group(1) == "":
             return Quantity(2.0, "倍", qual, "growth")  # 翻番
         n = parse_number(m.group(1))
@@ -619,17 +622,17 @@ def _special(s: str, v: _Vocab, qual: str) -> Quantity | None:
         if r and not r[1]:
             return Quantity(_to_float(r[0]), "‰", _join_qual(qual, r[2]))
         return None
-    if m := _FRACTION_CN.match(s):
+    if "分之" in s and (m := _FRACTION_CN.match(s)):
         den, numr = _numeral(m.group(1), v), _numeral(m.group(2), v)
         if den and numr and den[0] > 0 and not den[1]:
             return Quantity(_percent_of(numr[0], den[0]), "%", _join_qual(qual, numr[1]), "share")
         return None
-    if m := _FRACTION.match(s):
+    if "/" in s and (m := _FRACTION.match(s)):
         numr, den = Decimal(m.group(1)), Decimal(m.group(2))
         if den:
             return Quantity(_percent_of(numr, den), "%", qual, "share")
         return None
-    if m := _RANK.match(s):
+    if s[:1] in ("第", "首") and (m := _RANK.match(s)):
         if m.group(0) == "首位":
             return Quantity(1.0, "位", qual, "rank")
         r = _numeral(m.group(1), v)
