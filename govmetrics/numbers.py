@@ -121,6 +121,10 @@ class _Vocab:
         self.currency_prefix_at = _words_at(self.currency_prefix, 0)
         self.currency_names_at = _words_at(self.currency_names, -1)
         self.char_tokens = _char_tokens(self)
+        # The characters a numeral can end with: its last token is an Arabic number, a
+        # one-character word or a magnitude word (or it is a whole word such as 半百).
+        self.numeral_ends = set("0123456789") | set(self.char_tokens) | {
+            w[-1] for w in [*self.mag_words, *self.whole_words] if w}
 
 
 def _bucket(pairs: list[tuple[str, str]], at: int) -> dict[str, list[tuple[str, str]]]:
@@ -298,8 +302,8 @@ def _int_value(toks: list[_Tok]) -> Decimal | None:
 def _numeral(text: str, v: _Vocab) -> tuple[Decimal, str] | None:
     """(value, vague qualifier '' / 'more_than' / 'approx') of a numeral, else None."""
     s = _drop_classifier(_clean(text), v)
-    if not s:
-        return None
+    if not s or s[-1] not in v.numeral_ends:
+        return None  # 八千万吨: a unit after it, no numeral (the common miss, decided at once)
     if s in v.whole_words:
         return Decimal(v.whole_words[s]), ""
     sign = 1

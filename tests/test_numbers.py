@@ -83,3 +83,18 @@ def test_vocabulary_comes_from_rules(tmp_path: Path) -> None:
     assert parse_number("一京", rs) == 1e16
     q = parse_quantity("差不多3万枚", rs)
     assert q == Quantity(30000.0, "枚", "approx", "")
+
+
+def test_numeral_quick_reject_agrees_with_the_tokeniser() -> None:
+    # _numeral gives up at once on a text whose last character no numeral can end with;
+    # the tokeniser must fail on every such text too.
+    from govmetrics.numbers import _clean, _drop_classifier, _tokens, vocab
+
+    v = vocab()
+    chars = sorted(v.numeral_chars | set("0123456789.%亿万元吨个倍多余来点-+负正半百") | set(v.char_tokens))
+    for a in chars:
+        for b in chars:
+            for s in (a + b, "1" + a + b, a + "万" + b):
+                t = _drop_classifier(_clean(s), v)
+                if t and t[-1] not in v.numeral_ends:
+                    assert not _tokens(t, v) and t not in v.whole_words, s
