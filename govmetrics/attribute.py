@@ -147,8 +147,9 @@ class Vocab:
     alias_lens: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def __getstate__(self) -> dict:
-        # Kept on disk with the rule set (rules.derived): the memo of clauses is document text.
-        return {**self.__dict__, "names_cache": {}}
+        # Kept on disk with the rule set (rules.derived): the memos of clauses (*_cache) are
+        # document text and stay behind.
+        return {k: {} if k.endswith("_cache") else x for k, x in self.__dict__.items()}
 
 
 @derived

@@ -132,11 +132,13 @@ def test_values_derived_from_a_rule_set_are_kept_with_it_but_no_document_text(tm
     assert extract_text("全年国内生产总值增长5.2%。", rules=first)[0].metric == "gdp"
     name = "govmetrics.attribute.vocab_for"
     assert attribute.vocab_for(first) is first.derived[name]  # built once per rule set
-    assert first.derived[name].names_cache  # clauses read in this process
+    attribute._clean("比上年增长", first.derived[name])
+    assert first.derived[name].names_cache and first.derived[name].clean_cache  # clauses read in this process
     rules._save_grown()  # what happens at exit
     again = rules.load_ruleset([mine])
     assert again is not first and name in again.derived
-    assert again.derived[name].names_cache == {}  # the memo of document text stays behind
+    assert again.derived[name].names_cache == {}  # the memos of document text stay behind
+    assert again.derived[name].clean_cache == {}
     assert attribute.vocab_for(again) is again.derived[name]
     assert extract_text("全年国内生产总值增长5.2%。", rules=again)[0].metric == "gdp"
 
