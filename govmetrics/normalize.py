@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -84,7 +85,9 @@ class _T2SFilter:
     Built from the converter's own tables: ``chars`` matches every character that a
     one-character entry changes (and anything beyond the BMP); ``phrases`` are the
     multi-character entries that change something although none of their characters
-    is in ``chars`` (反覆 → 反复), found by one alternation pass.
+    is in ``chars`` (反覆 → 反复). Many of them start with common characters (不, 一, 明),
+    so they are looked for only around a few rare characters that every one of them holds
+    (覆, 藉, 瞭: "anchors").
     A text that holds no such character and no such phrase converts to itself, since
     every entry OpenCC can apply either maps to itself or is one of those.
     """
@@ -93,13 +96,27 @@ class _T2SFilter:
         self.chars = chars
         self.phrases = phrases
         self.by_char = by_char
-        # One pass finds any of the phrases (a loop of `in` tests reads the text once each).
         self._phrases_re = re.compile("|".join(map(re.escape, phrases))) if phrases else None
+        # Anchors: for each phrase not yet covered, its character shared by most phrases.
+        shared = Counter(c for p in phrases for c in set(p))
+        anchors: set[str] = set()
+        for p in phrases:
+            if anchors.isdisjoint(p):
+                anchors.add(max(p, key=lambda c: (shared[c], c)))
+        self._anchors = re.compile("[" + re.escape("".join(sorted(anchors))) + "]") if anchors else None
+        self._longest = max(map(len, phrases), default=0)
 
     def may_change(self, text: str) -> bool:
         if self.chars.search(text):
             return True
-        return self._phrases_re is not None and bool(self._phrases_re.search(text))
+        if self._phrases_re is None or self._anchors is None:
+            return False
+        for m in self._anchors.finditer(text):
+            # A phrase holding this anchor lies within `longest` characters of it.
+            at = m.start()
+            if self._phrases_re.search(text, max(0, at - self._longest + 1), at + self._longest):
+                return True
+        return False
 
 
 class _ByChar:
@@ -217,8 +234,10 @@ _MIDDOT_DECIMAL = compiled(r"(?<=\d)[·•](?=\d)")
 
 def _widen(s: str) -> str:
     """``_width`` over every character of ``s`` (one character for one)."""
-    for c in set(_WIDE.findall(s)):  # a few distinct characters: replace beats translate 3x
-        s = s.replace(c, _WIDTH_TABLE[ord(c)])
+    pos = 0
+    while m := _WIDE.search(s, pos):  # a few distinct characters: replace beats translate 3x
+        s = s.replace(m[0], _WIDTH_TABLE[ord(m[0])])
+        pos = m.start()  # none before it: every earlier one is replaced already
     if "·" in s or "•" in s:
         s = _MIDDOT_DECIMAL.sub(".", s)  # 增长19·5%: a middle dot between digits is a decimal point
     return s

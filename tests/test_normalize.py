@@ -113,3 +113,18 @@ def test_offset_map_reads_like_a_list() -> None:
     assert bisect.bisect_right(m, 6) == 4
     with pytest.raises(IndexError):
         m[6]
+
+
+def test_t2s_filter_finds_phrases_around_anchors_as_one_pass_would() -> None:
+    import random
+
+    from govmetrics.normalize import _t2s_filter
+
+    flt = _t2s_filter()
+    assert flt is not None and flt.phrases
+    rnd = random.Random(11)
+    filler = "的一不明回覆藉瞭沈阳示重反，。 "
+    for _ in range(3000):
+        text = "".join(rnd.choice(flt.phrases) if rnd.random() < 0.1 else rnd.choice(filler) for _ in range(rnd.randint(0, 30)))
+        plain = bool(flt.chars.search(text)) or bool(flt._phrases_re.search(text))
+        assert flt.may_change(text) == plain, text
