@@ -18,9 +18,12 @@ whole text (the pre-filter path, `prefilter.py`, gives the same), because:
 - the candidates are confirmed in order by `pattern.search` from the latest of: the end of
   the previous confirmed match (where `finditer` would go on), the start of the piece of
   text the candidate lies in (the pieces are cut at the separators the rule can neither
-  consume nor look at, see `prefilter.py`), and the candidate's end minus the rule's
-  longest match (and suffix). A match that starts earlier ends before the candidate, so an
-  earlier candidate has found it already. With a suffix, several matches may report the
+  consume nor look at, see `prefilter.py`), the candidate's end minus the rule's longest
+  match (and suffix), and the start of the run of characters of the rule's alphabet (what
+  it can consume) that ends at the candidate: a number rule's match of unbounded width
+  cannot start before the Chinese text around it, so its search starts next to it. A
+  match that starts earlier ends before the candidate, so an earlier candidate has found
+  it already; a candidate whose last character is outside the alphabet ends no match. With a suffix, several matches may report the
   same end: the candidate is searched again from the end of the match it gave. The search
   window reaches one character past its piece, as the pre-filter's does, so the engine
   reads exactly what a whole-text pass reads. A search that finds nothing clears every
@@ -53,6 +56,10 @@ from .prefilter import _SEARCH_FLAGS, _parse, separators_of
 # Bounded repeats longer than this lose their bound: Hyperscan's database would grow with
 # it (and may refuse the pattern); unbounded accepts more, which only adds candidates.
 _MAX_BOUND = 4
+# An alphabet larger than this (code points) gives no start bound: ~1000 covers the digits,
+# the numerals and the unit words of a number rule, while a class of all Han characters
+# (~100 000) would make every run of Chinese text a possible match.
+_MAX_ALPHABET = 5000
 _MAX_CODEPOINT = 0x10FFFF
 _MAX_BMP = 0xFFFF
 _SURROGATES = (0xD800, 0xDFFF)  # no UTF-8 text holds them: left out of every class
@@ -355,6 +362,43 @@ def _max_width(pattern: str, flags: int) -> int | None:
         return None
 
 
+def _alphabet(node: Any) -> Ranges:
+    """Every character a match, or a look-ahead after it, may consume: the classes of the
+    tree but for those inside look-behinds (which read before the match)."""
+    t = type(node).__name__
+    if t in _CHAR_NODES:
+        return _char_ranges(node)
+    if t in ("Any", "AnyAll", "AnyU"):
+        return [(0, _MAX_CODEPOINT)]
+    if t == "LookAround":
+        return [] if node.behind else _alphabet(node.subpattern)
+    if t in _ZERO_WIDTH:
+        return []
+    if t in ("Sequence", "Branch"):
+        return _normalise([r for n in (node.items if t == "Sequence" else node.branches) for r in _alphabet(n)])
+    if t in ("Group", "Atomic", "GreedyRepeat", "LazyRepeat", "PossessiveRepeat"):
+        return _alphabet(node.subpattern)
+    raise _Untranslatable(t)
+
+
+def _run_pattern(pattern: str, flags: int) -> str:
+    """A `regex` pattern that, matched backwards from a reported end, spans the run of the
+    rule's alphabet the end closes: no match reaching that end starts before the run. ''
+    when the alphabet is so large (a class of all Han characters, `.`) that runs are long."""
+    try:
+        ranges = _alphabet(_parse(pattern, flags))
+    except Exception:  # noqa: BLE001 — not understood, or a `regex` whose internals changed
+        return ""
+    if sum(b - a + 1 for a, b in ranges) > _MAX_ALPHABET:
+        return ""
+    return "(?r)[" + "".join(rf"\U{a:08X}-\U{b:08X}" for a, b in ranges) + "]*"
+
+
+@lru_cache(maxsize=256)
+def _run(source: str) -> regex.Pattern:
+    return regex.compile(source)
+
+
 # --- the database ----------------------------------------------------------------------------
 
 @dataclass
@@ -366,6 +410,7 @@ class RulePlan:
     # expression's look-ahead suffix may reach past it; None when unbounded.
     max_width: int | None
     suffix: bool = False  # some reported ends lie past the match's end (a look-ahead suffix)
+    run: str = ""  # see _run_pattern
 
 
 @dataclass
@@ -471,7 +516,8 @@ def build(patterns: list[tuple[str, int]]) -> Engine | None:
             width = _max_width(pattern, flags)
             exprs[i] = expr.encode("utf-8")
             plans[i] = RulePlan(separators_of(pattern, flags),
-                                None if width is None or reach is None else width + reach, reach != 0)
+                                None if width is None or reach is None else width + reach, reach != 0,
+                                _run_pattern(pattern, flags))
 
     for i, (pattern, flags) in enumerate(patterns):
         add(i, pattern, flags, edges=True)
@@ -574,6 +620,7 @@ def confirm(pattern: regex.Pattern, plan: RulePlan, ends: list[int], text: str, 
     pos = 0  # where finditer would search next
     done = 0  # every candidate end <= done is settled
     width = plan.max_width
+    run = _run(plan.run) if plan.run else None
     for e in ends:
         while e > pos and e > done:
             if cuts:
@@ -583,6 +630,10 @@ def confirm(pattern: regex.Pattern, plan: RulePlan, ends: list[int], text: str, 
             else:
                 piece, window_end = 0, n
             start = max(pos, piece, e - width if width is not None else 0)
+            if run is not None:  # a match reaching e lies in the run of the alphabet ending there
+                start = run.match(text, start, e).start()
+                if start == e:
+                    break  # the character before e is none a match consumes: no match ends at e
             left = deadline - clock()
             if left <= 0:
                 raise TimeoutError("regex timed out")
