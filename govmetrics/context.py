@@ -368,7 +368,7 @@ def _is_comparison_base(text: str, pos: int) -> bool:
     return text[max(0, pos - 2):pos].endswith(("比", "较", "与", "同", "于", "按", "相当于"))
 
 
-@dataclass
+@dataclass(slots=True)
 class Frame:
     """Where a number sits: the text around it and the years in force."""
 

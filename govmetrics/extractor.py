@@ -64,6 +64,16 @@ def _filler_then_plan(cues: Cues) -> regex.Pattern:
     return compiled(f"(?:{_OPENING_FILLER.pattern})(?:{cues.plans_re.pattern})")
 
 
+@lru_cache(maxsize=8)
+def _may_open_frame(cues: Cues) -> regex.Pattern:
+    """Whatever _Doc._find_lead_year finds at a sentence's start, and more: one anchored test
+    that rules out its three searches for nearly every sentence. Matched without an end,
+    so each branch accepts at least what its own search does (the year search ends at the
+    sentence's end, the relative word is sought after the spaces str.isspace skips)."""
+    return compiled(f"(?:{_LEAD_YEAR.pattern})|(?:{_OPENING_FILLER.pattern})(?:{cues.plans_re.pattern})"
+                    f"|[\\s\\x1c-\\x1f]*(?:{cues.relative_re.pattern})")
+
+
 @dataclass(slots=True)
 class Match:
     start: int  # normalised offsets
@@ -227,6 +237,7 @@ class _Doc:
         self.doc = doc
         self.cues = cues_for(rs)
         self._filler_then_plan = _filler_then_plan(self.cues)
+        self._may_open_frame = _may_open_frame(self.cues)
         self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(original)]
         self._lead_years: dict[int, int | None] = {}
         self._framing: dict[int, int | None] = {}
@@ -245,6 +256,8 @@ class _Doc:
 
     def _find_lead_year(self, i: int) -> int | None:
         a, b = self.struct.sentences[i]
+        if not self._may_open_frame.match(self.text, a):
+            return None  # nothing below can match at its start (nearly every sentence)
         m = _LEAD_YEAR.match(self.text, a, b)
         if m:
             return year_value(m.group(1)) or None
@@ -502,7 +515,7 @@ def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
         qualifier = qualifier_from_context(text, c0, a, cues) or pair_qualifier(text, b, cues, d.rs) or "exact"
     # 从X提高到Y: which end of the pair this number is.
     from_to = None
-    if order is None:
+    if order is None and ("从" in clause_prefix or "由" in clause_prefix):  # what both patterns open with
         after = _REST_OF_CLAUSE.match(text, pos=b).group()
         if _FROM_BEFORE.search(clause_prefix) and ("到" in after or "至" in after):
             from_to = 0
