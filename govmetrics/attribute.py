@@ -51,12 +51,29 @@ _ASCII_BEFORE = regex.compile(r"[A-Za-z0-9.]")  # the boundaries of catalogue.al
 _ASCII_AFTER = regex.compile(r"[A-Za-z0-9]")
 
 
-def _lengths_by_first(aliases: dict[str, str]) -> dict[str, tuple[int, ...]]:
+def _lengths_by_prefix(aliases: dict[str, str]) -> dict[str, tuple[int, ...]]:
+    """The lengths of the aliases that begin with each two characters (a one-character alias:
+    with that character), longest first."""
     lens: dict[str, set[int]] = {}
     for a in aliases:
         if a:
-            lens.setdefault(a[0], set()).add(len(a))
-    return {ch: tuple(sorted(ls, reverse=True)) for ch, ls in lens.items()}
+            lens.setdefault(a[:2], set()).add(len(a))
+    return {k: tuple(sorted(ls, reverse=True)) for k, ls in lens.items()}
+
+
+def _completions(aliases: dict[str, str], tails: tuple[str, ...], heads: tuple[str, ...]) -> dict[str, str]:
+    """Short form -> the catalogue name it completes to with a standard tail or head (进口 →
+    进口总额, 死亡率 → 人口死亡率): the first that is a name of the tails, then the heads, in
+    their order. Only the forms some name is made of can complete."""
+    forms = {a[:len(a) - len(t)] for a in aliases for t in tails if a.endswith(t) and len(a) > len(t)}
+    forms |= {a[len(h):] for a in aliases for h in heads if a.startswith(h) and len(a) > len(h)}
+    out: dict[str, str] = {}
+    for s in forms:
+        for cand in itertools.chain((s + t for t in tails), (h + s for h in heads)):
+            if cand in aliases:
+                out[s] = cand
+                break
+    return out
 
 
 def _aliases_of(aliases: dict[str, str]) -> dict[str, list[str]]:
@@ -115,8 +132,7 @@ class Vocab:
     ratio_re: regex.Pattern
     share_form: tuple[str, ...]
     noun_break_re: regex.Pattern
-    completion_tails: tuple[str, ...]
-    completion_heads: tuple[str, ...]
+    completions: dict[str, str]  # short form -> the catalogue name (_completions)
     object_verbs_re: regex.Pattern
     generic_re: regex.Pattern
     flow_ids: frozenset[str]  # ids with a flow alias (新建高标准农田): their flows are theirs
@@ -143,7 +159,7 @@ class Vocab:
     # _names per clause: the same clause is searched several times per figure and per sentence.
     names_cache: dict[str, list[tuple[int, int, str, str]]] = field(default_factory=dict)
     clean_cache: dict[str, str] = field(default_factory=dict)  # _clean per clause
-    # first character -> the lengths of the aliases that begin with it, longest first
+    # first two characters (one, for a one-character alias) -> the lengths of the aliases there
     alias_lens: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def __getstate__(self) -> dict:
@@ -166,7 +182,7 @@ def vocab_for(rs: RuleSet) -> Vocab:
     mags = c.get("per_n_magnitudes", []) or ["千"]
     return Vocab(
         alias_re=compiled(alias_alternation(alias)),
-        alias_lens=_lengths_by_first(alias),
+        alias_lens=_lengths_by_prefix(alias),
         alias_to_metric=alias,
         scope_re=compiled(_alt(list(scopes))),
         scopes=scopes,
@@ -185,8 +201,7 @@ def vocab_for(rs: RuleSet) -> Vocab:
         sub_series_re=compiled(_alt(c.get("sub_series", []))),
         flow_ids=frozenset(mid for a, mid in alias.items() if any(a.startswith(m) for m in c.get("series_modifiers", []))),
         generic_re=compiled(_alt(c.get("generic_subjects", []))),
-        completion_tails=tuple(c.get("completion_tails", [])),
-        completion_heads=tuple(c.get("completion_heads", [])),
+        completions=_completions(alias, tuple(c.get("completion_tails", [])), tuple(c.get("completion_heads", []))),
         object_verbs_re=compiled(f"^(?:{_alt(c.get('object_verbs', []))})"),
         noun_break_re=compiled(_alt(c.get("noun_breaks", []))),
         contribution_re=compiled(
@@ -590,12 +605,8 @@ def _in_frame(name: str, mid: str, held: Subj, v: Vocab) -> Subj | None:
 def _completed(s: str, v: Vocab) -> Subj | None:
     """A short form the catalogue holds with a standard head or tail (进口 → 进口总额,
     死亡率 → 人口死亡率, 医院 → 医院数, 手机 → 手机产量)."""
-    if not s:
-        return None
-    for cand in itertools.chain((s + x for x in v.completion_tails), (x + s for x in v.completion_heads)):
-        if cand in v.alias_to_metric:
-            return Subj(v.alias_to_metric[cand], s, cand)
-    return None
+    cand = v.completions.get(s)
+    return Subj(v.alias_to_metric[cand], s, cand) if cand else None
 
 
 def _is_generic(s: str, v: Vocab) -> bool:
@@ -643,7 +654,9 @@ def _alias_at(s: str, i: int, v: Vocab) -> str:
     alternation is longest first), with the same Latin-letter boundaries as
     ``catalogue.alias_alternation``, by dictionary look-ups; trying the whole alternation at a
     position costs ~10 µs."""
-    lens = v.alias_lens.get(s[i:i + 1], ())
+    # The lengths of the aliases that begin here, longest first: those of two characters or
+    # more, then one. (At the last character both look-ups find the one-character lengths.)
+    lens = v.alias_lens.get(s[i:i + 2], ()) + v.alias_lens.get(s[i:i + 1], ())
     if not lens:
         return ""
     ch = s[i]
@@ -666,7 +679,7 @@ def _alias_hits(clause: str, v: Vocab) -> list[tuple[int, int, str, str]]:
     Trying the whole alternation at every position was the costliest step of attribution."""
     found: list[tuple[int, int, str, str]] = []
     for i, ch in enumerate(clause):
-        if ch in v.alias_lens and (w := _alias_at(clause, i, v)):
+        if (clause[i:i + 2] in v.alias_lens or ch in v.alias_lens) and (w := _alias_at(clause, i, v)):
             found.append((i, i + len(w), w, v.alias_to_metric[w]))
     return found
 

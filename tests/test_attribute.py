@@ -325,3 +325,32 @@ def test_shadow_matches_the_per_character_construction() -> None:
         want_text, want_asides, want_at = reference(text, s0, s1, figs)
         assert sh.text == want_text and sh.asides == want_asides
         assert [sh.at(p) for p in range(len(text) + 2)] == [want_at(p) for p in range(len(text) + 2)]
+
+
+def test_completions_index_gives_what_trying_every_tail_and_head_gives() -> None:
+    """_completed looks a short form up in an index built from the catalogue; it must give the
+    first name that trying each standard tail, then each head, finds."""
+    from govmetrics.attribute import _completed, vocab_for
+
+    rs = default_ruleset()
+    v = vocab_for(rs)
+    c = rs.data.get("cues", {})
+    tails, heads = c.get("completion_tails", []), c.get("completion_heads", [])
+    assert tails and heads
+
+    def reference(s: str):
+        for cand in [s + x for x in tails] + [x + s for x in heads]:
+            if cand in v.alias_to_metric:
+                return cand
+        return None
+
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    words = {w for p in sorted(seeds.glob("*.txt")) for w in regex.findall(r"\p{Han}{1,6}", p.read_text("utf-8"))}
+    words |= {a[:k] for a in v.alias_to_metric for k in range(1, len(a) + 1)}
+    words |= {a[k:] for a in v.alias_to_metric for k in range(len(a))}
+    found = 0
+    for s in sorted(words):
+        got = _completed(s, v)
+        assert (got.canon if got else None) == reference(s), s
+        found += got is not None
+    assert found > 20
