@@ -381,22 +381,21 @@ def _alphabet(node: Any) -> Ranges:
     raise _Untranslatable(t)
 
 
-def _run_pattern(pattern: str, flags: int) -> str:
-    """A `regex` pattern that, matched backwards from a reported end, spans the run of the
-    rule's alphabet the end closes: no match reaching that end starts before the run. ''
-    when the alphabet is so large (a class of all Han characters, `.`) that runs are long."""
+def _alphabet_of(pattern: str, flags: int) -> str:
+    """The characters of the rule's alphabet, for the start bound in `confirm`; '' when the
+    alphabet is so large (a class of all Han characters, `.`) that its runs are long."""
     try:
         ranges = _alphabet(_parse(pattern, flags))
     except Exception:  # noqa: BLE001 — not understood, or a `regex` whose internals changed
         return ""
     if sum(b - a + 1 for a, b in ranges) > _MAX_ALPHABET:
         return ""
-    return "(?r)[" + "".join(rf"\U{a:08X}-\U{b:08X}" for a, b in ranges) + "]*"
+    return "".join(chr(c) for a, b in ranges for c in range(a, b + 1))
 
 
 @lru_cache(maxsize=256)
-def _run(source: str) -> regex.Pattern:
-    return regex.compile(source)
+def _char_set(chars: str) -> frozenset[str]:
+    return frozenset(chars)
 
 
 # --- the database ----------------------------------------------------------------------------
@@ -410,7 +409,7 @@ class RulePlan:
     # expression's look-ahead suffix may reach past it; None when unbounded.
     max_width: int | None
     suffix: bool = False  # some reported ends lie past the match's end (a look-ahead suffix)
-    run: str = ""  # see _run_pattern
+    alphabet: str = ""  # see _alphabet_of
 
 
 @dataclass
@@ -517,7 +516,7 @@ def build(patterns: list[tuple[str, int]]) -> Engine | None:
             exprs[i] = expr.encode("utf-8")
             plans[i] = RulePlan(separators_of(pattern, flags),
                                 None if width is None or reach is None else width + reach, reach != 0,
-                                _run_pattern(pattern, flags))
+                                _alphabet_of(pattern, flags))
 
     for i, (pattern, flags) in enumerate(patterns):
         add(i, pattern, flags, edges=True)
@@ -620,7 +619,7 @@ def confirm(pattern: regex.Pattern, plan: RulePlan, ends: list[int], text: str, 
     pos = 0  # where finditer would search next
     done = 0  # every candidate end <= done is settled
     width = plan.max_width
-    run = _run(plan.run) if plan.run else None
+    alphabet = _char_set(plan.alphabet) if plan.alphabet else None
     for e in ends:
         while e > pos and e > done:
             if cuts:
@@ -630,10 +629,13 @@ def confirm(pattern: regex.Pattern, plan: RulePlan, ends: list[int], text: str, 
             else:
                 piece, window_end = 0, n
             start = max(pos, piece, e - width if width is not None else 0)
-            if run is not None:  # a match reaching e lies in the run of the alphabet ending there
-                start = run.match(text, start, e).start()
-                if start == e:
+            if alphabet:  # a match reaching e lies in the run of the alphabet ending there
+                k = e
+                while k > start and text[k - 1] in alphabet:
+                    k -= 1
+                if k == e:
                     break  # the character before e is none a match consumes: no match ends at e
+                start = k
             left = deadline - clock()
             if left <= 0:
                 raise TimeoutError("regex timed out")
