@@ -179,15 +179,15 @@ def analyse(text: str, rs: RuleSet, doc_name: str = "") -> Structure:
     ends = [m.end() for m in _SENTENCE_END.finditer(text)]
     k = 0
     for a, b in paragraphs:
-        st = a
         # Inside a paragraph a line break is a run-on (the paragraph split kept real breaks).
         k = bisect.bisect_right(ends, a, k)
-        while k < len(ends) and ends[k] <= b:
-            e = ends[k]
-            if text[st:e].strip():
-                sentences.append((st, e))
-            st = e
-            k += 1
+        j = bisect.bisect_right(ends, b, k)
+        st = a
+        if j > k:
+            # Each of these sentences holds its end mark, so none is blank.
+            sentences.extend(zip([a, *ends[k:j - 1]], ends[k:j], strict=True))
+            st = ends[j - 1]
+        k = j
         if st < b and text[st:b].strip():
             sentences.append((st, b))
     if not sentences:
