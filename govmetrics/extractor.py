@@ -123,21 +123,26 @@ def find_matches(text: str, rs: RuleSet, warn: Warn | None = None, doc: str = "-
     timeout = PATTERN_TIMEOUT + 5e-6 * len(text)
     index = TextIndex(text)
     hits = _candidates(text, rs, fast)
-    for i, rule in enumerate(rs.rules):
-        claim = rule.action == "claim"
-        rank = (-rule.priority, not rule.user, rule.action != "skip")
-        before = len(found)
-        try:
-            for m in _matches_of(i, rule, text, timeout, index, hits):
-                a, b = m.span()
-                start = _with_leading_qualifier(text, a, rs) if claim else a
-                if b > start and (not rule.needs or _needs_met(text, start, rule, rs)):
-                    found.append(Match(start, b, rule, m))
-                    keys.append((start - b, rank, start))
-        except TimeoutError:
-            if warn:
-                warn(f"{doc}: rule {rule.id!r} ({rule.file}) stopped after {timeout:.3g}s (catastrophic backtracking?); its matches in this document are dropped")
-            del found[before:], keys[before:]  # this rule's matches
+    with engine.Alarm.get() as alarm:
+        for i, rule in enumerate(rs.rules):
+            claim = rule.action == "claim"
+            rank = (-rule.priority, not rule.user, rule.action != "skip")
+            before = len(found)
+            try:
+                if alarm:
+                    alarm.set(timeout)
+                for m in _matches_of(i, rule, text, None if alarm else timeout, index, hits):
+                    a, b = m.span()
+                    start = _with_leading_qualifier(text, a, rs) if claim else a
+                    if b > start and (not rule.needs or _needs_met(text, start, rule, rs)):
+                        found.append(Match(start, b, rule, m))
+                        keys.append((start - b, rank, start))
+                if alarm:
+                    alarm.clear()  # inside the try: the alarm may ring as it is cleared
+            except TimeoutError:
+                if warn:
+                    warn(f"{doc}: rule {rule.id!r} ({rule.file}) stopped after {timeout:.3g}s (catastrophic backtracking?); its matches in this document are dropped")
+                del found[before:], keys[before:]  # this rule's matches
     starts: list[int] = []
     ends: list[int] = []
     kept: list[Match] = []
@@ -166,33 +171,37 @@ def _candidates(text: str, rs: RuleSet, fast: bool | None) -> tuple[Engine, dict
     return None if ends is None else (eng, ends)
 
 
-def _matches_of(i: int, rule: Rule, text: str, timeout: float, index: TextIndex,
+def _matches_of(i: int, rule: Rule, text: str, timeout: float | None, index: TextIndex,
                 hits: tuple[Engine, dict[int, list[int]]] | None) -> list[regex.Match] | Iterator[regex.Match]:
-    """Rule ``i``'s matches: confirmed Hyperscan candidates, else the pre-filter path."""
+    """Rule ``i``'s matches: confirmed Hyperscan candidates, else the pre-filter path.
+    ``timeout``: None when an `engine.Alarm` stops the pass instead."""
     if hits is not None and i in hits[1]:
         plan = hits[0].plans[i]
         cuts = index.cuts(plan.separators) if plan.separators else []
         try:
             return engine.confirm(rule.compiled, plan, hits[1][i], text, cuts,
-                                  time.perf_counter() + timeout, time.perf_counter)
+                                  None if timeout is None else time.perf_counter() + timeout, time.perf_counter)
         except engine.EmptyMatch:
             pass
     return _rule_matches(rule.compiled, rule.scope, text, timeout, index)
 
 
-def _rule_matches(pattern: regex.Pattern, scope: Scope | None, text: str, timeout: float,
+def _rule_matches(pattern: regex.Pattern, scope: Scope | None, text: str, timeout: float | None,
                   index: TextIndex) -> Iterator[regex.Match]:
     """A rule's matches, as one `finditer` over the whole text would give them; only the
-    parts of the text the rule's pre-filter allows are scanned. `timeout` covers them all."""
+    parts of the text the rule's pre-filter allows are scanned. `timeout` covers them all
+    (None: an `engine.Alarm` does)."""
     ranges = windows(index, scope) if scope else None
     if ranges is None:
         yield from pattern.finditer(text, timeout=timeout)
         return
-    deadline = time.perf_counter() + timeout
+    deadline = None if timeout is None else time.perf_counter() + timeout
     for pos, endpos in ranges:
-        left = deadline - time.perf_counter()
-        if left <= 0:
-            raise TimeoutError("regex timed out")
+        left = None
+        if deadline is not None:
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                raise TimeoutError("regex timed out")
         yield from pattern.finditer(text, pos, endpos, timeout=left)
 
 

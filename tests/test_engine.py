@@ -5,6 +5,8 @@ falls back to the pre-filter path."""
 from __future__ import annotations
 
 import builtins
+import signal
+import threading
 from functools import lru_cache
 from pathlib import Path
 from unittest.mock import patch
@@ -227,3 +229,47 @@ def test_the_alphabet_holds_what_a_match_consumes(pattern, alphabet):
 def test_no_alphabet_for_a_rule_consuming_any_han_character():
     assert engine._alphabet_of(r"\p{Han}{2}\d", regex.V1) == ""
     assert engine._alphabet_of(r"第.{1,3}次", regex.V1) == ""
+
+
+def test_a_runaway_rule_is_stopped_by_the_alarm_and_the_others_keep_their_matches(tmp_path):
+    (tmp_path / "evil.yaml").write_text("rules: [{id: evil, pattern: '(a+)+$'}]\n", encoding="utf-8")
+    rs = load_ruleset([tmp_path])
+    text = "a" * 5000 + "!\n地区生产总值3600亿元。\n" * 3
+    warnings: list[str] = []
+    with patch("govmetrics.extractor.PATTERN_TIMEOUT", 0.3):
+        got = find_matches(text, rs, warnings.append, fast=True)
+    assert len(warnings) == 1 and "evil" in warnings[0]
+    assert any(text[m.start:m.end] == "3600亿元" for m in got)
+    assert signal.getsignal(signal.SIGALRM) is signal.SIG_DFL and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_the_alarm_is_only_used_where_it_can_ring():
+    got: list[object] = []
+
+    def look() -> None:
+        with engine.Alarm.get() as alarm:
+            got.append(alarm)
+
+    t = threading.Thread(target=look)
+    t.start()
+    t.join()
+    assert got == [None]  # signal handlers run on the main thread only
+    previous = signal.signal(signal.SIGALRM, lambda *_: None)
+    try:
+        with engine.Alarm.get() as alarm:
+            assert alarm is None  # SIGALRM belongs to someone else
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_the_alarm_rings_once_and_not_after_it_is_cleared():
+    with engine.Alarm.get() as alarm:
+        assert alarm is not None
+        alarm.set(60)
+        with pytest.raises(TimeoutError):
+            alarm._ring(signal.SIGALRM, None)
+        alarm._ring(signal.SIGALRM, None)  # rung already: a second signal is let go
+        alarm.set(60)
+        alarm.clear()
+        alarm._ring(signal.SIGALRM, None)  # a signal arriving just after clear() is let go
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
