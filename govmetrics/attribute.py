@@ -501,7 +501,8 @@ def _resolve(clause: str, governing: list[Subj], v: Vocab, named_only: bool = Fa
 
 
 def _resolve_any(clause: str, governing: list[Subj], v: Vocab) -> list[Subj] | None:
-    if v.contribution_re.search(_NOISE.sub("", clause)):
+    plain = _NOISE.sub("", clause)  # the clause without years and punctuation
+    if v.contribution_re.search(plain):
         return None  # (第一产业增加值…,)对GDP增长的贡献率为0.7%: the part in force contributes
     ratio = v.ratio_re.search(clause)
     if ratio:
@@ -521,6 +522,7 @@ def _resolve_any(clause: str, governing: list[Subj], v: Vocab) -> list[Subj] | N
         whole = v.share_whole_re.search(clause)
         if whole:
             clause = clause[:whole.start()]  # X在Y中所占的比重: X
+        plain = _NOISE.sub("", clause)
     if r and not _names(clause[r.end():], v):
         # 第一、二、三产业增加值分别增长…; but 香洲、金湾和斗门分别实现地区生产总值…: one name for all.
         listed = _coordinated(_clean(clause[:r.start()], v), v)
@@ -547,9 +549,10 @@ def _resolve_any(clause: str, governing: list[Subj], v: Vocab) -> list[Subj] | N
                 return [rate]  # 每千人口拥有执业医师3.4人 → 每千人口执业医师数
         if (v.per_head_re.search(pre) and mid not in v.per_head_ids) or per:
             return [Subj("", _clean(clause, v))]  # 平均每人占有粮食, 每千人口…床位: a rate per head, another series
-        if v.extension_re.match(_NOISE.sub("", clause[end:])):
+        post = _NOISE.sub("", clause[end:])
+        if v.extension_re.match(post):
             return [Subj("", _display(clause, v))]  # 粮食亩产, 固定资产投资项目: a longer name, another series
-        if governing and not _NOISE.sub("", clause[:start]) and not _NOISE.sub("", clause[end:]):
+        if governing and not pre and not post:
             framed = _in_frame(name, mid, governing[-1], v)
             if framed is not None:
                 return [framed]  # 平均每人占有粮食近八百斤,棉花十多斤: the frame holds over the list
@@ -569,19 +572,19 @@ def _resolve_any(clause: str, governing: list[Subj], v: Vocab) -> list[Subj] | N
     if s and governing and governing[-1].canon:
         # A measure alone: the scope of the subject in force (全部工业总产值…,增加值8600万元).
         canon = governing[-1].canon
-        raw = _NOISE.sub("", clause).strip("、")
+        raw = plain.strip("、")
         for form in dict.fromkeys((s, raw)):
             for i in range(len(canon) - 1, 0, -1):  # 普通本专科招生…,在校生 → 普通本专科在校生
                 if canon[:i] + form in v.alias_to_metric:
                     return [Subj(v.alias_to_metric[canon[:i] + form], canon[:i] + form, canon[:i] + form)]
-    if governing and governing[-1].metric and _NOISE.sub("", clause).endswith("的"):
+    if governing and governing[-1].metric and plain.endswith("的"):
         # 全年施工的更新改造项目七万四千个,全部建成的三万九千个: a 的 phrase without its head
         # qualifies the head in force.
         return [Subj(governing[-1].metric, _display(clause, v) + governing[-1].canon, governing[-1].canon)]
     done = _completed(s, v) if not _is_generic(s, v) else None  # 总数 is no 人口总数
     if done is not None:
         return [done]
-    if not s or _is_generic(s, v) or v.comparison_re.match(s) or v.adverbial_re.match(_NOISE.sub("", clause)):
+    if not s or _is_generic(s, v) or v.comparison_re.match(s) or v.adverbial_re.match(plain):
         return None  # 扣除价格因素, 在调整初期, 按可比价格计算: no subject of its own
     return [Subj("", s)]
 

@@ -65,13 +65,14 @@ def _filler_then_plan(cues: Cues) -> regex.Pattern:
 
 
 @lru_cache(maxsize=8)
-def _may_open_frame(cues: Cues) -> regex.Pattern:
-    """Whatever _Doc._find_lead_year finds at a sentence's start, and more: one anchored test
-    that rules out its three searches for nearly every sentence. Matched without an end,
-    so each branch accepts at least what its own search does (the year search ends at the
-    sentence's end, the relative word is sought after the spaces str.isspace skips)."""
+def _may_mark(cues: Cues) -> regex.Pattern:
+    """Whatever _Doc._find_lead_year finds at a sentence's start, or a list item (一是…), and
+    more: one anchored test that rules out its three searches (and _LIST_ITEM) for nearly every
+    sentence. Matched without an end, so each branch accepts at least what its own search
+    does (the year search ends at the sentence's end, the relative word is sought after the
+    spaces str.isspace skips)."""
     return compiled(f"(?:{_LEAD_YEAR.pattern})|(?:{_OPENING_FILLER.pattern})(?:{cues.plans_re.pattern})"
-                    f"|[\\s\\x1c-\\x1f]*(?:{cues.relative_re.pattern})")
+                    f"|[\\s\\x1c-\\x1f]*(?:{cues.relative_re.pattern})|(?:{_LIST_ITEM.pattern})")
 
 
 @dataclass(slots=True)
@@ -254,7 +255,7 @@ class _Doc:
         self.doc = doc
         self.cues = cues_for(rs)
         self._filler_then_plan = _filler_then_plan(self.cues)
-        self._may_open_frame = _may_open_frame(self.cues)
+        self._may_mark = _may_mark(self.cues)
         self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(original)]
         self._lead_years: dict[int, int | None] = {}
         self._framing: dict[int, int | None] = {}
@@ -273,7 +274,7 @@ class _Doc:
 
     def _find_lead_year(self, i: int) -> int | None:
         a, b = self.struct.sentences[i]
-        if not self._may_open_frame.match(self.text, a):
+        if not self._may_mark.match(self.text, a):
             return None  # nothing below can match at its start (nearly every sentence)
         m = _LEAD_YEAR.match(self.text, a, b)
         if m:
@@ -349,7 +350,8 @@ class _Doc:
                 i = self._markers[i]
                 break
             walked.append(i)
-            if self.lead_year(i) is not None or _LIST_ITEM.match(self.text, self.struct.sentences[i][0]):
+            a = self.struct.sentences[i][0]
+            if self._may_mark.match(self.text, a) and (self.lead_year(i) is not None or _LIST_ITEM.match(self.text, a)):
                 break
             i -= 1
         for j in walked:

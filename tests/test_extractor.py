@@ -233,24 +233,29 @@ def test_plan_opening_agrees_with_a_search_of_the_whole_sentence() -> None:
 
 
 def test_frame_opening_guard_only_skips_sentences_without_a_lead_year() -> None:
-    """_find_lead_year first tries one pattern that accepts whatever its three searches can
-    find; with that test always passing it must give the same year for every sentence."""
+    """_find_lead_year (and the walk back to a marker) first tries one pattern that accepts
+    whatever its three searches (and _LIST_ITEM) can find; with that test always passing it
+    must give the same year for every sentence, and the same list items must pass it."""
     import regex as re_
 
-    from govmetrics.extractor import _Doc
+    from govmetrics.extractor import _LIST_ITEM, _Doc
     from govmetrics.normalize import normalize
     from govmetrics.rules import default_ruleset
     from govmetrics.segment import analyse
 
     rs = default_ruleset()
-    lines = ["2020年，全区GDP增长6%。", "  今年，增长5%。", "\u3000\u3000过去五年，增长7%。", "一、综合 2019年，增长",
-             "到“十四五”末，达到8%。", "截至2020年底，达到9%。", "\x1c今年，增长", "“十一五”期间，增长"]
+    lines = ["一是加强管理。", " 二是增长5%。", "十二是…", "2020年，全区GDP增长6%。", "  今年，增长5%。",
+             "\u3000\u3000过去五年，增长7%。", "一、综合 2019年，增长", "到“十四五”末，达到8%。", "截至2020年底，达到9%。", "\x1c今年，增长", "“十一五”期间，增长"]
     lines += [ln for p in SEEDS for ln in p.read_text(encoding="utf-8").splitlines()]
     text = "\n".join(lines)
     norm = normalize(text)
     guarded = _Doc(text, norm, analyse(norm.text, rs), rs, "t")
     plain = _Doc(text, norm, guarded.struct, rs, "t")
-    plain._may_open_frame = re_.compile("")  # always passes
+    plain._may_mark = re_.compile("")  # always passes
     years = [guarded._find_lead_year(i) for i in range(len(guarded.struct.sentences))]
     assert years == [plain._find_lead_year(i) for i in range(len(plain.struct.sentences))]
     assert sum(y is not None for y in years) >= 20
+    items = [_LIST_ITEM.match(guarded.text, a) is not None for a, _ in guarded.struct.sentences]
+    assert sum(items) >= 3
+    starts = [a for a, _ in guarded.struct.sentences]
+    assert all(guarded._may_mark.match(guarded.text, a) for a, item in zip(starts, items, strict=True) if item)
