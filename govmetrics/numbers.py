@@ -46,6 +46,7 @@ _ARABIC = compiled(r"\d+(?:\.\d+)?|\.\d+")
 _SPACE = compiled(r"\s+")
 _THOUSANDS = compiled(r"(?<=\d)[,，](?=\d{3}(?!\d))")
 # 、 joins two neighbouring digits into a range only between single Chinese digits (两、三倍).
+_RANGE_CHARS = re.compile("[至到~～\\-—－–、]")  # what _RANGE_SEP needs: most snippets have none
 _RANGE_SEP = compiled(
     r"(?<=[^\s至到~～\-—－–])(?:至|到|~|～|-|—|－|–)(?=.)|(?<=^[一二两三四五六七八九])、(?=[一二两三四五六七八九])"
 )
@@ -516,9 +517,13 @@ def _money_seq(s: str, v: _Vocab) -> tuple[Decimal, str] | None:
 
 def parse_quantity(text: str, rs: RuleSet | None = None) -> Quantity | None:
     """Parse one quantity (`超3600亿元`, `百分之八点二`, `翻两番`, `每月4万片`); None if none."""
+    return _parse_one(text, vocab(rs))
+
+
+def _parse_one(text: str, v: _Vocab) -> Quantity | None:
+    """parse_quantity with the rule set's vocabulary at hand."""
     if not isinstance(text, str) or not text or not text.strip():
         return None
-    v = vocab(rs)
     s = _drop_classifier(_clean(_simplify(text)), v)
     if not s or s in v.not_numbers:
         return None
@@ -729,24 +734,24 @@ def parse_quantities(text: str, rs: RuleSet | None = None) -> list[Quantity]:
         return []
     v = vocab(rs)
     s = _clean(_simplify(text))
-    for m in _RANGE_SEP.finditer(s):
+    for m in _RANGE_SEP.finditer(s) if _RANGE_CHARS.search(s) else ():
         a, b = s[: m.start()], s[m.end():]
-        second = parse_quantity(b, rs)
+        second = _parse_one(b, v)
         if second is None:
             continue
-        first = _first_of_range(a, b, second, v, rs)
+        first = _first_of_range(a, b, second, v)
         if first is not None:
             if first.unit and not second.unit and first.unit in ("%", "‰"):
                 # 百分之四到五: the second half of a spelled percentage shares its unit.
                 second = Quantity(second.value, first.unit, second.qualifier, second.kind)
             return [first, second]
-    q = parse_quantity(s, rs)
+    q = _parse_one(s, v)
     return [q] if q else []
 
 
-def _first_of_range(a: str, b: str, second: Quantity, v: _Vocab, rs: RuleSet | None) -> Quantity | None:
+def _first_of_range(a: str, b: str, second: Quantity, v: _Vocab) -> Quantity | None:
     """The first half of a range, borrowing what it lacks from the second."""
-    first = parse_quantity(a, rs)
+    first = _parse_one(a, v)
     if first is not None and first.unit and first.kind != "rank":
         return first
     suffix_mag, unit_tail = _range_tail(b, v)
@@ -766,7 +771,7 @@ def _first_of_range(a: str, b: str, second: Quantity, v: _Vocab, rs: RuleSet | N
     if unit_tail and mag:
         candidates.append(a + unit_tail)
     for cand in candidates:
-        q = parse_quantity(cand, rs)
+        q = _parse_one(cand, v)
         if q is not None and q.unit == second.unit:
             return q
     if first is not None and not second.unit:
