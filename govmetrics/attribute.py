@@ -90,6 +90,41 @@ def _alt(words: list[str] | set[str]) -> str:
 
 
 @dataclass(frozen=True)
+class TailWords:
+    """A tail of a text made of some words, any number of them: ``(?:w1|w2…)+$``. The pattern
+    tried at every position was the cost of trimming a subject; ``strip`` walks back from the
+    end over the words instead (by their last character)."""
+
+    pattern: regex.Pattern
+    by_last: dict[str, tuple[str, ...]]  # last character -> the words that end with it
+
+    @classmethod
+    def of(cls, words: list[str]) -> TailWords:
+        by_last: dict[str, list[str]] = {}
+        for w in dict.fromkeys(words):
+            if w:
+                by_last.setdefault(w[-1], []).append(w)
+        return cls(compiled(f"(?:{_alt(words)})+$"), {k: tuple(ws) for k, ws in by_last.items()})
+
+    def strip(self, text: str) -> str:
+        """``pattern.sub("", text)``: the text without the longest tail made of the words."""
+        if text.endswith("\n"):
+            return self.pattern.sub("", text)  # $ also matches before a final newline
+        if text[-1:] not in self.by_last:
+            return text  # no word ends where the text does
+        cut = len(text)
+        todo, seen = [cut], {cut}
+        while todo:  # every position from which the rest is made of words
+            q = todo.pop()
+            for w in self.by_last.get(text[q - 1:q], ()):
+                if text.endswith(w, 0, q) and q - len(w) not in seen:
+                    seen.add(q - len(w))
+                    todo.append(q - len(w))
+                    cut = min(cut, q - len(w))
+        return text[:cut]
+
+
+@dataclass(frozen=True)
 class Figure:
     """A number to attribute: its span in the normalised text and its unit."""
 
@@ -144,8 +179,8 @@ class Vocab:
     abbrev: dict[str, str]
     not_after_re: regex.Pattern
     trim_head: regex.Pattern
-    trim_tail: regex.Pattern
-    display_tail: regex.Pattern  # the subject's own words keep 增速, 比重 (一季度GDP增速)
+    trim_tail: TailWords
+    display_tail: TailWords  # the subject's own words keep 增速, 比重 (一季度GDP增速)
     comparison_re: regex.Pattern
     generic: frozenset[str]
     per_n_re: regex.Pattern
@@ -223,11 +258,11 @@ def vocab_for(rs: RuleSet) -> Vocab:
             "^(?:" + _alt(c.get("subject_trim_head", []) + c.get("target", []) + list(rs.data.get("relative_years", {}))
                           + c.get("time_words", [])) + ")+"
         ),
-        display_tail=compiled(f"(?:{_alt(c.get('subject_trim_tail', []))})+$"),
-        trim_tail=compiled(
-            "(?:" + _alt(c.get("subject_trim_tail", []) + c.get("growth_up", []) + c.get("growth_down", [])
-                         + c.get("growth_context", []) + c.get("level_after_change", []) + c.get("target", [])
-                         + list(rs.data.get("relative_years", {})) + c.get("time_words", [])) + ")+$"
+        display_tail=TailWords.of(c.get("subject_trim_tail", [])),
+        trim_tail=TailWords.of(
+            c.get("subject_trim_tail", []) + c.get("growth_up", []) + c.get("growth_down", [])
+            + c.get("growth_context", []) + c.get("level_after_change", []) + c.get("target", [])
+            + list(rs.data.get("relative_years", {})) + c.get("time_words", [])
         ),
         comparison_re=compiled(f"^(?:{_alt(c.get('comparison_starts', []))})"),
         generic=frozenset(c.get("generic_subjects", [])),
@@ -473,7 +508,7 @@ def _clean(s: str, v: Vocab) -> str:
 def _trimmed(s: str, v: Vocab) -> str:
     s = _NOISE.sub("", s)
     for _ in range(3):
-        t = v.trim_tail.sub("", v.trim_head.sub("", s.strip("、")))
+        t = v.trim_tail.strip(v.trim_head.sub("", s.strip("、")))
         if t == s:
             break
         s = t
@@ -484,7 +519,7 @@ def _display(clause: str, v: Vocab) -> str:
     """The subject as the clause words it (一季度GDP增速), trimmed of verbs and years."""
     s = _YEARS_PUNCT.sub("", clause)
     for _ in range(3):
-        t = v.display_tail.sub("", v.trim_head.sub("", s))
+        t = v.display_tail.strip(v.trim_head.sub("", s))
         if t == s:
             break
         s = t

@@ -354,3 +354,27 @@ def test_completions_index_gives_what_trying_every_tail_and_head_gives() -> None
         assert (got.canon if got else None) == reference(s), s
         found += got is not None
     assert found > 20
+
+
+def test_tail_words_strip_removes_what_the_pattern_removes() -> None:
+    """TailWords.strip walks back over the words instead of trying (?:words)+$ at every
+    position; it must leave what the substitution leaves, for any text."""
+    import random
+
+    from govmetrics.attribute import _NOISE, vocab_for
+
+    v = vocab_for(default_ruleset())
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    lines = [ln for p in sorted(seeds.glob("*.txt")) for ln in p.read_text("utf-8").splitlines()][:400]
+    rnd = random.Random(18)
+    checked = 0
+    for tail in (v.trim_tail, v.display_tail):
+        words = [w for ws in tail.by_last.values() for w in ws]
+        texts = [_NOISE.sub("", ln)[-k:] for ln in lines for k in (3, 8, 20)]
+        texts += ["".join(rnd.choice(words + ["的", "工业", "a", "\n"]) for _ in range(rnd.randint(0, 6)))
+                  for _ in range(3000)]
+        texts += [t + "\n" for t in texts[:200]] + ["", "\n", "增长\n"]
+        for t in texts:
+            assert tail.strip(t) == tail.pattern.sub("", t), repr(t)
+            checked += tail.strip(t) != t
+    assert checked > 500
