@@ -194,9 +194,9 @@ def _tokens(s: str, v: _Vocab) -> list[_Tok] | None:
         c = s[i]
         if c.isdigit() or c == ".":
             m = _ARABIC.match(s, i)
-            if not m or not m.group().isascii():
+            if not m or not (digits := m.group()).isascii():
                 return None
-            out.append(("a", Decimal(m.group()), m.group()))
+            out.append(("a", Decimal(digits), digits))
             i = m.end()
             continue
         if (toks := v.char_tokens.get(c)) is not None:
@@ -234,31 +234,33 @@ def _char_tokens(v: _Vocab) -> dict[str, tuple[_Tok, ...]]:
     return out
 
 
+_ZERO, _ONE, _ABOVE_UNITS = Decimal(0), Decimal(1), Decimal(10**9)  # Decimals are immutable: shared
+
+
 def _int_value(toks: list[_Tok]) -> Decimal | None:
     """Value of an integer numeral (Arabic literals allowed: `3千万`, `200亿零四千230`)."""
     if not toks:
         return None
-    kinds = "".join(k for k, _, _ in toks)
-    if all(k in "nz" for k in kinds):
+    kinds = "".join([t[0] for t in toks])
+    if not kinds.strip("nz"):
         # Positional digits: 一九八三, 二〇二五, 一一 (cn2an `一一` = 11).
         return Decimal("".join(str(int(x)) for _, x, _ in toks))
-    if kinds[0] == "m" and any(k != "m" for k in kinds):
+    if kinds[0] == "m" and kinds.strip("m"):
         return None  # 万一, 亿元…: a magnitude cannot open a numeral followed by more
-    total = Decimal(0)
-    section = Decimal(0)
+    total = section = last_unit = _ZERO
     current: Decimal | None = None
-    max_mag = Decimal(1)
-    last_small = Decimal(10**9)  # the last small unit inside this section (order check)
-    last_unit = Decimal(0)  # the unit or magnitude just before a trailing digit (一百二, 三万五)
+    max_mag = _ONE
+    last_small = _ABOVE_UNITS  # the last small unit inside this section (order check)
+    # last_unit: the unit or magnitude just before a trailing digit (一百二, 三万五)
     abbrev_ok = False
     prev = "^"
-    any_literal = any(k in "anzu" for k, _, _ in toks)
+    any_literal = any(k in kinds for k in "anzu")
     for k, x, text in toks:
         if k in "anz":
             if prev in "anz" and not (prev == "z" and k != "z"):
                 return None  # two literals side by side outside positional form: 一二十
             if k == "z":
-                last_unit = Decimal(0)
+                last_unit = _ZERO
                 abbrev_ok = False
                 prev = k
                 continue
@@ -270,7 +272,7 @@ def _int_value(toks: list[_Tok]) -> Decimal | None:
                 # 三百十五 = 315: 十 right after 百 stands for 一十; 十百 is no numeral.
                 if prev not in "^mz" and not (prev == "u" and x == 10 and last_small == 100):
                     return None
-                current = Decimal(1)
+                current = _ONE
             if x >= last_small:
                 return None  # units out of order inside a section: 十百, 百千
             section += current * x
@@ -282,14 +284,14 @@ def _int_value(toks: list[_Tok]) -> Decimal | None:
         elif k == "m":
             part = section + (current or 0)
             if part == 0 and total == 0 and not any_literal:
-                part = Decimal(1)  # a bare magnitude stands for one of itself: 万, 万亿
+                part = _ONE  # a bare magnitude stands for one of itself: 万, 万亿
             if x >= max_mag:
                 total = (total + part) * x
                 max_mag = x
             else:
                 total += part * x
-            section, current = Decimal(0), None
-            last_small = Decimal(10**9)
+            section, current = _ZERO, None
+            last_small = _ABOVE_UNITS
             last_unit = x
             abbrev_ok = False
             prev = k
