@@ -253,8 +253,9 @@ def _char(cp: int) -> str:
 _ZERO_WIDTH = frozenset({
     "StartOfLine", "StartOfLineU", "StartOfString", "EndOfLine", "EndOfLineU", "EndOfString",
     "EndOfStringLine", "EndOfStringLineU", "Boundary", "DefaultBoundary", "StartOfWord", "EndOfWord",
-    "DefaultStartOfWord", "DefaultEndOfWord", "SearchAnchor", "LookAround",
-})
+    "DefaultStartOfWord", "DefaultEndOfWord", "LookAround",
+})  # not \G (SearchAnchor): it holds where the previous match ended, which a search for a
+# candidate does not start from
 _CHAR_NODES = frozenset({"Character", "Range", "Property", "SetUnion", "SetInter", "SetDiff", "SetSymDiff"})
 
 
