@@ -26,31 +26,14 @@ _YEAR_TOKEN = compiled(
 )
 
 
-@dataclass(frozen=True)
-class EndWords:
-    """One of some words at the end of a text: ``(?:w1|w2…)$``, searched for only where such a
-    word can start (a search from the start tries the words at every position)."""
-
-    pattern: regex.Pattern
-    width: int  # the longest word
-
-    @classmethod
-    def of(cls, words: list[str]) -> EndWords:
-        return cls(compiled(f"(?:{_alt(words)})$"), max(map(len, words), default=0))
-
-    def search(self, text: str) -> regex.Match | None:
-        """``pattern.search(text)``: a match ends at the end, or before a final newline."""
-        return self.pattern.search(text, max(0, len(text) - self.width - 1))
-
-
 @dataclass(eq=False)  # hashed by identity: one per rule set, a key of per-sentence caches
 class Cues:
-    up: EndWords
-    down: EndWords
+    up: regex.Pattern
+    down: regex.Pattern
     up_any: regex.Pattern
     down_any: regex.Pattern
     level_after: tuple[str, ...]
-    flow: EndWords
+    flow: regex.Pattern
     growth_context: regex.Pattern
     share: regex.Pattern
     share_sentence: regex.Pattern
@@ -58,7 +41,7 @@ class Cues:
     whole_area: tuple[str, ...]
     share_of_growth: regex.Pattern
     growth_rate: regex.Pattern
-    growth_rate_end: EndWords
+    growth_rate_end: regex.Pattern
     change_goal_end: regex.Pattern
     rate: tuple[str, ...]
     target: regex.Pattern
@@ -96,11 +79,11 @@ def cues_for(rs: RuleSet) -> Cues:
     plans = {k: int(v) for k, v in rs.data.get("five_year_plans", {}).items()}
     gov = {w: q for q, ws in rs.data.get("governing", {}).items() for w in ws}
     return Cues(
-        up=EndWords.of(c.get("growth_up", [])),
+        up=compiled(f"(?:{_alt(c.get('growth_up', []))})$"),
         up_any=compiled(_alt(c.get("growth_up", []))),
         down_any=compiled(_alt(c.get("growth_down", []))),
-        down=EndWords.of(c.get("growth_down", [])),
-        flow=EndWords.of(c.get("flow_words", [])),
+        down=compiled(f"(?:{_alt(c.get('growth_down', []))})$"),
+        flow=compiled(f"(?:{_alt(c.get('flow_words', []))})$"),
         level_after=tuple(sorted(c.get("level_after_change", []), key=len, reverse=True)),
         growth_context=compiled(_alt(c.get("growth_context", []))),
         share=compiled(_alt(c.get("share", []))),
@@ -109,7 +92,7 @@ def cues_for(rs: RuleSet) -> Cues:
         whole_area=tuple(c.get("whole_area", [])),
         share_of_growth=compiled(r"对[^，,。；;]{0,16}增长的?(?:" + _alt(c.get("share_of_growth", [])) + ")"),
         growth_rate=compiled(_alt(c.get("growth_rate_words", []))),
-        growth_rate_end=EndWords.of(c.get("growth_rate_words", [])),
+        growth_rate_end=compiled(f"(?:{_alt(c.get('growth_rate_words', []))})$"),
         change_goal_end=compiled(f"(?:的)?(?:{_alt(c.get('change_goal_words', []))})+$"),
         rate=tuple(c.get("rate_words", [])),
         target=compiled(_alt(c.get("target", []))),
