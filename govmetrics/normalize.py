@@ -8,11 +8,12 @@ document exactly as it was decoded (SPEC §2: ``original[start:end] == text``).
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 from .patterns import compiled
 
@@ -120,15 +121,14 @@ class _T2SFilter:
 
 
 class _ByChar:
-    """OpenCC's conversion of a text in which no phrase entry occurs, done by one substitution.
+    """OpenCC's conversion, with OpenCC itself only for the pieces that hold a phrase entry.
 
     The shipped t2s chain is one group: phrase tables, then a table of single characters.
-    OpenCC's pure-Python converter replaces the longest phrase found anywhere in a piece and
-    recurses on both sides (slow: a Traditional document takes ~50 ms); a piece holding no
-    phrase entry at all is left to the character table, which maps each character on its
-    own. The separators OpenCC splits the text at are kept out of the table, so a whole text
-    without phrases converts in one call, as its pieces would one by one. Texts with a
-    phrase go through OpenCC itself.
+    OpenCC's pure-Python converter replaces the longest phrase found anywhere in a piece (a
+    run between separators) and recurses on both sides (slow: a Traditional document takes
+    ~50 ms); a piece holding no phrase entry at all is left to the character table, which
+    maps each character on its own. The separators are kept out of the table, so all the
+    text outside the pieces with a phrase converts by one substitution per run.
     """
 
     def __init__(self, phrase_keys: list[str], table: dict[str, str], changing: re.Pattern) -> None:
@@ -138,12 +138,28 @@ class _ByChar:
         # those outside the table (separators) stay as they are.
         self._changing = changing
 
-    def convert(self, text: str) -> str | None:
-        """The text converted, or None when a phrase entry occurs in it."""
-        if self._phrase_re is not None and self._phrase_re.search(text):
-            return None
+    def _sub(self, text: str) -> str:
         table = self._table
         return self._changing.sub(lambda m: table.get(m[0], m[0]), text)
+
+    def convert(self, text: str, separator: re.Pattern, opencc: Callable[[str], str]) -> str:
+        """``text`` converted; ``opencc`` converts one piece as OpenCC does."""
+        hits = list(self._phrase_re.finditer(text)) if self._phrase_re is not None else []
+        if not hits:
+            return self._sub(text)  # no phrase entry anywhere: one pass
+        parts = separator.split(text)  # even: pieces; odd: separators
+        at = list(accumulate(map(len, parts), initial=0))  # parts[i] is text[at[i]:at[i + 1]]
+        # Every piece a phrase entry occurs in meets a hit (an entry holds no separator).
+        with_phrase: set[int] = set()
+        for m in hits:
+            with_phrase.update(range(bisect_right(at, m.start()) - 1, bisect_left(at, m.end())))
+        out: list[str] = []
+        done = 0  # text before this is converted
+        for i in sorted(i for i in with_phrase if i % 2 == 0):
+            out += [self._sub(text[done:at[i]]), opencc(parts[i])]
+            done = at[i + 1]
+        out.append(self._sub(text[done:]))
+        return "".join(out)
 
 
 def _by_char(chain, separator: re.Pattern, changing: re.Pattern) -> _ByChar | None:
@@ -193,13 +209,12 @@ def _convert(cc, text: str, flt: _T2SFilter | None) -> str:
     chain = getattr(cc, "_dict_chain_data", None)
     if flt is None or split is None or chain is None or not hasattr(cc, "_convert"):
         return cc.convert(text)
-    if flt.by_char is not None and (out := flt.by_char.convert(text)) is not None:
-        return out  # no phrase entry anywhere (nor, then, in any piece): one pass
+    if flt.by_char is not None:
+        return flt.by_char.convert(text, split, lambda piece: cc._convert(piece, chain))
     parts = split.split(text)
     for i in range(0, len(parts), 2):  # even: text pieces; odd: separators, kept as they are
         if flt.may_change(parts[i]):
-            out = flt.by_char.convert(parts[i]) if flt.by_char is not None else None
-            parts[i] = cc._convert(parts[i], chain) if out is None else out
+            parts[i] = cc._convert(parts[i], chain)
     return "".join(parts)
 
 

@@ -100,6 +100,9 @@ def test_t2s_shortcut_converts_as_opencc_does() -> None:
         text = "".join(rnd.choice(keys) if rnd.random() < 0.6 else rnd.choice("的是在，。 —1") for _ in range(rnd.randint(1, 12)))
         assert _convert(cc, text, flt) == cc.convert(text), text
     assert _convert(cc, "乾隆年間的乾燥", flt) == cc.convert("乾隆年間的乾燥")
+    # A long Traditional text: only the pieces with a phrase (反覆, 藉口) go through OpenCC.
+    text = "我們反覆研究，決定不找藉口。\n" * 20 + "經濟發展——這是關鍵；國內生產總值增長８．５％。" * 30
+    assert _convert(cc, text, flt) == cc.convert(text)
 
 
 def test_offset_map_reads_like_a_list() -> None:
