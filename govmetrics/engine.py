@@ -491,14 +491,15 @@ _CONTINUATION = bytes(range(0x80, 0xC0))
 def _to_characters(data: bytes, ends: dict[int, list[int]]) -> dict[int, list[int]]:
     """Byte end offsets -> character offsets: one walk over the distinct offsets, counting
     the characters between neighbours (bytes that are not UTF-8 continuation bytes)."""
-    offsets = sorted({e for es in ends.values() for e in es})
+    ends = {i: sorted(set(es)) for i, es in ends.items()}
     char_of: dict[int, int] = {}
     prev_b = prev_c = 0
-    for b in offsets:
+    for b in sorted(set().union(*ends.values())):
         prev_c += len(data[prev_b:b].translate(None, _CONTINUATION))
         prev_b = b
         char_of[b] = prev_c
-    return {i: sorted({char_of[e] for e in es}) for i, es in ends.items()}
+    # The map keeps the order: each rule's offsets stay ascending and distinct.
+    return {i: list(map(char_of.__getitem__, es)) for i, es in ends.items()}
 
 
 def build(patterns: list[tuple[str, int]]) -> Engine | None:
