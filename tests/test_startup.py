@@ -33,3 +33,24 @@ def test_help_imports_no_part_of_the_pipeline(tmp_path):
     env = dict(os.environ, GOVMETRICS_CACHE_DIR=str(tmp_path / "cache"))
     got = _imported(["--help"], env)
     assert not {"regex", "govmetrics.rules", "govmetrics.extractor", "yaml", "pandas"} & got
+
+
+def test_the_command_line_collects_garbage_less_often_but_the_library_leaves_it_alone(tmp_path):
+    import gc
+
+    from click.testing import CliRunner
+
+    from govmetrics.cli import main
+    from govmetrics.extractor import extract_text
+
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        extract_text("2023年GDP增长5.2%。")
+        assert gc.get_threshold() == (700, 10, 10)
+        doc = tmp_path / "a.txt"
+        doc.write_text("2023年GDP增长5.2%。", encoding="utf-8")
+        assert CliRunner().invoke(main, ["extract", str(doc), "--format", "jsonl"]).exit_code == 0
+        assert gc.get_threshold()[0] == 20_000
+    finally:
+        gc.set_threshold(*before)
