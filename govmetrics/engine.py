@@ -662,15 +662,19 @@ def confirm(pattern: regex.Pattern, plan: RulePlan, ends: list[int], text: str, 
 
 
 class Alarm:
-    """Stops a rule's pass at its deadline by SIGALRM, whose handler raises TimeoutError
-    wherever the pass is (`regex` looks for signals every 256 steps), instead of a timeout
-    on each search: `regex` then reads the process CPU clock, a system call, as each search
-    starts and every 256 steps, a third of the time confirming candidates takes.
+    """Stops a rule's pass at its deadline by a CPU-time timer (ITIMER_VIRTUAL, SIGVTALRM)
+    whose handler raises TimeoutError wherever the pass is (`regex` looks for signals every
+    256 steps), instead of a timeout on each search: `regex` then reads the process CPU
+    clock, a system call, as each search starts and every 256 steps, a third of the time
+    confirming candidates takes. CPU time, as `regex`'s own timeouts count it, so a busy
+    machine does not stop a rule; and SIGVTALRM, not SIGALRM, whose wall-clock timer a
+    program may be using as a watchdog (`signal.alarm`).
 
-    Only on the main thread (Python runs signal handlers there), where SIGALRM is free (its
-    handler the default), and where setitimer exists; `Alarm.get` gives None elsewhere and
-    the searches keep their timeouts. While set, nothing in the pass may carry a timeout of
-    its own, so the alarm is the one source of TimeoutError and rings at most once."""
+    Only on the main thread (Python runs signal handlers there), where the signal is free
+    (its handler the default) and its timer not running, and where setitimer exists;
+    `Alarm.get` gives None elsewhere and the searches keep their timeouts. While set,
+    nothing in the pass may carry a timeout of its own, so the alarm is the one source of
+    TimeoutError and rings at most once."""
 
     def __init__(self) -> None:
         self.live = False  # a signal that arrives after `clear` is let go
@@ -678,17 +682,19 @@ class Alarm:
     @staticmethod
     @contextlib.contextmanager
     def get() -> Iterator[Alarm | None]:
-        if (not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread()
-                or signal.getsignal(signal.SIGALRM) is not signal.SIG_DFL):
+        if (not hasattr(signal, "setitimer") or not hasattr(signal, "SIGVTALRM")
+                or threading.current_thread() is not threading.main_thread()
+                or signal.getsignal(signal.SIGVTALRM) is not signal.SIG_DFL
+                or signal.getitimer(signal.ITIMER_VIRTUAL) != (0.0, 0.0)):
             yield None
             return
         alarm = Alarm()
-        signal.signal(signal.SIGALRM, alarm._ring)
+        signal.signal(signal.SIGVTALRM, alarm._ring)
         try:
             yield alarm
         finally:
             alarm.clear()
-            signal.signal(signal.SIGALRM, signal.SIG_DFL)
+            signal.signal(signal.SIGVTALRM, signal.SIG_DFL)
 
     def _ring(self, _signum: int, _frame: Any) -> None:
         if self.live:
@@ -697,11 +703,11 @@ class Alarm:
 
     def set(self, seconds: float) -> None:
         self.live = True
-        signal.setitimer(signal.ITIMER_REAL, max(seconds, 1e-6))
+        signal.setitimer(signal.ITIMER_VIRTUAL, max(seconds, 1e-6))
 
     def clear(self) -> None:
         self.live = False
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
 
 
 class EmptyMatch(Exception):

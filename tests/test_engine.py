@@ -240,7 +240,7 @@ def test_a_runaway_rule_is_stopped_by_the_alarm_and_the_others_keep_their_matche
         got = find_matches(text, rs, warnings.append, fast=True)
     assert len(warnings) == 1 and "evil" in warnings[0]
     assert any(text[m.start:m.end] == "3600亿元" for m in got)
-    assert signal.getsignal(signal.SIGALRM) is signal.SIG_DFL and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGVTALRM) is signal.SIG_DFL and signal.getitimer(signal.ITIMER_VIRTUAL) == (0.0, 0.0)
 
 
 def test_the_alarm_is_only_used_where_it_can_ring():
@@ -254,12 +254,28 @@ def test_the_alarm_is_only_used_where_it_can_ring():
     t.start()
     t.join()
     assert got == [None]  # signal handlers run on the main thread only
-    previous = signal.signal(signal.SIGALRM, lambda *_: None)
+    previous = signal.signal(signal.SIGVTALRM, lambda *_: None)
     try:
         with engine.Alarm.get() as alarm:
-            assert alarm is None  # SIGALRM belongs to someone else
+            assert alarm is None  # SIGVTALRM belongs to someone else
     finally:
-        signal.signal(signal.SIGALRM, previous)
+        signal.signal(signal.SIGVTALRM, previous)
+    signal.setitimer(signal.ITIMER_VIRTUAL, 100)  # someone's CPU-time timer is running
+    try:
+        with engine.Alarm.get() as alarm:
+            assert alarm is None
+        assert signal.getitimer(signal.ITIMER_VIRTUAL)[0] > 0  # and keeps running
+    finally:
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+
+
+def test_a_watchdog_on_the_wall_clock_survives_extraction():
+    signal.setitimer(signal.ITIMER_REAL, 600)  # `signal.alarm(600)` of a cron script
+    try:
+        find_matches("地区生产总值3600亿元。", default_ruleset(), fast=True)
+        assert 590 < signal.getitimer(signal.ITIMER_REAL)[0] <= 600
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def test_the_alarm_rings_once_and_not_after_it_is_cleared():
@@ -267,9 +283,9 @@ def test_the_alarm_rings_once_and_not_after_it_is_cleared():
         assert alarm is not None
         alarm.set(60)
         with pytest.raises(TimeoutError):
-            alarm._ring(signal.SIGALRM, None)
-        alarm._ring(signal.SIGALRM, None)  # rung already: a second signal is let go
+            alarm._ring(signal.SIGVTALRM, None)
+        alarm._ring(signal.SIGVTALRM, None)  # rung already: a second signal is let go
         alarm.set(60)
         alarm.clear()
-        alarm._ring(signal.SIGALRM, None)  # a signal arriving just after clear() is let go
-        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+        alarm._ring(signal.SIGVTALRM, None)  # a signal arriving just after clear() is let go
+        assert signal.getitimer(signal.ITIMER_VIRTUAL) == (0.0, 0.0)
