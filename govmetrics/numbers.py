@@ -75,6 +75,8 @@ class _Vocab:
         self.mag_words = sorted(self.mags, key=len, reverse=True)
         self.big_mag_chars = set("".join(self.mags))
         self.units: dict[str, tuple[str, float]] = rs.units
+        # Each unit's factor as the Decimal a value is multiplied by (made once, not per figure).
+        self.unit_factors: dict[str, Decimal] = {w: Decimal(str(f)) for w, (_, f) in self.units.items()}
         self.unit_words = sorted(self.units, key=len, reverse=True)
         # Units that begin with a numeral character keep it (5千米 is 5 千米, 3万千瓦 is 3e4 千瓦).
         self.numeral_units = [w for w in self.unit_words if w[0] in self.small]
@@ -122,6 +124,7 @@ class _Vocab:
         self.currency_prefix_at = _words_at(self.currency_prefix, 0)
         self.currency_names_at = _words_at(self.currency_names, -1)
         self.char_tokens = _char_tokens(self)
+        self.unit_and_mag_chars = "".join(self.small) + "".join(self.big_mag_chars)  # for rstrip
         # The characters a numeral can end with: its last token is an Arabic number, a
         # one-character word or a magnitude word (or it is a whole word such as 半百).
         self.numeral_ends = set("0123456789") | set(self.char_tokens) | {
@@ -254,7 +257,7 @@ def _int_value(toks: list[_Tok]) -> Decimal | None:
     # last_unit: the unit or magnitude just before a trailing digit (一百二, 三万五)
     abbrev_ok = False
     prev = "^"
-    any_literal = any(k in kinds for k in "anzu")
+    any_literal = bool(kinds.strip("m"))  # a, n, z or u among them (no p or v here)
     for k, x, text in toks:
         if k in "anz":
             if prev in "anz" and not (prev == "z" and k != "z"):
@@ -321,6 +324,10 @@ def _numeral(text: str, v: _Vocab) -> tuple[Decimal, str] | None:
                 break
     if s in v.whole_words:
         return sign * Decimal(v.whole_words[s]), ""
+    if len(s) <= 28 and s.isascii() and _ARABIC.fullmatch(s):
+        # A plain Arabic number (a third of all numerals): its one token's value, exact in
+        # the default 28-digit context, without the token and section machinery below.
+        return sign * Decimal(s), ""
     toks = _tokens(s, v)
     if not toks:
         return None
@@ -338,7 +345,8 @@ def _numeral(text: str, v: _Vocab) -> tuple[Decimal, str] | None:
             kept.append(t)
     toks = kept
     kinds = "".join([t[0] for t in toks])
-    if not any(k in kinds for k in "anzu") and kinds.strip("m"):
+    # kinds.strip("mp") is empty unless a literal (a, n, z, u) is among them.
+    if not kinds.strip("mp") and kinds.strip("m"):
         return None  # no literal, and not magnitudes alone (万, 万亿)
     if kinds.count("p") > 1:
         return None
@@ -443,8 +451,7 @@ def _split_number_unit(s: str, v: _Vocab) -> tuple[Decimal, str, str, str] | Non
         if s.endswith(w) and len(s) > len(w):
             r = _numeral(s[: -len(w)], v)
             if r is not None:
-                unit, factor = v.units[w]
-                return r[0] * Decimal(str(factor)), unit, r[1], s[: -len(w)]
+                return r[0] * v.unit_factors[w], v.units[w][0], r[1], s[: -len(w)]
     r = _numeral(s, v)
     if r is not None:
         return r[0], "", r[1], s
@@ -454,14 +461,13 @@ def _split_number_unit(s: str, v: _Vocab) -> tuple[Decimal, str, str, str] | Non
             head = s[:cut]
             r = _numeral(head, v)
             if r is not None:
-                unit, factor = v.units[tail]
-                return r[0] * Decimal(str(factor)), unit, r[1], head
+                return r[0] * v.unit_factors[tail], v.units[tail][0], r[1], head
     return None
 
 
 def _approx_pair(num_text: str, v: _Vocab) -> bool:
     """Two neighbouring digits side by side (两三, 七八) followed by units: an estimate."""
-    core = num_text.rstrip("".join(v.small) + "".join(v.big_mag_chars))
+    core = num_text.rstrip(v.unit_and_mag_chars)
     if len(core) != 2 or not all(c in v.digits for c in core):
         return False
     a, b = v.digits[core[0]], v.digits[core[1]]
@@ -522,11 +528,12 @@ def parse_quantity(text: str, rs: RuleSet | None = None) -> Quantity | None:
     return _parse_one(text, vocab(rs))
 
 
-def _parse_one(text: str, v: _Vocab) -> Quantity | None:
-    """parse_quantity with the rule set's vocabulary at hand."""
+def _parse_one(text: str, v: _Vocab, cleaned: bool = False) -> Quantity | None:
+    """parse_quantity with the rule set's vocabulary at hand; ``cleaned``: ``text`` is known
+    to be its own ``_clean(_simplify(…))`` (parse_quantities made it so), not done again."""
     if not isinstance(text, str) or not text or not text.strip():
         return None
-    s = _drop_classifier(_clean(_simplify(text)), v)
+    s = _drop_classifier(text if cleaned else _clean(_simplify(text)), v)
     if not s or s in v.not_numbers:
         return None
     try:
@@ -611,8 +618,7 @@ def _special(s: str, v: _Vocab, qual: str) -> Quantity | None:
         if not rest:
             return Quantity(_to_float(value), "", qual)
         if rest in v.units:
-            unit, factor = v.units[rest]
-            return Quantity(_to_float(value * Decimal(str(factor))), unit, qual)
+            return Quantity(_to_float(value * v.unit_factors[rest]), v.units[rest][0], qual)
         return None
     if s.startswith("翻") and (m := _FAN.match(s)):
         if m.group(1) == "":
@@ -747,7 +753,8 @@ def parse_quantities(text: str, rs: RuleSet | None = None) -> list[Quantity]:
                 # 百分之四到五: the second half of a spelled percentage shares its unit.
                 second = Quantity(second.value, first.unit, second.qualifier, second.kind)
             return [first, second]
-    q = _parse_one(s, v)
+    # s == text: text is unchanged by _clean(_simplify(…)), so s is too.
+    q = _parse_one(s, v, cleaned=s == text)
     return [q] if q else []
 
 

@@ -98,3 +98,28 @@ def test_numeral_quick_reject_agrees_with_the_tokeniser() -> None:
                 t = _drop_classifier(_clean(s), v)
                 if t and t[-1] not in v.numeral_ends:
                     assert not _tokens(t, v) and t not in v.whole_words, s
+
+
+def test_plain_arabic_shortcut_agrees_with_the_tokens() -> None:
+    # _numeral reads a plain Arabic number (12, 12.5, .5, up to 28 characters) without the
+    # token machinery: its value must be the one the tokens give, to the last bit of the float.
+    import random
+    from decimal import localcontext
+
+    from govmetrics.numbers import _int_value, _numeral, _tokens, vocab
+
+    v = vocab()
+    rnd = random.Random(18)
+    texts = ["0", "00", "0.0", ".5", "2023", "12.5", "0.10", "9" * 28, "1" + "0" * 27, "1." + "7" * 26]
+    for _ in range(20000):
+        whole = "".join(rnd.choice("0123456789") for _ in range(rnd.randint(0, 16)))
+        frac = "".join(rnd.choice("0123456789") for _ in range(rnd.randint(0, 11)))
+        texts.append(whole + ("." + frac if frac else "") if whole or frac else "7")
+    for s in texts:
+        for sign, text in ((1, s), (-1, "-" + s)):
+            with localcontext() as ctx:
+                ctx.prec = 40
+                slow = sign * _int_value(_tokens(s, v))
+            got = _numeral(text, v)
+            assert got is not None and got[1] == "" and got[0] == slow, text
+            assert repr(float(got[0])) == repr(float(slow)), text
