@@ -36,6 +36,8 @@ from .rules import RuleSet, default_ruleset
 
 @dataclass(frozen=True)
 class Quantity:
+    """A parsed quantity: its value in the base unit, the unit, a qualifier and a kind."""
+
     value: float
     unit: str = ""
     qualifier: str = "exact"

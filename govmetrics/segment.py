@@ -54,6 +54,8 @@ def year_value(s: str) -> int | None:
 
 @dataclass
 class Section:
+    """A headed section of an article: its heading, year and mode (plan / review)."""
+
     start: int
     end: int
     heading: str
@@ -63,6 +65,8 @@ class Section:
 
 @dataclass
 class Article:
+    """One article of a document (a file may hold several), with its year and genre."""
+
     start: int
     end: int
     year: int | None
@@ -77,6 +81,8 @@ class Article:
 
 @dataclass
 class Structure:
+    """The units of a normalised text: sentences, paragraphs, articles, sections."""
+
     text: str
     sentences: list[tuple[int, int]]
     paragraphs: list[tuple[int, int]]

@@ -70,6 +70,8 @@ _MAX_CAPTION = 60
 
 @dataclass(frozen=True)
 class Vocab:
+    """The table words of a rule set (growth, share, index, target …)."""
+
     growth: tuple[str, ...]
     share: tuple[str, ...]
     index: tuple[str, ...]
@@ -187,6 +189,8 @@ def _squash(s: str) -> str:
 
 @dataclass
 class Cell:
+    """One cell of a table."""
+
     a: int  # original offsets of the cell's text (stripped)
     b: int
     text: str  # normalised, spaces squashed out
@@ -195,6 +199,8 @@ class Cell:
 
 @dataclass
 class Row:
+    """One data row of a table."""
+
     cells: list[Cell]
     start: int  # original offsets of the line(s)
     end: int
@@ -202,6 +208,8 @@ class Row:
 
 @dataclass
 class Table:
+    """A table found in the text: its header rows, data rows, caption and unit line."""
+
     header: list[list[Cell]]
     rows: list[Row]
     caption: str = ""
@@ -583,6 +591,8 @@ def _infer_rows(seq: list[Cell], vocab: Vocab, bare: bool) -> tuple[list[list[Ce
 
 @dataclass
 class HeaderInfo:
+    """What a header cell says: its unit, kind, year and the name left over."""
+
     text: str = ""
     unit_word: str = ""  # 亿元, %, 万人 …
     kind: str = ""  # growth | share | level (index) | ''
@@ -662,6 +672,8 @@ def _header_info(text: str, vocab: Vocab) -> HeaderInfo:
 
 @dataclass
 class TableCellClaim:
+    """A claim read from a table cell, and how it was read."""
+
     claim: Claim
     how: str
 
@@ -677,6 +689,8 @@ class TableClaims(list):
 
 @dataclass
 class _Column:
+    """A column of a table and the header cells above it."""
+
     index: int
     headers: list[HeaderInfo] = field(default_factory=list)
 
