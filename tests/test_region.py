@@ -115,3 +115,16 @@ def test_regions_come_from_the_rule_files(tmp_path: Path) -> None:
     t = "中共巴彦嘎查委员会工作报告\n全年新增牧户10户。"
     assert article_region(t, 0, len(t), region_rules(rs)) == "巴彦嘎查"
     assert _region(t) == ""
+
+
+def test_a_chain_holds_a_level_word() -> None:
+    """clause_region tries the chain pattern only where a level word is (level_re): at every
+    position of the seeds, a chain match holds one."""
+    rr = region_rules(default_ruleset())
+    for path in sorted(SEEDS.glob("*.txt")):
+        t = normalize(path.read_text(encoding="utf-8")).text
+        for i in range(0, len(t), 3):
+            end = min(len(t), i + 40)
+            m = rr.chain_re.match(t, i, end)
+            if m:
+                assert rr.level_re.search(t, i, end), (path.name, t[i:end])
