@@ -54,6 +54,10 @@ class Cues:
     century_re: regex.Pattern
     plans: dict[str, int]
     plans_re: regex.Pattern
+    # A character every word of the list holds (年, 世, 五): a text without it holds none.
+    relative_char: str
+    century_char: str
+    plans_char: str
     qual_gov: dict[str, str]
     under_review: frozenset[str]
     gov_re: regex.Pattern | None
@@ -70,6 +74,13 @@ class Cues:
 
 def _alt(words: list[str]) -> str:
     return "|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w))) or "(?!)"
+
+
+def _shared_char(words: list[str]) -> str:
+    """A character every word holds, '' if none (``'' in text`` always holds): a text without
+    it need not be searched for the words."""
+    common = set.intersection(*map(set, words)) if words else set()
+    return min(common) if common else ""
 
 
 @derived
@@ -104,6 +115,9 @@ def cues_for(rs: RuleSet) -> Cues:
         century={k: int(v) for k, v in rs.data.get("century_years", {}).items()},
         century_re=compiled(_alt(list(rs.data.get("century_years", {})))),
         plans=plans,
+        relative_char=_shared_char(list(rel)),
+        century_char=_shared_char(list(rs.data.get("century_years", {}))),
+        plans_char=_shared_char(list(plans)),
         # “七五”普法 is a campaign, not the plan: the plan name must be followed by a plan word.
         plans_re=compiled(r"(?<![一二三四五六七八九十])(?:" + _alt(list(plans)) + r")(?=[”\"]?(?:规划|计划|时期|期间|末|以来|开局|收官|目标|发展))"),
         qual_gov=gov,
@@ -252,13 +266,13 @@ def _mentions(text: str, cues: Cues, doc_year: int | None, genre: str = "") -> l
     review_year = doc_year if genre == "communique" else (doc_year - 1 if doc_year else None)
     years_written = _NIAN in text
     out = _year_tokens(text, doc_year)
-    for m in cues.plans_re.finditer(text):
+    for m in cues.plans_re.finditer(text) if cues.plans_char in text else ():
         out.append((m.start(), m.end(), cues.plans[m.group()], "plan"))
     if doc_year:
         out += _deadline_words(text, cues, doc_year)
         for m in _YEARS_PAST.finditer(text) if years_written else ():
             out.append((m.start(), m.end(), review_year, "at"))  # 十七年间 / 三年来: up to the year just ended
-        for m in cues.relative_re.finditer(text):
+        for m in cues.relative_re.finditer(text) if cues.relative_char in text else ():
             if _is_comparison_base(text, m.start()):
                 continue
             if m.group() in _PREVIOUS_YEAR and text[max(0, m.start() - 1):m.start()] in ("由", "从"):
@@ -315,7 +329,7 @@ def _deadline_words(text: str, cues: Cues, doc_year: int) -> list[tuple[int, int
         n = parse_number(m.group(1))
         if n and 1 < n <= 30:
             out.append((m.start(), m.end(), doc_year + int(n) - 1, "to"))  # 八年内: this year and seven more
-    for m in cues.century_re.finditer(text):
+    for m in cues.century_re.finditer(text) if cues.century_char in text else ():
         out.append((m.start(), m.end(), doc_year // 100 * 100 + cues.century[m.group()], "to"))
     return out
 
