@@ -30,6 +30,14 @@ _YEAR_TOKEN = compiled(
 class Cues:
     up: regex.Pattern
     down: regex.Pattern
+    # The words of up, down, flow, growth_rate_end and change_of_stock's last part: what
+    # kind_and_sign tests its core against by str.endswith (the core never ends with a newline,
+    # before which $ would also match).
+    up_words: tuple[str, ...]
+    down_words: tuple[str, ...]
+    flow_words: tuple[str, ...]
+    growth_rate_words: tuple[str, ...]
+    stock_nouns: tuple[str, ...]
     up_any: regex.Pattern
     down_any: regex.Pattern
     level_after: tuple[str, ...]
@@ -95,6 +103,11 @@ def cues_for(rs: RuleSet) -> Cues:
         down_any=compiled(_alt(c.get("growth_down", []))),
         down=compiled(f"(?:{_alt(c.get('growth_down', []))})$"),
         flow=compiled(f"(?:{_alt(c.get('flow_words', []))})$"),
+        up_words=tuple(c.get("growth_up", [])),
+        down_words=tuple(c.get("growth_down", [])),
+        flow_words=tuple(c.get("flow_words", [])),
+        growth_rate_words=tuple(c.get("growth_rate_words", [])),
+        stock_nouns=tuple(c.get("stock_nouns", [])),
         level_after=tuple(sorted(c.get("level_after_change", []), key=len, reverse=True)),
         growth_context=compiled(_alt(c.get("growth_context", []))),
         share=compiled(_alt(c.get("share", []))),
@@ -179,8 +192,10 @@ def kind_and_sign(prefix: str, unit: str, rule_kind: str, cues: Cues, prev_kind:
     # Enumerations (分别增长8.2%、10.1%) inherit from the previous number of the clause.
     if prev_kind and (second_of_range or tail.endswith(("、", "和", "及", "与")) or not tail):
         return prev_kind
+    # The tail without its fillers; as the fillers take spaces too, it ends with none, so the
+    # end-anchored word tests on it are str.endswith (a regex call each cost more).
     core = cues.fillers.sub("", tail)
-    if cues.flow.search(core):
+    if core.endswith(cues.flow_words):
         # 新增就业23.4万人 is the flow itself; 比去年新增3637元 is a change against last year.
         return ("growth", 1) if _COMPARED.search(tail) else ("level", 1)
     # 下降为27.5%: a change verb with 为 names the level reached (but 增长达8% is a growth).
@@ -197,7 +212,7 @@ def kind_and_sign(prefix: str, unit: str, rule_kind: str, cues: Cues, prev_kind:
     if soft.endswith("为") and (cues.up.search(soft[:-1]) or cues.down.search(soft[:-1])):
         shared = cues.share.search(prefix) or (unit == "%" and cues.share_sentence.search(sentence_prefix))
         return ("share", 1) if shared else ("level", 1)
-    for w in cues.level_after:
+    for w in cues.level_after if core.endswith(cues.level_after) else ():
         if core.endswith(w):
             before = cues.fillers.sub("", core[: -len(w)])
             if cues.up.search(before) or cues.down.search(before) or not before:
@@ -208,13 +223,13 @@ def kind_and_sign(prefix: str, unit: str, rule_kind: str, cues: Cues, prev_kind:
                     return "growth", 1
                 shared = cues.share.search(prefix) or (unit == "%" and cues.share_sentence.search(sentence_prefix))
                 return ("share", 1) if shared else ("level", 1)
-    if (cut := cues.change_of_stock.search(core)) is not None:
+    if core.endswith(cues.stock_nouns) and (cut := cues.change_of_stock.search(core)) is not None:
         # 减少政府支出债务6.53亿元, 减少农村贫困人口1000万人: a verb, then the stock it changes,
         # then the amount: a change of that stock (a relief such as 降低企业税负… stays a level).
         return "growth", -1 if cues.down_any.fullmatch(cut.group("verb")) else 1
-    if cues.down.search(core):
+    if core.endswith(cues.down_words):
         return "growth", -1
-    if cues.up.search(core):
+    if core.endswith(cues.up_words):
         return "growth", 1
     if rule_kind == "share":
         return "share", 1
@@ -223,7 +238,7 @@ def kind_and_sign(prefix: str, unit: str, rule_kind: str, cues: Cues, prev_kind:
         return "growth", sign
     if unit in ("%", "‰") and core.endswith(cues.whole_area):
         return "share", 1  # 担负全省70%以上的检测任务: a part of the whole area's
-    if unit == "%" and core.endswith(cues.rate) and not cues.growth_rate_end.search(core) \
+    if unit == "%" and core.endswith(cues.rate) and not core.endswith(cues.growth_rate_words) \
             and not cues.share.search(prefix):
         return "level", 1  # 登记失业率2.53% names a rate, whatever growth the sentence spoke of
     if unit == "%" and cues.growth_rate.search(sentence_prefix) and not cues.share.search(prefix):

@@ -172,3 +172,47 @@ def test_deadlines_are_the_to_mentions() -> None:
             assert _deadlines(t, cues, doc_year) == want, t
             found += len(want)
     assert found > 10
+
+
+def test_year_word_lists_share_the_character_they_are_gated_by() -> None:
+    """_mentions searches the plan, relative-year and century words only in a text holding
+    the character every one of them holds."""
+    from govmetrics.context import _shared_char, cues_for
+    from govmetrics.rules import default_ruleset
+
+    rs = default_ruleset()
+    cues = cues_for(rs)
+    for key, ch in (("five_year_plans", cues.plans_char), ("relative_years", cues.relative_char),
+                    ("century_years", cues.century_char)):
+        words = list(rs.data[key])
+        assert ch and all(ch in w for w in words), key
+    assert _shared_char(["今年", "去年"]) == "年"
+    assert _shared_char(["今年", "本世纪"]) == ""  # nothing shared: no gate ('' is in every text)
+    assert _shared_char([]) == ""
+
+
+def test_the_core_of_a_prefix_is_tested_by_endswith_as_by_the_end_patterns() -> None:
+    """kind_and_sign tests the prefix without its fillers with str.endswith instead of the
+    end-anchored patterns: the same verdicts on every prefix of the seed sentences (the core
+    never ends with a newline, before which $ matches too)."""
+    from govmetrics.context import cues_for
+    from govmetrics.normalize import normalize
+    from govmetrics.rules import default_ruleset
+
+    cues = cues_for(default_ruleset())
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    tails = {"增长\n", "新增 \n", "增长了", "", "\n"}
+    for path in sorted(seeds.glob("*.txt"))[:6]:
+        t = normalize(path.read_text(encoding="utf-8")).text
+        tails.update(t[max(0, i - 12):i] for i in range(1, len(t), 2))
+    tested = 0
+    for prefix in tails:
+        core = cues.fillers.sub("", prefix.rstrip())
+        assert not core[-1:].isspace()
+        for pattern, words in ((cues.up, cues.up_words), (cues.down, cues.down_words),
+                               (cues.flow, cues.flow_words), (cues.growth_rate_end, cues.growth_rate_words)):
+            assert (pattern.search(core) is not None) == core.endswith(words), (prefix, core)
+            tested += core.endswith(words)
+        if cues.change_of_stock.search(core):
+            assert core.endswith(cues.stock_nouns)
+    assert tested > 100
