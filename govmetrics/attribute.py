@@ -279,29 +279,43 @@ def vocab_for(rs: RuleSet) -> Vocab:
 
 class _Shadow:
     """The sentence without parentheticals and footnote marks that hold no figure, with a
-    map from each shadow position back to the text."""
+    map from each shadow position back to the text (by the runs of text kept)."""
 
     def __init__(self, text: str, s0: int, s1: int, figures: list[Figure]) -> None:
         spans = [(f.start, f.end) for f in figures]
         # (shadow position, words) of each parenthetical taken out (常住人口城镇化率)
         self.asides: list[tuple[int, str]] = []
         pieces: list[str] = []
-        self.pos: list[int] = []  # the text position of each shadow position, ascending
+        self._starts: list[int] = []  # the text start of each run kept, ascending
+        self._ends: list[int] = []  # … its end
+        self._shadow: list[int] = []  # … and its start in the shadow
+        n = 0  # the shadow's length so far
         kept = s0  # the end of the text copied so far
         for m in _ASIDE.finditer(text, s0, s1):
             a, b = m.span()
             if not any(fa < b and a < fb for fa, fb in spans):
-                self.asides.append((len(self.pos) + a - kept, m.group()[1:-1]))
+                self.asides.append((n + a - kept, m.group()[1:-1]))
                 pieces.append(text[kept:a])
-                self.pos.extend(range(kept, a))
+                n = self._run(kept, a, n)
                 kept = b
         pieces.append(text[kept:s1])
-        self.pos.extend(range(kept, s1))
+        self._run(kept, s1, n)
         self.text = "".join(pieces)
 
+    def _run(self, a: int, b: int, n: int) -> int:
+        if b > a:
+            self._starts.append(a)
+            self._ends.append(b)
+            self._shadow.append(n)
+        return n + b - a
+
     def at(self, p: int) -> int:
-        """Shadow index of text position ``p`` (kept positions only; else the next kept one)."""
-        return bisect.bisect_left(self.pos, p)
+        """Shadow index of text position ``p`` (kept positions only; else the next kept one):
+        how many kept positions lie before it."""
+        k = bisect.bisect_right(self._starts, p) - 1
+        if k < 0:
+            return 0
+        return self._shadow[k] + min(p - self._starts[k], self._ends[k] - self._starts[k])
 
 
 def attribute_sentence(text: str, s0: int, s1: int, figures: list[Figure], rs: RuleSet) -> list[Attribution]:

@@ -472,9 +472,12 @@ def _year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: in
         # 从2017年2148家增至2819家、增长31.2%: a starting year that opens a from–to of values in
         # the number's own clause dates only the start value (从1978年到1985年 is a period).
         c = frame.clause_start - s0
-        kept = [m for m in mentions if not (
-            m[2] == "from" and m[0] >= c and not any(o[2] == "to" and 0 < o[0] - m[0] <= 12 for o in mentions))]
-        frame.after_year = max((m[1] for m in mentions if m not in kept), default=None)
+        kept: list[tuple[int, int, str]] = []
+        dropped: list[tuple[int, int, str]] = []
+        for m in mentions:
+            from_to = m[2] == "from" and m[0] >= c and not any(o[2] == "to" and 0 < o[0] - m[0] <= 12 for o in mentions)
+            (dropped if from_to else kept).append(m)
+        frame.after_year = max((m[1] for m in dropped), default=None)
         mentions = kept
     frame.year_stated = bool(mentions)
     if mentions:

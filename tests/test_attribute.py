@@ -292,7 +292,7 @@ def test_alias_lookup_finds_what_the_alias_pattern_finds() -> None:
 
 
 def test_shadow_matches_the_per_character_construction() -> None:
-    """_Shadow copies the kept runs of the sentence and maps positions by bisection; it must
+    """_Shadow copies the kept runs of the sentence and maps positions by its runs; it must
     give what keeping a flag per character gave: the same text, asides and position map."""
     from govmetrics.attribute import _ASIDE, Figure, _Shadow
 
