@@ -242,11 +242,11 @@ def _char_tokens(v: _Vocab) -> dict[str, tuple[_Tok, ...]]:
 _ZERO, _ONE, _ABOVE_UNITS = Decimal(0), Decimal(1), Decimal(10**9)  # Decimals are immutable: shared
 
 
-def _int_value(toks: list[_Tok]) -> Decimal | None:
-    """Value of an integer numeral (Arabic literals allowed: `3千万`, `200亿零四千230`)."""
+def _int_value(toks: list[_Tok], kinds: str) -> Decimal | None:
+    """Value of an integer numeral (Arabic literals allowed: `3千万`, `200亿零四千230`);
+    ``kinds``: the kinds of its tokens, one character each."""
     if not toks:
         return None
-    kinds = "".join([t[0] for t in toks])
     if not kinds.strip("nz"):
         # Positional digits: 一九八三, 二〇二五, 一一 (cn2an `一一` = 11).
         return Decimal("".join(str(int(x)) for _, x, _ in toks))
@@ -333,20 +333,22 @@ def _numeral(text: str, v: _Vocab) -> tuple[Decimal, str] | None:
     toks = _tokens(s, v)
     if not toks:
         return None
+    kinds = "".join([t[0] for t in toks])
     # Vague markers: never first; 多/余/几 after a digit, unit or magnitude.
     vague = ""
-    if toks[0][0] == "v":
+    if kinds[0] == "v":
         return None
-    kept: list[_Tok] = []
-    for i, t in enumerate(toks):
-        if t[0] == "v":
-            if toks[i - 1][0] in "vp" or vague:
-                return None
-            vague = "approx" if t[2] in v.vague_approx else "more_than"
-        else:
-            kept.append(t)
-    toks = kept
-    kinds = "".join([t[0] for t in toks])
+    if "v" in kinds:
+        kept: list[_Tok] = []
+        for i, t in enumerate(toks):
+            if t[0] == "v":
+                if toks[i - 1][0] in "vp" or vague:
+                    return None
+                vague = "approx" if t[2] in v.vague_approx else "more_than"
+            else:
+                kept.append(t)
+        toks = kept
+        kinds = kinds.replace("v", "")
     # kinds.strip("mp") is empty unless a literal (a, n, z, u) is among them.
     if not kinds.strip("mp") and kinds.strip("m"):
         return None  # no literal, and not magnitudes alone (万, 万亿)
@@ -368,16 +370,16 @@ def _numeral(text: str, v: _Vocab) -> tuple[Decimal, str] | None:
                     frac += tail[j][2] if tail[j][0] == "a" else str(int(tail[j][1]))
                     j += 1
                 mags = tail[j:]
-                if not frac or any(k != "m" for k, _, _ in mags):
+                if not frac or kinds[at + 1 + j:].strip("m"):  # magnitudes only after the digits
                     return None
-                whole = _int_value(head)
+                whole = _int_value(head, kinds[:at])
                 if whole is None or whole != whole.to_integral_value():
                     return None
                 val = Decimal(f"{int(whole)}.{frac}")
                 for _, m, _ in mags:
                     val *= m
             else:
-                val = _int_value(toks)
+                val = _int_value(toks, kinds)
                 if val is None:
                     return None
             return sign * val, vague
