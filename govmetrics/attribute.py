@@ -196,6 +196,7 @@ class Vocab:
     clean_cache: dict[str, str] = field(default_factory=dict)  # _clean per clause
     # first two characters (one, for a one-character alias) -> the lengths of the aliases there
     alias_lens: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    alias_firsts: frozenset[str] = frozenset()  # the characters an alias begins with
 
     def __getstate__(self) -> dict:
         # Kept on disk with the rule set (rules.derived): the memos of clauses (*_cache) are
@@ -218,6 +219,7 @@ def vocab_for(rs: RuleSet) -> Vocab:
     return Vocab(
         alias_re=compiled(alias_alternation(alias)),
         alias_lens=_lengths_by_prefix(alias),
+        alias_firsts=frozenset(a[0] for a in alias if a),
         alias_to_metric=alias,
         scope_re=compiled(_alt(list(scopes))),
         scopes=scopes,
@@ -730,8 +732,9 @@ def _alias_hits(clause: str, v: Vocab) -> list[tuple[int, int, str, str]]:
     """What ``v.alias_re.finditer(clause, overlapped=True)`` finds: the alias at each start.
     Trying the whole alternation at every position was the costliest step of attribution."""
     found: list[tuple[int, int, str, str]] = []
+    firsts = v.alias_firsts  # half the characters begin none: no slice and look-up for them
     for i, ch in enumerate(clause):
-        if (clause[i:i + 2] in v.alias_lens or ch in v.alias_lens) and (w := _alias_at(clause, i, v)):
+        if ch in firsts and (clause[i:i + 2] in v.alias_lens or ch in v.alias_lens) and (w := _alias_at(clause, i, v)):
             found.append((i, i + len(w), w, v.alias_to_metric[w]))
     return found
 

@@ -91,6 +91,9 @@ def _shared_char(words: list[str]) -> str:
     return min(common) if common else ""
 
 
+_BA = "将"  # what cues.ba_object opens with (将 before its object: 把)
+
+
 @derived
 def cues_for(rs: RuleSet) -> Cues:
     c = rs.data.get("cues", {})
@@ -139,7 +142,7 @@ def cues_for(rs: RuleSet) -> Cues:
         gov_not=compiled(_alt(c["governing_not"])) if c.get("governing_not") else None,
         estimate=frozenset(c.get("estimate_words", [])),
         ba_object=regex.compile(
-            r"将(?=[\d一二两三四五六七八九十百千万]|" + _alt(c["ba_object_starts"]) + ")") if c.get("ba_object_starts") else None,
+            _BA + r"(?=[\d一二两三四五六七八九十百千万]|" + _alt(c["ba_object_starts"]) + ")") if c.get("ba_object_starts") else None,
         # A figure with its magnitude, unit and trailing qualifier (7.5%左右, 101条以上).
         figure=compiled(
             r"(?:\d[\d.,]*|[一二两三四五六七八九十百千万亿]{2,})[万亿千百十]*"
@@ -668,7 +671,9 @@ def _cue_text(text: str, s0: int, pos: int, cues: Cues) -> str:
     contain a cue (主要, 要求) blanked out, and 将 before its object (将15个部门382项事项…: 把,
     no future)."""
     before = cues.target_not.sub(lambda m: "\u3000" * len(m.group()), text[s0:pos])
-    return cues.ba_object.sub(lambda m: "\u3000" * len(m.group()), before) if cues.ba_object else before
+    if cues.ba_object is None or _BA not in before:
+        return before
+    return cues.ba_object.sub(lambda m: "\u3000" * len(m.group()), before)
 
 
 _PAIR_JOIN = compiled(r"\s*(?:和|与|及|、)\s*")
@@ -695,6 +700,8 @@ def qualifier_from_context(text: str, sent_start: int, pos: int, cues: Cues) -> 
     if cues.gov_re is None:
         return ""
     window = text[sent_start:pos]
+    if not cues.gov_re.search(window):
+        return ""  # none at all (most clauses); blanking the words below only takes some away
     if cues.gov_not is not None:
         window = cues.gov_not.sub(lambda m: "\u3000" * len(m.group()), window)  # 节约 is not 约
     found = list(cues.gov_re.finditer(window))
