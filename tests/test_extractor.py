@@ -259,3 +259,21 @@ def test_frame_opening_guard_only_skips_sentences_without_a_lead_year() -> None:
     assert sum(items) >= 3
     starts = [a for a, _ in guarded.struct.sentences]
     assert all(guarded._may_mark.match(guarded.text, a) for a, item in zip(starts, items, strict=True) if item)
+
+
+def test_clean_takes_whole_numbers_as_the_rounding_gives_them() -> None:
+    """_clean returns a whole number under 10**12 as it is: what rounding to 6 places and
+    printing 12 digits gives it (and -0.0 stays -0.0)."""
+    import random
+
+    from govmetrics.extractor import _clean
+
+    def reference(v: float) -> float:
+        return float(f"{round(v, 6):.12g}")
+
+    rnd = random.Random(18)
+    values = [float(rnd.randint(-10**13, 10**13)) for _ in range(20000)]
+    values += [float(i) for i in range(-300, 300)] + [-0.0, 0.0, 1e12 - 1, -(1e12 - 1), 1e12, 0.1 * 3, 8.2, 2.5e13 + 0.5]
+    values += [rnd.uniform(-1e6, 1e6) for _ in range(2000)]
+    for v in values:
+        assert repr(_clean(v)) == repr(reference(v)), v
