@@ -11,6 +11,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 
 import regex
 
@@ -42,7 +43,9 @@ _INLINE_HEADING = re.compile(r"[。！？!?][ \t]*([一二三四五六七八九�
 _OPENING_HEADING = re.compile(r"[ \t]*([一二三四五六七八九十]{1,2}、)")
 _REPORT_TITLE = compiled(r"((?:19|20)\d\d)年[\p{Han}]{0,12}政府工作报告")
 _WORK_REPORT = compiled(r"\s*(?:-\s*)?各位代表")
-_SENTENCE_END = compiled(r"[。！？!?]+[”」』)）]*")
+# A sentence up to and with its end marks (and closing quotes): back to back from the text's
+# start, so their lengths add up to the ends of the marks (findall makes no match objects).
+_SENTENCE = re.compile(r"[^。！？!?]*[。！？!?]+[”」』)）]*")
 _FILENAME_YEAR = compiled(r"(?<!\d)((?:19[5-9]|20[0-4])\d)(?!\d)")
 
 
@@ -182,7 +185,7 @@ def analyse(text: str, rs: RuleSet, doc_name: str = "") -> Structure:
         paragraphs = [(0, len(text))]
     sentences: list[tuple[int, int]] = []
     # Sentence ends in one pass: a match lies within a line, so within its paragraph.
-    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    ends = list(accumulate(map(len, _SENTENCE.findall(text))))
     k = 0
     for a, b in paragraphs:
         # Inside a paragraph a line break is a run-on (the paragraph split kept real breaks).

@@ -121,3 +121,21 @@ def test_sentences_and_inline_headings_from_one_pass_each() -> None:
     spans = [text[a:b] for a, b in s.sentences]
     assert spans == ["一、回顾", "去年增长5%！", "“很好。”", "今年", "继续增长。", "结束。", "二、计划今年增长6%？", "\t三、展望"]
     assert [sec.heading[:2] for sec in s.sections if sec.heading][:1] == ["一、"]
+
+
+def test_sentence_ends_by_lengths_agree_with_the_end_marks() -> None:
+    # analyse adds up the lengths of whole sentences (_SENTENCE.findall); that must give the
+    # ends of the runs of end marks (and closing quotes) that a search for them finds.
+    import random
+    import re
+    from itertools import accumulate
+
+    from govmetrics.segment import _SENTENCE
+
+    marks = re.compile(r"[。！？!?]+[”」』)）]*")
+    rnd = random.Random(18)
+    alphabet = "。！？!?”」』)）\n 甲乙,，"
+    texts = ["", "。", "甲", "甲。", "。”甲", "甲！？”」乙\n丙?"]
+    texts += ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 30))) for _ in range(20000)]
+    for t in texts:
+        assert list(accumulate(map(len, _SENTENCE.findall(t)))) == [m.end() for m in marks.finditer(t)], t
