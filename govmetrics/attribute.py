@@ -632,10 +632,11 @@ def _resolve_any(clause: str, governing: list[Subj], v: Vocab) -> list[Subj] | N
         # 全年施工的更新改造项目七万四千个,全部建成的三万九千个: a 的 phrase without its head
         # qualifies the head in force.
         return [Subj(governing[-1].metric, _display(clause, v) + governing[-1].canon, governing[-1].canon)]
-    done = _completed(s, v) if not _is_generic(s, v) else None  # 总数 is no 人口总数
+    generic = _is_generic(s, v)
+    done = _completed(s, v) if not generic else None  # 总数 is no 人口总数
     if done is not None:
         return [done]
-    if not s or _is_generic(s, v) or v.comparison_re.match(s) or v.adverbial_re.match(plain):
+    if not s or generic or v.comparison_re.match(s) or v.adverbial_re.match(plain):
         return None  # 扣除价格因素, 在调整初期, 按可比价格计算: no subject of its own
     return [Subj("", s)]
 

@@ -370,7 +370,7 @@ class _Doc:
         floor = max(art.start, section.start if section else 0, pos - 1500)
         idx = self.struct.sentence_index(pos)
         i = self._marker_at_or_before(idx - 1)
-        para0 = self.struct.paragraph_at(pos)[0]
+        para0, para1 = self.struct.paragraph_at(pos)
         for j in range(idx - 1, max(i, -1), -1):
             a = self.struct.sentences[j][0]
             if a < max(para0, floor):
@@ -384,8 +384,7 @@ class _Doc:
             # The year carries on; goal or result only within the paragraph that opened it.
             mode = self._mode(i, y) if self.struct.sentences[i][0] >= para0 else ""
             return y, mode, f"frame opened by: {self._snippet(i)}", self._opening(i)
-        p0, p1 = self.struct.paragraph_at(pos)
-        headline = p1 - p0 <= 45 and self.text[p0:p1].rstrip()[-1:] not in "。！？!?；;"
+        headline = para1 - para0 <= 45 and self.text[para0:para1].rstrip()[-1:] not in "。！？!?；;"
         if pos - art.start < 200 and not section and headline:
             for j in range(idx + 1, len(self.struct.sentences)):
                 a, _ = self.struct.sentences[j]
