@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import regex
 
 from .catalogue import alias_alternation
+from .context import _shared_char
 from .patterns import compiled
 from .rules import RuleSet, derived
 
@@ -47,6 +48,7 @@ _POSSESSIVE = compiled(r"[^的]{0,4}的")  # X的Y: up to four characters, then 
 _HAN_RUN = compiled(r"[\p{Han}A-Za-z]+?(?=[、和及与]|[^\p{Han}A-Za-z]|$)")
 
 
+_PER = "每"  # what vocab.per_n_re opens with (每千人口)
 _ASCII_BEFORE = regex.compile(r"[A-Za-z0-9.]")  # the boundaries of catalogue.alias_alternation
 _ASCII_AFTER = regex.compile(r"[A-Za-z0-9]")
 
@@ -190,6 +192,11 @@ class Vocab:
     per_head_ids: frozenset[str]  # series measured per head (人均可支配收入): a per-head word keeps them
     aliases_of: dict[str, list[str]]
     possessed_modifier_re: regex.Pattern
+    # A character every match of the pattern holds ('' when none: no gate): a clause without
+    # it is not searched (most clauses hold none).
+    share_of_char: str
+    contribution_char: str
+    ratio_char: str
     by_prefix: dict[str, list[str]] = field(default_factory=dict)  # scope -> aliases that start with it
     # _names per clause: the same clause is searched several times per figure and per sentence.
     names_cache: dict[str, list[tuple[int, int, str, str]]] = field(default_factory=dict)
@@ -268,11 +275,14 @@ def vocab_for(rs: RuleSet) -> Vocab:
         ),
         comparison_re=compiled(f"^(?:{_alt(c.get('comparison_starts', []))})"),
         generic=frozenset(c.get("generic_subjects", [])),
-        per_n_re=compiled(f"每({_alt(mags)})(?:名|个|位)?({_alt(list(nouns))})"),
+        per_n_re=compiled(f"{_PER}({_alt(mags)})(?:名|个|位)?({_alt(list(nouns))})"),
         per_n_nouns=nouns,
         per_n_plain=frozenset(c.get("per_n_plain_units", [])),
         per_n_change_re=compiled(f"^(?:{_alt(c.get('per_n_change_starts', []))})"),
         per_head_ids=frozenset(mid for a, mid in alias.items() if any(w in a for w in c.get("per_head_words", []))),
+        share_of_char=_shared_char(c.get("share_of", [])),
+        contribution_char=_shared_char(c.get("contribution_open", [])),
+        ratio_char=_shared_char(c.get("ratio_close", [])),
         possessed_modifier_re=compiled(f"^(?:{_alt(c.get('possessed_modifiers', []))})"),
         aliases_of=_aliases_of(alias),
         by_prefix=by_prefix,
@@ -442,7 +452,7 @@ def _per_n_series(subj: Subj, clause_lead: str, v: Vocab) -> Subj:
     the catalogue's 每千人口注册护士数 or no id (not 注册护士)."""
     if not subj.metric or subj.canon.startswith("每"):
         return subj
-    m = v.per_n_re.search(clause_lead)
+    m = v.per_n_re.search(clause_lead) if _PER in clause_lead else None
     if not m:
         return subj
     per = m.group()
@@ -553,9 +563,9 @@ def _resolve(clause: str, governing: list[Subj], v: Vocab, named_only: bool = Fa
 
 def _resolve_any(clause: str, governing: list[Subj], v: Vocab) -> list[Subj] | None:
     plain = _NOISE.sub("", clause)  # the clause without years and punctuation
-    if v.contribution_re.search(plain):
+    if v.contribution_char in plain and v.contribution_re.search(plain):
         return None  # (第一产业增加值…,)对GDP增长的贡献率为0.7%: the part in force contributes
-    ratio = v.ratio_re.search(clause)
+    ratio = v.ratio_re.search(clause) if v.ratio_char in clause else None
     if ratio:
         # 研发经费支出与国内生产总值之比: the catalogue's X占Y比重 if it has one, else no id (a ratio is
         # neither X nor Y).
@@ -565,7 +575,7 @@ def _resolve_any(clause: str, governing: list[Subj], v: Vocab) -> list[Subj] | N
             return [Subj(named[-1][3], _display(clause, v), named[-1][2])]
         return [Subj("", _display(clause, v))]
     r = v.respectively_re.search(clause)
-    m = v.share_of_re.search(clause)
+    m = v.share_of_re.search(clause) if v.share_of_char in clause else None
     if m and not _is_share_of_not(clause, m.start(), v) and not any(
         a < m.start() < b for a, b, _, _ in _names(clause, v)
     ):
@@ -593,7 +603,7 @@ def _resolve_any(clause: str, governing: list[Subj], v: Vocab) -> list[Subj] | N
         mod = v.modifier_re.search(pre)
         if mod and mid not in v.flow_ids:
             return [Subj("", mod.group() + name)]  # 新增规上工业企业: a flow the catalogue does not list
-        per = v.per_n_re.search(pre)
+        per = v.per_n_re.search(pre) if _PER in pre else None
         if per:
             rate = _per_n_series(Subj(mid, name, name), pre, v)
             if rate.metric:
@@ -843,7 +853,7 @@ def _per_n_unit(clause_lead: str, unit: str, v: Vocab) -> str:
     人口执业医师数5.8人) keeps its plain unit, as does a rate (%, 个百分点)."""
     if not unit or "/" in unit or unit in v.per_n_plain:
         return unit
-    found = list(v.per_n_re.finditer(clause_lead))
+    found = list(v.per_n_re.finditer(clause_lead)) if _PER in clause_lead else []
     if not found:
         return unit
     m = found[-1]

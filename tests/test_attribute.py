@@ -378,3 +378,19 @@ def test_tail_words_strip_removes_what_the_pattern_removes() -> None:
             assert tail.strip(t) == tail.pattern.sub("", t), repr(t)
             checked += tail.strip(t) != t
     assert checked > 500
+
+
+def test_the_characters_that_gate_the_clause_patterns_are_in_every_word() -> None:
+    """_resolve_any searches a clause for the share, contribution and ratio patterns only when
+    it holds their gate character; every word those patterns need must hold it."""
+    from govmetrics.attribute import _PER, vocab_for
+    from govmetrics.rules import default_ruleset
+
+    rs = default_ruleset()
+    v = vocab_for(rs)
+    c = rs.data["cues"]
+    for words, ch in ((c["share_of"], v.share_of_char), (c["contribution_open"], v.contribution_char),
+                      (c["ratio_close"], v.ratio_char)):
+        assert ch and all(ch in w for w in words), words
+    assert v.per_n_re.pattern.startswith(_PER)
+    assert v.share_of_re.search("工业增加值占地区生产总值比重") and not v.share_of_re.search("工业增加值")
