@@ -160,12 +160,21 @@ def main(argv: list[str] | None = None) -> int:
         if jio:
             tools["JioNLP extract_money"] = [jio_python, "-c", JIONLP, str(listing)]
         times = round_robin(tools, args.runs)
+        one_line = Path(tmp) / "one.txt"
+        one_line.write_text("2023年全市地区生产总值增长5.2%。\n", encoding="utf-8")
+        exe = govmetrics_cmd(args.python, root, None)[:-4]  # the program, without `extract ROOT --format jsonl`
+        starts = round_robin({"extract, one-line file": [*exe, "extract", str(one_line), "--format", "jsonl"],
+                              "--help": [*exe, "--help"]}, max(args.runs, 5))
     results = {label: statistics.median(ts) for label, ts in times.items()}
     for label, ts in times.items():
         med = results[label]
         print(f"  {label:<32} {med:7.2f} s  {chars / med:>12,.0f} chars/s   runs: {', '.join(f'{t:.2f}' for t in ts)}")
     if not jio:
         print("  JioNLP extract_money   skipped (not installed: pip install jionlp)")
+    for label, target in (("extract, one-line file", 0.2), ("--help", 0.1)):
+        ts = starts[label]
+        print(f"  govmetrics {label:<21} {statistics.median(ts):7.2f} s  (target <= {target} s)"
+              f"   runs: {', '.join(f'{t:.2f}' for t in ts)}")
 
     jio_label = "JioNLP extract_money" if jio else None
     prefixes = ["govmetrics "] + ([] if args.fast_only else [OFF])
