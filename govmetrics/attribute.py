@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import regex
 
 from .catalogue import alias_alternation
-from .context import _shared_char
+from .context import _shared_char, clause_start
 from .patterns import compiled
 from .rules import RuleSet, derived
 
@@ -38,7 +38,6 @@ from .rules import RuleSet, derived
 _ASIDE = compiled(r"\([^()]{0,40}\)|\[[^\[\]]{0,6}\]|〔[^〔〕]{0,6}〕|[\u2460-\u2473\u00b9\u00b2\u00b3\u2070-\u2079]")
 _YEARS_PUNCT = compiled(r"(?:1[89]|20)\d\d年(?:底|末|初)?|[^\p{Han}A-Za-z0-9]")
 _CLAUSE_BREAK = compiled(r"[,，;；:：!！?？。]")
-_LAST_CLAUSE_BREAK = compiled(r"(?r)[,，;；:：!！?？。]")  # searched backwards: the break nearest before
 _NOISE = compiled(r"(?:(?:(?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})(?:年(?:底|末|初|全年)?)?(?:到|至)?|\d+月份?|第?[一二三四]季度|上半年|下半年|[^\p{Han}A-Za-z0-9、])")
 _DIGIT = compiled(r"\d")
 _YEAR_WORD = compiled(r"(?:(?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})年(?:底|末|初|全年)?")
@@ -369,7 +368,7 @@ def attribute_sentence(text: str, s0: int, s1: int, figures: list[Figure], rs: R
                 found = _resolve(cl, governing, v, named_only=bool(governing))
                 if found is not None:
                     break
-        c0 = _clause_start(st, a)
+        c0 = clause_start(st, 0, a)
         named = [w for p, w in sh.asides if c0 <= p <= a and w in v.alias_to_metric]
         if named:
             # 占常住人口比重(常住人口城镇化率)为62.51%: the parenthetical names the indicator.
@@ -491,15 +490,10 @@ def _figures_in_clause(spans: list[tuple[int, int]], k: int, st: str) -> int:
     return n
 
 
-def _clause_start(st: str, a: int) -> int:
-    last = _LAST_CLAUSE_BREAK.search(st, 0, a)
-    return last.end() if last else 0
-
-
 def _counted_after(after: str, f: Figure, v: Vocab) -> Subj | None:
     """The noun a figure counts, right after it (完成301张养老床位建设, 97户适老性改造)."""
     if f.counted:
-        return Subj(v.alias_to_metric[f.counted], f.counted) if _alias_at(f.counted, 0, v) == f.counted else None
+        return Subj(v.alias_to_metric[f.counted], f.counted) if f.counted in v.alias_to_metric else None
     if f.unit in v.per_n_plain or not after or v.not_after_re.match(after):
         return None
     m = _HAN_RUN.match(after)

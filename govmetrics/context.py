@@ -30,7 +30,7 @@ _YEAR_TOKEN = compiled(
 class Cues:
     up: regex.Pattern
     down: regex.Pattern
-    # The words of up, down, flow, growth_rate_end and change_of_stock's last part: what
+    # The words of up, down, growth_rate_end, the flow words and change_of_stock's last part: what
     # kind_and_sign tests its core against by str.endswith (the core never ends with a newline,
     # before which $ would also match).
     up_words: tuple[str, ...]
@@ -41,7 +41,6 @@ class Cues:
     up_any: regex.Pattern
     down_any: regex.Pattern
     level_after: tuple[str, ...]
-    flow: regex.Pattern
     growth_context: regex.Pattern
     share: regex.Pattern
     share_sentence: regex.Pattern
@@ -105,7 +104,6 @@ def cues_for(rs: RuleSet) -> Cues:
         up_any=compiled(_alt(c.get("growth_up", []))),
         down_any=compiled(_alt(c.get("growth_down", []))),
         down=compiled(f"(?:{_alt(c.get('growth_down', []))})$"),
-        flow=compiled(f"(?:{_alt(c.get('flow_words', []))})$"),
         up_words=tuple(c.get("growth_up", [])),
         down_words=tuple(c.get("growth_down", [])),
         flow_words=tuple(c.get("flow_words", [])),
@@ -260,14 +258,9 @@ def _last_change_is_down(prefix: str, cues: Cues) -> bool:
     return down > up
 
 
-def years_in(text: str, cues: Cues, doc_year: int | None, genre: str = "") -> list[tuple[int, int, str]]:
-    """(position, year, how) for every year mention in ``text``."""
-    return [(a, y, how) for a, _, y, how in _mentions(text, cues, doc_year, genre)]
-
-
 def _years_before(sentence: str, pos: int, cues: Cues, doc_year: int | None,
                   genre: str = "") -> list[tuple[int, int, str]]:
-    """``years_in(sentence[:pos])``, from the mentions of the whole sentence, found once for
+    """(position, year, how) of every year mention in ``sentence[:pos]``, from the mentions of the whole sentence, found once for
     all the numbers in it (a mention counts when it ends before the number)."""
     return [(a, y, how) for a, b, y, how in _sentence_mentions(sentence, cues, doc_year, genre) if b <= pos]
 

@@ -480,9 +480,8 @@ class Engine:
             return None
         if ends.pop(rare):
             return None
-        if len(data) == len(text):
-            return {i: sorted(set(e)) for i, e in ends.items()}
-        return _to_characters(data, ends)
+        ends = {i: sorted(set(e)) for i, e in ends.items()}
+        return ends if len(data) == len(text) else _to_characters(data, ends)
 
 
 _CONTINUATION = bytes(range(0x80, 0xC0))
@@ -490,8 +489,8 @@ _CONTINUATION = bytes(range(0x80, 0xC0))
 
 def _to_characters(data: bytes, ends: dict[int, list[int]]) -> dict[int, list[int]]:
     """Byte end offsets -> character offsets: one walk over the distinct offsets, counting
-    the characters between neighbours (bytes that are not UTF-8 continuation bytes)."""
-    ends = {i: sorted(set(es)) for i, es in ends.items()}
+    the characters between neighbours (bytes that are not UTF-8 continuation bytes).
+    ``ends``: each rule's distinct byte offsets, ascending."""
     char_of: dict[int, int] = {}
     prev_b = prev_c = 0
     for b in sorted(set().union(*ends.values())):
@@ -641,13 +640,12 @@ def confirm(pattern: regex.Pattern, plan: RulePlan, ends: list[int], text: str, 
                 if k == e:
                     break  # the character before e is none a match consumes: no match ends at e
                 start = k
-            if deadline is None:
-                m = pattern.search(text, start, window_end)
-            else:
+            left = None  # no deadline: an `Alarm` stops the pass
+            if deadline is not None:
                 left = deadline - clock()
                 if left <= 0:
                     raise TimeoutError("regex timed out")
-                m = pattern.search(text, start, window_end, timeout=left)
+            m = pattern.search(text, start, window_end, timeout=left)
             if m is None:
                 done = window_end - 1 if cuts and i < len(cuts) else n
                 break

@@ -299,6 +299,7 @@ def normalize(text: str) -> Normalized:
     if not events:
         return Normalized(_widen(simple), range(n), range(1, n + 1), simple)
     events.sort()
+    events.append((n, n, False))  # an empty last event: the kept tail is recorded by the loop
     pieces: list[str] = []
     # Runs of kept characters: normalised index `at` onwards maps to original index + shift.
     at: list[int] = []
@@ -322,13 +323,6 @@ def normalize(text: str) -> Normalized:
                 ends.append(0)
             ends[-1] = b - (size - 1)
         pos = b
-    if pos < n:
-        pieces.append(simple[pos:])
-        at.append(size)
-        starts.append(pos - size)
-        ends_at.append(size)
-        ends.append(pos + 1 - size)
-        size += n - pos
     return Normalized(_widen("".join(pieces)), OffsetMap(at, starts, size), OffsetMap(ends_at, ends, size), simple)
 
 

@@ -117,8 +117,9 @@ def derived(build: Callable[[RuleSet], T]) -> Callable[[RuleSet], T]:
     compiled cue patterns): built once per rule set and kept in ``rs.derived``, which is saved
     with the rule set in the disk cache, so later processes unpickle it instead of building it
     (the attribution vocabulary alone costs ~30 ms per start). The cache key covers the rule
-    files and this package's code, so a change to either rebuilds it. Derived values must not
-    hold anything read from a document."""
+    files and this package's code, so a change to either rebuilds it. Nothing read from a
+    document may be saved with them: a value that keeps a memo of document text in memory
+    drops it when pickled (attribute.Vocab.__getstate__)."""
     name = f"{build.__module__}.{build.__qualname__}"
 
     @wraps(build)

@@ -184,7 +184,8 @@ def analyse(text: str, rs: RuleSet, doc_name: str = "") -> Structure:
     if not paragraphs:
         paragraphs = [(0, len(text))]
     sentences: list[tuple[int, int]] = []
-    # Sentence ends in one pass: a match lies within a line, so within its paragraph.
+    # Sentence ends in one pass: an end (its marks and closing quotes) lies within a line,
+    # so within one paragraph.
     ends = list(accumulate(map(len, _SENTENCE.findall(text))))
     k = 0
     for a, b in paragraphs:
