@@ -6,6 +6,7 @@ regex, opencc …) when it runs, so `govmetrics --help` stays fast.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
@@ -37,6 +38,29 @@ def _warn(msg: str) -> None:
 def _fail(msg: str, code: int = EXIT_USAGE) -> None:
     click.echo(f"govmetrics: error: {msg}", err=True)
     sys.exit(code)
+
+
+def _exit_now(code: int) -> None:
+    """Exit once a command has finished: the exit handlers run and stdout and stderr are
+    flushed as at a normal exit, but the interpreter is not torn down — freeing every
+    object one at a time costs ~40 ms after a large run, for nothing. A normal exit where
+    something may still be running (a thread, a worker process) that it would wait for."""
+    import atexit
+    import threading
+
+    mp = sys.modules.get("multiprocessing")
+    if threading.active_count() > 1 or (mp is not None and mp.active_children()):
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (`| head`): quietly, like other Unix tools
+        code = code or EXIT_OK
+    except (OSError, ValueError):
+        sys.exit(code)  # let the normal exit report it
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.flush()
+    os._exit(code)
 
 
 class _Terminated(KeyboardInterrupt):
@@ -77,6 +101,10 @@ class _Group(click.Group):
         except click.exceptions.Abort:
             click.echo("govmetrics: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
+        except SystemExit as e:  # how every command ends
+            if args is None and isinstance(e.code, int):  # the command line (a test runner passes arguments)
+                _exit_now(e.code)
+            raise
         sys.exit(rv if isinstance(rv, int) else EXIT_OK)
 
     def invoke(self, ctx: click.Context):

@@ -365,6 +365,35 @@ def test_broken_pipe_is_quiet():
     assert "Traceback" not in proc.stderr and "Error" not in proc.stderr
 
 
+def _command_line(tmp_path, report, before: str = "") -> subprocess.CompletedProcess:
+    """The command line as the `govmetrics` script runs it (main() with no arguments), after
+    ``before``; an exit handler leaves a mark."""
+    mark = tmp_path / "atexit.mark"
+    code = (f"import atexit, sys; {before}\n"
+            f"atexit.register(lambda: open({str(mark)!r}, 'w').write('ran'))\n"
+            f"sys.argv = ['govmetrics', 'extract', {str(report)!r}, '--format', 'jsonl']\n"
+            "from govmetrics.cli import main; main()")
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+
+
+def test_command_line_exit_flushes_everything_and_runs_exit_handlers(tmp_path, report, all_rows):
+    # The command line leaves without tearing the interpreter down (cli._exit_now).
+    proc = _command_line(tmp_path, report)
+    assert proc.returncode == 0, proc.stderr
+    assert [json.loads(x) for x in proc.stdout.splitlines()] == all_rows
+    assert (tmp_path / "atexit.mark").read_text() == "ran"
+
+
+def test_command_line_exit_waits_for_a_running_thread(tmp_path, report):
+    # A library's thread still at work when the command ends is waited for, as at a normal exit.
+    done = tmp_path / "thread.done"
+    thread = ("import threading, time\n"
+              f"threading.Thread(target=lambda: (time.sleep(0.5), open({str(done)!r}, 'w').write('x'))).start()")
+    proc = _command_line(tmp_path, report, thread)
+    assert proc.returncode == 0, proc.stderr
+    assert done.exists()
+
+
 # ---------------------------------------------------------------------------- text
 
 
