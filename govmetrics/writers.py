@@ -9,7 +9,6 @@ import json
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Iterable, Iterator
 from typing import IO
 
@@ -450,6 +449,8 @@ def atomic_output(path: str, encoding: str = "utf-8", binary: bool = False) -> I
     On any error or interruption the temporary file is removed and an existing file
     at ``path`` is left untouched. The result has the mode a plain write would give
     (mkstemp's 0600 is only for the temporary file)."""
+    import tempfile  # only here: with shutil, bz2, lzma and random it costs ~3 ms at start-up
+
     directory = os.path.dirname(os.path.abspath(path))
     mode = _plain_write_mode(path)
     fd, tmp = tempfile.mkstemp(prefix=".govmetrics-", suffix=".tmp", dir=directory)
