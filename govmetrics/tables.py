@@ -26,7 +26,6 @@ import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import regex
@@ -41,6 +40,8 @@ RULE_ID = "table_cell"
 
 _PIPE_SPLIT = compiled(r"[|｜│┃]")
 _SEPARATOR = re.compile(r"[|｜│┃\t \u3000\u00a0]")  # the stdlib scans a plain class faster
+# A pipe or whitespace (what str.isspace accepts but the line break), and the rest of its line.
+_ODD_LINE = re.compile("[|｜│┃\t\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\n]*")
 _PLAIN_SPLIT = compiled(r"(?<=\S) (?=\S)")
 _RULE_LINE = compiled(r"^[\s|｜│┃+:\-=—─━┼├┤┌┐└┘┬┴╋╬═╪╫]*[\-=—─━═]{3,}[\s|｜│┃+:\-=—─━┼├┤┌┐└┘┬┴╋╬═╪╫]*$")
 _TAB_SPLIT = compiled(r"\t")
@@ -231,17 +232,52 @@ def _cell(original: str, a: int, b: int) -> Cell:
     return Cell(a, b, _squash(norm.text), norm)
 
 
-def _lines(original: str) -> list[tuple[int, int]]:
-    out = []
-    pos = 0
-    for piece in original.split("\n"):
-        out.append((pos, pos + len(piece)))
-        pos += len(piece) + 1
-    return out
+class _Lines(list[tuple[int, int]]):
+    """The [start, end) of each line of ``original``, with what find_tables asks of a line
+    again and again (from several starts, by both layouts) worked out once: whether a
+    separator stands within its text (only such a line can be cut into cells) and its cells
+    (``split``)."""
+
+    def __init__(self, original: str) -> None:
+        super().__init__()
+        self.original = original
+        # The lines a table can start at: those with a separator within their text (a row for
+        # _row_table) and the short lines without ，/。 (a cell for _vertical_table). From any
+        # other line both give up at once, so find_tables skips it without asking them.
+        self.starts: list[int] = []
+        self._cells: dict[int, tuple[str, list[tuple[int, int]]] | None] = {}
+        self._rows: set[int] = set()  # the lines with a separator within their text
+        # A line without whitespace or pipes is its own text stripped: only its length and
+        # its ，/。 decide, without the strips and the search below.
+        odd = [m.start() for m in _ODD_LINE.finditer(original)]  # one in each line holding any
+        k = pos = 0
+        for i, piece in enumerate(original.split("\n")):
+            end = pos + len(piece)
+            self.append((pos, end))
+            if k < len(odd) and odd[k] <= end:
+                k += 1
+                core = piece.strip(" \u00a0\u3000\r")
+                if core and _SEPARATOR.search(core):
+                    self._rows.add(i)
+                    self.starts.append(i)
+                elif core and len(raw := core.strip()) <= _MAX_CELL and "，" not in raw and "。" not in raw:
+                    self.starts.append(i)
+            elif piece and len(piece) <= _MAX_CELL and "，" not in piece and "。" not in piece:
+                self.starts.append(i)
+            pos = end + 1
+
+    def split(self, j: int, plain: bool = True) -> tuple[str, list[tuple[int, int]]] | None:
+        """Line ``j``'s cells (see _split); without ``plain``, single spaces separate none."""
+        if j not in self._rows:
+            return None  # _split finds no separator within the line's text
+        if j in self._cells:
+            cells = self._cells[j]
+        else:
+            cells = self._cells[j] = _split(self.original, *self[j])
+        return None if not plain and cells is not None and cells[0] == "plain" else cells
 
 
-@lru_cache(maxsize=8192)  # each line is asked about by several layouts (str caches the text's hash)
-def _split(original: str, a: int, b: int, plain: bool = True) -> tuple[str, list[tuple[int, int]]] | None:
+def _split(original: str, a: int, b: int) -> tuple[str, list[tuple[int, int]]] | None:
     """The cells of one line: ('pipe'|'tab'|'space'|'plain', spans), or None when it is no row."""
     if b - a > 600:
         return None  # a paragraph, not a row
@@ -260,8 +296,6 @@ def _split(original: str, a: int, b: int, plain: bool = True) -> tuple[str, list
             if kept:
                 lead = a + line.index(kept)
                 end = lead + len(kept)
-        if kind == "plain" and not plain:
-            return None
         seps = list(pat.finditer(original, lead, end))
         if not seps:
             continue
@@ -328,49 +362,29 @@ def _read_number(text: str, vocab: Vocab) -> tuple[float, int, int, str, int] | 
 
 
 
-def _may_start(original: str, lines: list[tuple[int, int]]) -> list[int]:
-    """The lines a table can start at, in order: those with a separator inside their text
-    (a row for _row_table: _split looks for cells only within the line stripped of spaces)
-    and the short lines without ，/。 (a cell for _vertical_table). From any other line both
-    give up at once, so find_tables skips it without asking them."""
-    out = []
-    for i, (a, b) in enumerate(lines):
-        core = original[a:b].strip(" \u00a0\u3000\r")
-        if not core:
-            continue
-        if _SEPARATOR.search(core):
-            out.append(i)
-        elif len(raw := core.strip()) <= _MAX_CELL and "，" not in raw and "。" not in raw:
-            out.append(i)
-    return out
-
-
 def find_tables(original: str, vocab: Vocab) -> list[Table]:
     """Every table in the text, in document order."""
-    lines = _lines(original)
+    lines = _Lines(original)
     tables: list[Table] = []
-    starts = _may_start(original, lines)
+    starts = lines.starts
     i = 0
     n = len(lines)
-    try:
-        while i < n:
-            k = bisect.bisect_left(starts, i)
-            if k == len(starts):
-                break
-            i = starts[k]  # the lines before can start no table
-            t, nxt = _row_table(original, lines, i, vocab) or _vertical_table(original, lines, i, vocab)
-            if t is not None:
-                tables.append(t)
-            i = max(nxt, i + 1)
-    finally:
-        _split.cache_clear()  # its keys hold the document: keep none beyond it
+    while i < n:
+        k = bisect.bisect_left(starts, i)
+        if k == len(starts):
+            break
+        i = starts[k]  # the lines before can start no table
+        t, nxt = _row_table(original, lines, i, vocab) or _vertical_table(original, lines, i, vocab)
+        if t is not None:
+            tables.append(t)
+        i = max(nxt, i + 1)
     return tables
 
 
-def _row_table(original: str, lines: list[tuple[int, int]], i: int, vocab: Vocab) -> tuple[Table | None, int] | None:
+def _row_table(original: str, lines: _Lines, i: int, vocab: Vocab) -> tuple[Table | None, int] | None:
     """A table of rows starting at line ``i``: (table, next line); (None, next line) past a
     run of rows that holds no table; None when line ``i`` is no row."""
-    first = _split(original, *lines[i])
+    first = lines.split(i)
     if first is None:
         return None
     kind = first[0]
@@ -383,11 +397,11 @@ def _row_table(original: str, lines: list[tuple[int, int]], i: int, vocab: Vocab
             continue
         if not original[a:b].strip():
             # A blank line inside a table: go on only when the next line is a row of the same kind.
-            if j + 1 < len(lines) and (s := _split(original, *lines[j + 1])) and s[0] == kind and rows:
+            if j + 1 < len(lines) and (s := lines.split(j + 1)) and s[0] == kind and rows:
                 j += 1
                 continue
             break
-        s = _split(original, a, b)
+        s = lines.split(j)
         if s is None or s[0] != kind:
             break
         cells = [_cell(original, x, y) for x, y in s[1]]
@@ -464,7 +478,7 @@ def _caption(original: str, lines: list[tuple[int, int]], i: int, table: Table, 
 # ---------------------------------------------------------------- one cell per line
 
 
-def _vertical_table(original: str, lines: list[tuple[int, int]], i: int, vocab: Vocab) -> tuple[Table | None, int]:
+def _vertical_table(original: str, lines: _Lines, i: int, vocab: Vocab) -> tuple[Table | None, int]:
     """Cells one per line: separated by bare ``|`` lines, ending with `` |``, or bare. Without
     a table, the line to go on from (past a run of short lines that holds none)."""
     items: list[tuple[str, int, int]] = []  # ('sep', a, b) or ('cell', a, b) or ('end', a, b)
@@ -476,8 +490,8 @@ def _vertical_table(original: str, lines: list[tuple[int, int]], i: int, vocab: 
         if raw in ("|", "｜"):
             items.append(("sep", a, b))
             piped = True
-        elif raw and (_split(original, a, b, plain=False) is not None or (
-                _split(original, a, b) is not None and j + 1 < len(lines) and _split(original, *lines[j + 1]))):
+        elif raw and (lines.split(j, plain=False) is not None or (
+                lines.split(j) is not None and j + 1 < len(lines) and lines.split(j + 1))):
             break  # a row of several cells (two rows of single-spaced cells): a row table starts here
         elif raw and len(raw) <= _MAX_CELL and not _SENTENCE_END.search(raw) and "，" not in raw and "。" not in raw:
             items.append(("end" if raw[-1] in "|｜" else "cell", a, b))

@@ -512,11 +512,11 @@ def test_no_prose_claims_in_row_labels():
 
 
 def test_lines_skipped_by_find_tables_start_no_table() -> None:
-    # find_tables asks only the lines _may_start lists; every other line must be one from
+    # find_tables asks only the lines _Lines.starts lists; every other line must be one from
     # which both layouts give up at once (no row, no cell run), or a table would be lost.
     import random
 
-    from govmetrics.tables import _lines, _may_start, _row_table, _vertical_table
+    from govmetrics.tables import _Lines, _row_table, _split, _vertical_table
 
     vocab = vocab_for(default_ruleset())
     rnd = random.Random(7)
@@ -525,9 +525,20 @@ def test_lines_skipped_by_find_tables_start_no_table() -> None:
     texts = [p.read_text(encoding="utf-8") for p in sorted(DATA.glob("*.txt"))]
     texts += ["".join(rnd.choice(words) for _ in range(rnd.randint(5, 60))) for _ in range(400)]
     for text in texts:
-        lines = _lines(text)
-        kept = set(_may_start(text, lines))
+        lines = _Lines(text)
+        kept = set(lines.starts)
         for i in range(len(lines)):
+            # A line without a separator within its text is never cut (_Lines.split does not ask).
+            assert lines.split(i) == _split(text, *lines[i]), repr(text[slice(*lines[i])])
             if i not in kept:
                 assert _row_table(text, lines, i, vocab) is None, repr(text[slice(*lines[i])])
                 assert _vertical_table(text, lines, i, vocab) == (None, i + 1), repr(text[slice(*lines[i])])
+
+
+def test_odd_line_class_is_whitespace_and_pipes() -> None:
+    # _Lines reads a line without a match of _ODD_LINE as its own stripped text: the class
+    # must hold every character str.strip() removes (but the line break) and the pipes.
+    from govmetrics.tables import _ODD_LINE
+
+    held = {chr(c) for c in range(0x110000) if _ODD_LINE.match(chr(c))}
+    assert held == {chr(c) for c in range(0x110000) if chr(c).isspace() and c != 10} | set("|｜│┃")
