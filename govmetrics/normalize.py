@@ -19,12 +19,19 @@ from .patterns import compiled
 
 # Pinyin annotation after a character, as in 區(qū): letters with tone marks only.
 _PINYIN = compiled(r"(?<=\p{Han})[(（]\s*[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿêɑ]{1,7}\s*[)）]")
-_HSPACE = compiled(r"[ \t\u00a0\u3000\u2002-\u200b\ufeff]+")
-# Characters that make horizontal whitespace next to them removable.
+_HSPACE_CHARS = " \t\u00a0\u3000" + "".join(map(chr, range(0x2002, 0x200C))) + "\ufeff"
+_HSPACE = re.compile(f"[{re.escape(_HSPACE_CHARS)}]+")
+# Whole-text scans search for one character at a time: both regex engines test a character
+# class at every character of a Chinese text, ~20 times slower than a search for a character.
+# The first character of a run of horizontal whitespace, a pattern for each character:
+_HSPACE_RUN_STARTS = tuple((c, re.compile(re.escape(c) + f"(?<![{re.escape(_HSPACE_CHARS)}].)"))
+                           for c in _HSPACE_CHARS)
+_OPEN_BRACKETS = (re.compile(r"\("), re.compile("（"))
 # A line holding only zero-width characters, cutting a word or number in two (web copies:
 # `国内生产总值达到74.4\n\u200b\n万亿元`): the text runs on across it. After a sentence's end
 # it is an ordinary paragraph break and stays.
 _INVISIBLE_LINE = compiled(r"(?<=[^\s。！？!?；;：:”」』])\n[ \t\u3000]*[\u200b\u200c\u200d\u2060\ufeff]+[ \t\u3000]*\n(?=\S)")
+# Characters that make horizontal whitespace next to them removable.
 _GLUE = compiled(r"[\p{Han}\d%‰.,，。、；：:;（）()“”]")
 _HAN = compiled(r"\p{Han}")
 _NUMERALS_SPACED = "零〇一二两三四五六七八九十百千万亿余多几"
@@ -104,23 +111,23 @@ class _T2SFilter:
         for p in phrases:
             if anchors.isdisjoint(p):
                 anchors.add(max(p, key=lambda c: (shared[c], c)))
-        self._anchors = re.compile("[" + re.escape("".join(sorted(anchors))) + "]") if anchors else None
+        self._anchors = "".join(sorted(anchors))
         self._longest = max(map(len, phrases), default=0)
 
     def may_change(self, text: str) -> bool:
         if self.chars.search(text):
             return True
-        if self._phrases_re is None or self._anchors is None:
+        if self._phrases_re is None:
             return False
-        # search, not finditer: most texts (a figure's few characters) hold no anchor, and
-        # a failed search costs a fifth of setting up an iterator.
-        m = self._anchors.search(text)
-        while m is not None:
-            # A phrase holding this anchor lies within `longest` characters of it.
-            at = m.start()
-            if self._phrases_re.search(text, max(0, at - self._longest + 1), at + self._longest):
-                return True
-            m = self._anchors.search(text, at + 1)
+        # Each anchor sought on its own: most texts hold none, and a search for one character
+        # scans a long text far faster than a search for a class of them.
+        for anchor in self._anchors:
+            at = text.find(anchor)
+            while at >= 0:
+                # A phrase holding this anchor lies within `longest` characters of it.
+                if self._phrases_re.search(text, max(0, at - self._longest + 1), at + self._longest):
+                    return True
+                at = text.find(anchor, at + 1)
         return False
 
 
@@ -262,6 +269,24 @@ def _widen(s: str) -> str:
     return s
 
 
+def _hspace_runs(text: str) -> list[tuple[int, int]]:
+    """The runs of horizontal whitespace in ``text``, in order (those _HSPACE.finditer finds)."""
+    starts = sorted(m.start() for c, p in _HSPACE_RUN_STARTS if c in text for m in p.finditer(text))
+    return [_HSPACE.match(text, a).span() for a in starts]
+
+
+def _pinyin_spans(text: str) -> list[tuple[int, int]]:
+    """The pinyin annotations in ``text``, in order (those _PINYIN.finditer finds): tried only
+    at the opening brackets."""
+    spans: list[tuple[int, int]] = []
+    end = 0
+    for at in sorted(m.start() for p in _OPEN_BRACKETS for m in p.finditer(text)):
+        if at >= end and (m := _PINYIN.match(text, at)):
+            spans.append(m.span())
+            end = m.end()
+    return spans
+
+
 def _removable_space(text: str, a: int, b: int) -> bool:
     """Whitespace text[a:b] inside a run of Chinese or numbers: drop it (`4000 亿元`)."""
     if a == 0 or b >= len(text):
@@ -286,14 +311,14 @@ def normalize(text: str) -> Normalized:
     events: list[tuple[int, int, bool]] = []  # (start, end, is_pinyin) of spans removed
     attach: set[int] = set()  # pinyin spans: glued to the character before them
     if "(" in text or "（" in text:
-        for m in _PINYIN.finditer(text):
-            attach.add(m.start())
-            events.append((m.start(), m.end(), True))
+        for a, b in _pinyin_spans(text):
+            attach.add(a)
+            events.append((a, b, True))
     if "\u200b" in text or "\ufeff" in text or "\u2060" in text or "\u200c" in text or "\u200d" in text:
         events.extend((m.start(), m.end(), False) for m in _INVISIBLE_LINE.finditer(text))
-    for m in _HSPACE.finditer(text):
-        if m.start() not in attach and _removable_space(text, m.start(), m.end()):
-            events.append((m.start(), m.end(), False))  # dropped entirely
+    for a, b in _hspace_runs(text):
+        if a not in attach and _removable_space(text, a, b):
+            events.append((a, b, False))  # dropped entirely
     simple = _to_simplified(text)
     n = len(text)
     if not events:

@@ -131,3 +131,21 @@ def test_t2s_filter_finds_phrases_around_anchors_as_one_pass_would() -> None:
         text = "".join(rnd.choice(flt.phrases) if rnd.random() < 0.1 else rnd.choice(filler) for _ in range(rnd.randint(0, 30)))
         plain = bool(flt.chars.search(text)) or bool(flt._phrases_re.search(text))
         assert flt.may_change(text) == plain, text
+
+
+def test_whole_text_scans_find_what_finditer_finds() -> None:
+    # normalize looks for whitespace runs and pinyin one character at a time (fast literal
+    # searches): they must be the runs and annotations one finditer over the text finds.
+    import random
+
+    import regex
+
+    from govmetrics.normalize import _HSPACE_CHARS, _PINYIN, _hspace_runs, _pinyin_spans
+
+    rnd = random.Random(3)
+    pieces = [*_HSPACE_CHARS, "\n", "區", "国", "a", "qū", "x1", "(", "（", ")", "）", "( qu )", "\x1c", "5"]
+    texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 40))) for _ in range(3000)]
+    hspace = regex.compile(r"[ \t\u00a0\u3000\u2002-\u200b\ufeff]+")
+    for text in texts:
+        assert _hspace_runs(text) == [m.span() for m in hspace.finditer(text)], repr(text)
+        assert _pinyin_spans(text) == [m.span() for m in _PINYIN.finditer(text)], repr(text)
