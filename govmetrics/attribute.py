@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex
 
@@ -36,8 +38,11 @@ from .rules import RuleSet, derived
 # Parentheticals and footnote marks that may split a name (规模以上工业(以下口径相同)增加值,
 # 规模以上工业[3]增加值, 增加值①): structure of the text, not vocabulary.
 _ASIDE = compiled(r"\([^()]{0,40}\)|\[[^\[\]]{0,6}\]|〔[^〔〕]{0,6}〕|[\u2460-\u2473\u00b9\u00b2\u00b3\u2070-\u2079]")
+# The characters an aside begins with: most sentences hold none. Plain character classes are
+# searched ~3x faster by the standard library's engine than by `regex`.
+_ASIDE_OPEN = re.compile("[(\\[〔\u2460-\u2473\u00b9\u00b2\u00b3\u2070-\u2079]")
 _YEARS_PUNCT = compiled(r"(?:1[89]|20)\d\d年(?:底|末|初)?|[^\p{Han}A-Za-z0-9]")
-_CLAUSE_BREAK = compiled(r"[,，;；:：!！?？。]")
+_CLAUSE_BREAK = re.compile(r"[,，;；:：!！?？。]")  # (the standard library's: see _ASIDE_OPEN)
 _NOISE = compiled(r"(?:(?:(?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})(?:年(?:底|末|初|全年)?)?(?:到|至)?|\d+月份?|第?[一二三四]季度|上半年|下半年|[^\p{Han}A-Za-z0-9、])")
 _DIGIT = compiled(r"\d")
 _YEAR_WORD = compiled(r"(?:(?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})年(?:底|末|初|全年)?")
@@ -96,7 +101,6 @@ class TailWords:
     tried at every position was the cost of trimming a subject; ``strip`` walks back from the
     end over the words instead (by their last character)."""
 
-    pattern: regex.Pattern
     by_last: dict[str, tuple[str, ...]]  # last character -> the words that end with it
 
     @classmethod
@@ -105,12 +109,12 @@ class TailWords:
         for w in dict.fromkeys(words):
             if w:
                 by_last.setdefault(w[-1], []).append(w)
-        return cls(compiled(f"(?:{_alt(words)})+$"), {k: tuple(ws) for k, ws in by_last.items()})
+        return cls({k: tuple(ws) for k, ws in by_last.items()})
 
     def strip(self, text: str) -> str:
-        """``pattern.sub("", text)``: the text without the longest tail made of the words."""
-        if text.endswith("\n"):
-            return self.pattern.sub("", text)  # $ also matches before a final newline
+        """``regex.sub("(?:w1|w2…)+$", "", text)`` for a text without a final newline (the texts
+        trimmed hold no punctuation; ``$`` would also match before a final newline): the text
+        without the longest tail made of the words."""
         if text[-1:] not in self.by_last:
             return text  # no word ends where the text does
         cut = len(text)
@@ -156,6 +160,7 @@ class Vocab:
     scope_re: regex.Pattern
     scopes: tuple[str, ...]
     filler_re: regex.Pattern
+    any_filler_re: regex.Pattern  # one filler word anywhere: the clauses without one compose no name
     pairs: dict[str, list[str]]
     pairs_re: regex.Pattern
     respectively_re: regex.Pattern
@@ -197,17 +202,9 @@ class Vocab:
     contribution_char: str
     ratio_char: str
     by_prefix: dict[str, list[str]] = field(default_factory=dict)  # scope -> aliases that start with it
-    # _names per clause: the same clause is searched several times per figure and per sentence.
-    names_cache: dict[str, list[tuple[int, int, str, str]]] = field(default_factory=dict)
-    clean_cache: dict[str, str] = field(default_factory=dict)  # _clean per clause
     # first two characters (one, for a one-character alias) -> the lengths of the aliases there
     alias_lens: dict[str, tuple[int, ...]] = field(default_factory=dict)
     alias_firsts: frozenset[str] = frozenset()  # the characters an alias begins with
-
-    def __getstate__(self) -> dict:
-        # Kept on disk with the rule set (rules.derived): the memos of clauses (*_cache) are
-        # document text and stay behind.
-        return {k: {} if k.endswith("_cache") else x for k, x in self.__dict__.items()}
 
 
 @derived
@@ -230,6 +227,7 @@ def vocab_for(rs: RuleSet) -> Vocab:
         scope_re=compiled(_alt(list(scopes))),
         scopes=scopes,
         filler_re=compiled(f"(?:{_alt(c.get('name_fillers', []))})*"),
+        any_filler_re=compiled(_alt(c.get("name_fillers", []))),
         pairs=pairs,
         pairs_re=compiled(_alt(list(pairs))),
         respectively_re=compiled(_alt(c.get("respectively", []))),
@@ -293,7 +291,6 @@ class _Shadow:
     map from each shadow position back to the text (by the runs of text kept)."""
 
     def __init__(self, text: str, s0: int, s1: int, figures: list[Figure]) -> None:
-        spans = [(f.start, f.end) for f in figures]
         # (shadow position, words) of each parenthetical taken out (常住人口城镇化率)
         self.asides: list[tuple[int, str]] = []
         pieces: list[str] = []
@@ -302,9 +299,9 @@ class _Shadow:
         self._shadow: list[int] = []  # … and its start in the shadow
         n = 0  # the shadow's length so far
         kept = s0  # the end of the text copied so far
-        for m in _ASIDE.finditer(text, s0, s1):
+        for m in _ASIDE.finditer(text, s0, s1) if _ASIDE_OPEN.search(text, s0, s1) else ():
             a, b = m.span()
-            if not any(fa < b and a < fb for fa, fb in spans):
+            if not any(f.start < b and a < f.end for f in figures):
                 self.asides.append((n + a - kept, m.group()[1:-1]))
                 pieces.append(text[kept:a])
                 n = self._run(kept, a, n)
@@ -328,23 +325,33 @@ class _Shadow:
             return 0
         return self._shadow[k] + min(p - self._starts[k], self._ends[k] - self._starts[k])
 
+    def spans(self, figures: list[Figure]) -> list[tuple[int, int]]:
+        """The shadow span of each figure: ``at`` of its ends."""
+        if len(self._starts) == 1:
+            # One run kept (nothing taken out: most sentences): ``at`` is a shift within it.
+            s, e, z = self._starts[0], self._ends[0], self._shadow[0]
+            if figures and figures[0].start >= s and all(f.end <= e for f in figures):  # (in order)
+                return [(z + f.start - s, z + f.end - s) for f in figures]
+        return [(self.at(f.start), self.at(f.end)) for f in figures]
+
 
 def attribute_sentence(text: str, s0: int, s1: int, figures: list[Figure], rs: RuleSet) -> list[Attribution]:
     """Metric, subject and unit of each figure of the sentence ``text[s0:s1]`` (figures in order)."""
     v = vocab_for(rs)
     sh = _Shadow(text, s0, s1, figures)
     st = sh.text
-    spans = [(sh.at(f.start), sh.at(f.end)) for f in figures]
+    spans = sh.spans(figures)
     out: list[Attribution] = []
     governing: list[Subj] = []  # the subject(s) in force
     turn = 0  # which of several coordinated subjects the next figure takes
     history: list[Subj] = []  # the subject each figure so far was given
     prev_end = 0
+    parens = "(" in st  # (else no figure stands in one)
     for k, (f, (a, b)) in enumerate(zip(figures, spans, strict=True)):
         lead = st[prev_end:a]
         if ")" in lead and "(" not in lead[: lead.rfind(")")]:
             lead = lead[lead.rfind(")") + 1:]  # the rest of a parenthetical the last figure stood in
-        in_paren = st.rfind("(", 0, a) > st.rfind(")", 0, a)
+        in_paren = parens and st.rfind("(", 0, a) > st.rfind(")", 0, a)
         clauses = _CLAUSE_BREAK.split(lead)
         own_clause = clauses[-1]
         new_clause = len(clauses) > 1 or k == 0
@@ -368,8 +375,9 @@ def attribute_sentence(text: str, s0: int, s1: int, figures: list[Figure], rs: R
                 found = _resolve(cl, governing, v, named_only=bool(governing))
                 if found is not None:
                     break
-        c0 = clause_start(st, 0, a)
-        named = [w for p, w in sh.asides if c0 <= p <= a and w in v.alias_to_metric]
+        # The clause's start: after the last break in the words read, if they hold one.
+        c0 = a - len(own_clause) if len(clauses) > 1 else clause_start(st, 0, a)
+        named = [w for p, w in sh.asides if c0 <= p <= a and w in v.alias_to_metric] if sh.asides else None
         if named:
             # 占常住人口比重(常住人口城镇化率)为62.51%: the parenthetical names the indicator.
             found = [Subj(v.alias_to_metric[named[-1]], named[-1], named[-1])]
@@ -494,10 +502,10 @@ def _counted_after(after: str, f: Figure, v: Vocab) -> Subj | None:
     """The noun a figure counts, right after it (完成301张养老床位建设, 97户适老性改造)."""
     if f.counted:
         return Subj(v.alias_to_metric[f.counted], f.counted) if f.counted in v.alias_to_metric else None
-    if f.unit in v.per_n_plain or not after or v.not_after_re.match(after):
-        return None
+    if f.unit in v.per_n_plain or not _HAN.match(after) or v.not_after_re.match(after):
+        return None  # (most figures are followed by punctuation: the first test that fails)
     m = _HAN_RUN.match(after)
-    if not m or not _HAN.match(after):
+    if not m:
         return None
     noun = m.group()
     cut = v.noun_break_re.search(noun, 1)
@@ -515,35 +523,35 @@ def _counted_after(after: str, f: Figure, v: Vocab) -> Subj | None:
 
 
 def _clean(s: str, v: Vocab) -> str:
-    """The words of a clause without years, punctuation, verbs and other trimmings, remembered
-    per vocabulary (the trimming patterns are tried at every position; clauses recur)."""
-    hit = v.clean_cache.get(s)
-    if hit is None:
-        if len(v.clean_cache) >= 4096:
-            v.clean_cache.clear()  # bound the memory of long runs
-        hit = v.clean_cache[s] = _trimmed(s, v)
-    return hit
+    """The words of a clause without years, punctuation, verbs and other trimmings."""
+    return _trimmed(_NOISE.sub("", s), v)
 
 
-def _trimmed(s: str, v: Vocab) -> str:
-    s = _NOISE.sub("", s)
+# Memos of clause text, per vocabulary (a Vocab hashes by identity), bounded: clauses recur
+# within a document and across documents (比上年增长), and a clause is read several times per
+# figure and per sentence. Nothing of them is pickled with the rule set.
+_MEMO = 1 << 14
+
+
+@lru_cache(maxsize=_MEMO)
+def _trimmed(plain: str, v: Vocab) -> str:
+    """``_clean`` of a clause without years and punctuation (``_NOISE`` taken out): the head and
+    tail words trimmed (those patterns are tried at every position)."""
+    s = plain
     for _ in range(3):
         t = v.trim_tail.strip(v.trim_head.sub("", s.strip("、")))
-        if t == s:
-            break
+        # Another pass changes nothing unless it has a 、 to strip at an end: the head words do
+        # not match where they stopped matching, and the tail is cut as far as it goes.
+        if t == s or not (t.startswith("、") or t.endswith("、")):
+            return t
         s = t
     return s
 
 
 def _display(clause: str, v: Vocab) -> str:
-    """The subject as the clause words it (一季度GDP增速), trimmed of verbs and years."""
-    s = _YEARS_PUNCT.sub("", clause)
-    for _ in range(3):
-        t = v.display_tail.strip(v.trim_head.sub("", s))
-        if t == s:
-            break
-        s = t
-    return s
+    """The subject as the clause words it (一季度GDP增速), trimmed of verbs and years (one pass
+    is all: see _trimmed; no 、 is left to strip)."""
+    return v.display_tail.strip(v.trim_head.sub("", _YEARS_PUNCT.sub("", clause)))
 
 
 def _resolve(clause: str, governing: list[Subj], v: Vocab, named_only: bool = False) -> list[Subj] | None:
@@ -556,6 +564,8 @@ def _resolve(clause: str, governing: list[Subj], v: Vocab, named_only: bool = Fa
 
 
 def _resolve_any(clause: str, governing: list[Subj], v: Vocab) -> list[Subj] | None:
+    if not clause:
+        return None  # (what the steps below find in no words: the most frequent clause)
     plain = _NOISE.sub("", clause)  # the clause without years and punctuation
     if v.contribution_char in plain and v.contribution_re.search(plain):
         return None  # (第一产业增加值…,)对GDP增长的贡献率为0.7%: the part in force contributes
@@ -617,7 +627,7 @@ def _resolve_any(clause: str, governing: list[Subj], v: Vocab) -> list[Subj] | N
                      if v.scope_re.match(pre[-i:] + name) and v.scope_re.match(pre[-i:] + name).end() > i), "")
         return [Subj(mid, _display(clause, v) or name, lead + name)]
     # A scope alone: the measure of the subject in force (其中规模以上工业增长9%).
-    s = _clean(clause, v)
+    s = _trimmed(plain, v)  # _clean(clause, v)
     sm = v.scope_re.search(s)
     if sm and governing and sm.end() == len(s):
         comp = _compose(sm.group(), governing[-1].canon, v)
@@ -700,12 +710,7 @@ def _is_share_of_not(clause: str, pos: int, v: Vocab) -> bool:
 def _names(clause: str, v: Vocab) -> list[tuple[int, int, str, str]]:
     """Catalogue names in ``clause``, leftmost-longest, as (start, end, name, metric id),
     including names whose scope and measure are split by filler words."""
-    hit = v.names_cache.get(clause)
-    if hit is None:
-        if len(v.names_cache) >= 4096:
-            v.names_cache.clear()  # bound the memory of long runs
-        hit = v.names_cache[clause] = _find_names(clause, v)
-    return list(hit)  # a copy: callers may keep or change their list
+    return list(_find_names(clause, v))  # a copy: callers may keep or change their list
 
 
 def _alias_at(s: str, i: int, v: Vocab) -> str:
@@ -744,9 +749,12 @@ def _alias_hits(clause: str, v: Vocab) -> list[tuple[int, int, str, str]]:
     return found
 
 
-def _find_names(clause: str, v: Vocab) -> list[tuple[int, int, str, str]]:
+@lru_cache(maxsize=_MEMO)
+def _find_names(clause: str, v: Vocab) -> tuple[tuple[int, int, str, str], ...]:
     found = _alias_hits(clause, v)
-    for m in v.scope_re.finditer(clause, overlapped=True):
+    # A scope and a measure split by filler words: not without a filler (most clauses).
+    scopes = v.scope_re.finditer(clause, overlapped=True) if v.any_filler_re.search(clause) else ()
+    for m in scopes:
         scope = m.group()
         rest = v.by_prefix.get(scope)
         if not rest:
@@ -765,7 +773,7 @@ def _find_names(clause: str, v: Vocab) -> list[tuple[int, int, str, str]]:
     for t in found:
         if all(t[1] <= o[0] or t[0] >= o[1] for o in out):
             out.append(t)
-    return sorted(out)
+    return tuple(sorted(out))
 
 
 def _compose(scope: str, governing_name: str, v: Vocab) -> Subj | None:

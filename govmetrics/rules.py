@@ -118,8 +118,8 @@ def derived(build: Callable[[RuleSet], T]) -> Callable[[RuleSet], T]:
     with the rule set in the disk cache, so later processes unpickle it instead of building it
     (the attribution vocabulary alone costs ~30 ms per start). The cache key covers the rule
     files and this package's code, so a change to either rebuilds it. Nothing read from a
-    document may be saved with them: a value that keeps a memo of document text in memory
-    drops it when pickled (attribute.Vocab.__getstate__)."""
+    document may be saved with them: memos of document text are kept outside them (the
+    attribution's lru_caches keyed by the vocabulary)."""
     name = f"{build.__module__}.{build.__qualname__}"
 
     @wraps(build)

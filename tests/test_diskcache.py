@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from unittest.mock import patch
 
 import pytest
@@ -132,13 +133,14 @@ def test_values_derived_from_a_rule_set_are_kept_with_it_but_no_document_text(tm
     assert extract_text("全年国内生产总值增长5.2%。", rules=first)[0].metric == "gdp"
     name = "govmetrics.attribute.vocab_for"
     assert attribute.vocab_for(first) is first.derived[name]  # built once per rule set
-    attribute._clean("比上年增长", first.derived[name])
-    assert first.derived[name].names_cache and first.derived[name].clean_cache  # clauses read in this process
+    clause = "鲲鹏扶摇直上增长"  # a clause read in this process: its memos stay behind
+    attribute._clean(clause, first.derived[name])
+    attribute._names(clause, first.derived[name])
+    assert attribute._trimmed.cache_info().currsize and attribute._find_names.cache_info().currsize
+    assert "鲲鹏".encode() not in pickle.dumps(first.derived[name])
     rules._save_grown()  # what happens at exit
     again = rules.load_ruleset([mine])
     assert again is not first and name in again.derived
-    assert again.derived[name].names_cache == {}  # the memos of document text stay behind
-    assert again.derived[name].clean_cache == {}
     assert attribute.vocab_for(again) is again.derived[name]
     assert extract_text("全年国内生产总值增长5.2%。", rules=again)[0].metric == "gdp"
 
