@@ -36,16 +36,18 @@ _HEADING_MARK = compiled(
 _REVIEW_LAST_YEAR = compiled(
     r"(" + YEAR + r")年(?:的?(?:国内)?工作的?回顾|工作总结|以来的工作)|刚刚过去的(" + YEAR + r")年"
 )
+_REVIEW_WORDS = ("回顾", "工作总结", "以来的工作", "刚刚过去的")  # every match of it holds one
 _TOP_HEADING = compiled(r"\s*[一二三四五六七八九十]{1,2}、")
-# At the start of the text or after a sentence's end (two patterns: the stdlib scans for a
-# leading character class fast, not for an alternation with ^).
-_INLINE_HEADING = re.compile(r"[。！？!?][ \t]*([一二三四五六七八九十]{1,2}、)")
+# At the start of the text or after a sentence's end: patterns led by one character each (the
+# stdlib scans for a character far faster than for a class, or an alternation with ^).
+_INLINE_HEADINGS = tuple((c, re.compile(re.escape(c) + r"[ \t]*([一二三四五六七八九十]{1,2}、)")) for c in "。！？!?")
 _OPENING_HEADING = re.compile(r"[ \t]*([一二三四五六七八九十]{1,2}、)")
 _REPORT_TITLE = compiled(r"((?:19|20)\d\d)年[\p{Han}]{0,12}政府工作报告")
 _WORK_REPORT = compiled(r"\s*(?:-\s*)?各位代表")
 # A sentence up to and with its end marks (and closing quotes): back to back from the text's
 # start, so their lengths add up to the ends of the marks (findall makes no match objects).
 _SENTENCE = re.compile(r"[^。！？!?]*[。！？!?]+[”」』)）]*")
+_CLOSERS = re.compile(r"[”」』)）]*")
 _FILENAME_YEAR = compiled(r"(?<!\d)((?:19[5-9]|20[0-4])\d)(?!\d)")
 
 
@@ -185,21 +187,31 @@ def analyse(text: str, rs: RuleSet, doc_name: str = "") -> Structure:
         paragraphs = [(0, len(text))]
     sentences: list[tuple[int, int]] = []
     # Sentence ends in one pass: an end (its marks and closing quotes) lies within a line,
-    # so within one paragraph.
-    ends = list(accumulate(map(len, _SENTENCE.findall(text))))
-    k = 0
+    # so within one paragraph. The pass stops after the last end mark and its closing quotes:
+    # beyond them a search would fail at every position, each time after a scan to the
+    # text's end (quadratic in the length of a text's tail without an end mark).
+    last = max(map(text.rfind, "。！？!?"))
+    stop = _CLOSERS.match(text, last + 1).end() if last >= 0 else 0
+    ends = list(accumulate(map(len, _SENTENCE.findall(text, 0, stop))))
+    # A sentence starts where the one before ends, or where its paragraph starts (the first of
+    # each paragraph is set below): the sentences are read off in one zip, interrupted only by
+    # the text after a paragraph's last end mark. Each of them holds its end mark, so none is
+    # blank; inside a paragraph a line break is a run-on (the paragraph split kept real breaks).
+    starts = [0, *ends[:-1]] if ends else []
+    k = done = 0
     for a, b in paragraphs:
-        # Inside a paragraph a line break is a run-on (the paragraph split kept real breaks).
         k = bisect.bisect_right(ends, a, k)
         j = bisect.bisect_right(ends, b, k)
         st = a
         if j > k:
-            # Each of these sentences holds its end mark, so none is blank.
-            sentences.extend(zip([a, *ends[k:j - 1]], ends[k:j], strict=True))
+            starts[k] = a
             st = ends[j - 1]
         k = j
         if st < b and text[st:b].strip():
+            sentences += zip(starts[done:j], ends[done:j], strict=True)
             sentences.append((st, b))
+            done = j
+    sentences += zip(starts[done:], ends[done:], strict=True)
     if not sentences:
         sentences = [(0, len(text))]
     articles = _articles(text, lines, stripped, doc_name, rs.data.get("cues", {}))
@@ -207,14 +219,18 @@ def analyse(text: str, rs: RuleSet, doc_name: str = "") -> Structure:
     # take the first few characters after a top-level marker that opens a sentence.
     found = {a: text[a:b].strip() for a, b in headings}
     opening = _OPENING_HEADING.match(text)
-    for m in ([opening] if opening else []) + list(_INLINE_HEADING.finditer(text)):
-        a = m.start(1)
+    for a in ([opening.start(1)] if opening else []) + _inline_headings(text):
         if not any(h <= a < h + len(t) + 1 for h, t in found.items()):
             found[a] = text[a : a + 30].split("。")[0]
     sections = _sections(text, sorted(found.items()), rs, articles)
     return Structure(text, sentences, paragraphs, articles, sections)
 
 
+
+
+def _inline_headings(text: str) -> list[int]:
+    """Where a top-level marker (一、) opens a sentence after another's end, in order."""
+    return sorted(m.start(1) for c, p in _INLINE_HEADINGS if c in text for m in p.finditer(text))
 
 
 def _articles(text: str, lines: list[tuple[int, int]], stripped: list[str], doc_name: str,
@@ -231,15 +247,16 @@ def _articles(text: str, lines: list[tuple[int, int]], stripped: list[str], doc_
         if b <= a:
             continue
         body = text[a:b]
-        year, early, evidence = _article_year(body)
-        reviews = bool(_REVIEW_LAST_YEAR.search(body[:3000])) and year is not None
+        review = _review_of_last_year(body)
+        year, early, evidence, date = _article_dating(body, review)
+        reviews = bool(review) and year is not None
         genre = _genre(body, cues)
         if _WORK_REPORT.match(body):
             # 各位代表：… a work report, delivered at the congress early in its year.
             early, reviews = True, True
         if genre == "news" and early and any(w in body[:300] for w in cues.get("genre_work_report", [])):
             reviews = True  # news of a work report given early in the year: it reviews the year before
-        art = Article(a, b, year, early, reviews, genre, None, evidence, _article_date(body))
+        art = Article(a, b, year, early, reviews, genre, None, evidence, date)
         if genre == "communique":
             _communique_frame(art, body)
         arts.append(art)
@@ -351,46 +368,45 @@ def _dateline(head: str) -> regex.Match | None:
     return None
 
 
-def _article_date(body: str) -> str:
-    """The article's date as its text gives it, from the places `_article_year` reads a date
-    from: the dateline or meeting at the top, the report's title (2021年…政府工作报告 → 2021),
-    a page stamp at the end. "" when the text gives none: a year worked out is no date."""
-    head = body[:400]
-    if m := _dateline(head):
-        return _date_text(m)
-    m = _REPORT_TITLE.search(head)
-    if m and year_value(m.group(1)):
-        return m.group(1)
-    tail = [ln for ln in body.rstrip().split("\n")[-3:] if ln.strip()]
+def _review_of_last_year(body: str) -> regex.Match | None:
+    """_REVIEW_LAST_YEAR in the article's first 3000 characters. Each of its forms holds one
+    of _REVIEW_WORDS, so they are looked for first (far faster than a search of the pattern)."""
+    head = body[:3000]
+    return _REVIEW_LAST_YEAR.search(head) if any(w in head for w in _REVIEW_WORDS) else None
+
+
+def _page_stamp(body: str) -> regex.Match | None:
+    """A full date on one of the article's last three non-empty lines, with little else on it."""
+    tail = [ln for ln in body.rstrip().rsplit("\n", 3)[-3:] if ln.strip()]
     for ln in reversed(tail):
         m = _FULL_DATE.search(ln)
         if m and len(ln.strip()) - len(m.group(0)) <= 8 and year_value(m.group(1)):
-            return _date_text(m)
-    return ""
+            return m
+    return None
 
 
-def _article_year(body: str) -> tuple[int | None, bool, str]:
-    """The article's own year, and whether it is dated early in that year."""
+def _article_dating(body: str, review: regex.Match | None) -> tuple[int | None, bool, str, str]:
+    """The article's own year, whether it is dated early in that year, what the year was read
+    from, and its date as the text gives it ("" when it gives none: a year worked out is no
+    date). Both come from a full date near the top (the dateline or the meeting the report was
+    given at), else the report's title (2021年黄埔区政府工作报告: delivered early that year),
+    else a page stamp at the end; the year from ``review``, the article's review of the year
+    before (_review_of_last_year), ahead of the title."""
     head = body[:400]
-    # A full date near the top: the dateline or the meeting the report was given at.
     if m := _dateline(head):
         month = parse_number(m.group(2)) or 12
-        return year_value(m.group(1)), month <= 4, "date at the top"
-    m = _REVIEW_LAST_YEAR.search(body[:3000])
-    if m:
-        y = year_value(m.group(1) or m.group(2))
-        if y:
-            return y + 1, True, "review of the year before"
-    m = _REPORT_TITLE.search(head)
-    if m and year_value(m.group(1)):
-        return year_value(m.group(1)), True, "report title"  # 2021年黄埔区政府工作报告: delivered early that year
-    # A page stamp on the article's last non-empty line.
-    tail = [ln for ln in body.rstrip().split("\n")[-3:] if ln.strip()]
-    for ln in reversed(tail):
-        m = _FULL_DATE.search(ln)
-        if m and len(ln.strip()) - len(m.group(0)) <= 8 and year_value(m.group(1)):
-            return year_value(m.group(1)), False, "date at the end"
-    return None, False, ""
+        return year_value(m.group(1)), month <= 4, "date at the top", _date_text(m)
+    title = _REPORT_TITLE.search(head)
+    title_year = year_value(title.group(1)) if title else None
+    stamp = None if title_year else _page_stamp(body)
+    date = title.group(1) if title and title_year else _date_text(stamp) if stamp else ""
+    if review and (y := year_value(review.group(1) or review.group(2))):
+        return y + 1, True, "review of the year before", date
+    if title_year:
+        return title_year, True, "report title", date
+    if stamp:
+        return year_value(stamp.group(1)), False, "date at the end", date
+    return None, False, "", date
 
 
 @lru_cache(maxsize=8)

@@ -139,3 +139,54 @@ def test_sentence_ends_by_lengths_agree_with_the_end_marks() -> None:
     texts += ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 30))) for _ in range(20000)]
     for t in texts:
         assert list(accumulate(map(len, _SENTENCE.findall(t)))) == [m.end() for m in marks.finditer(t)], t
+
+
+def _random_texts(pieces: list[str], n: int, seed: int) -> list[str]:
+    import random
+
+    rnd = random.Random(seed)
+    return ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 60))) for _ in range(n)]
+
+
+def test_sentences_as_one_pass_per_paragraph_finds_them() -> None:
+    # analyse reads the sentences off one list of ends (and stops the search at the last end
+    # mark): they must be those found paragraph by paragraph over the whole text's ends.
+    import bisect
+    import re
+    from itertools import accumulate
+
+    sentence = re.compile(r"[^。！？!?]*[。！？!?]+[”」』)）]*")
+    rs = default_ruleset()
+    pieces = ["。", "！", "?", "”", "）", "\n", "\n\n", " ", "国", "增长8%", "一、", "x" * 35, "”。", "。”"]
+    for text in _random_texts(pieces, 2000, 5):
+        s = analyse(text, rs)
+        ends = list(accumulate(map(len, sentence.findall(text))))
+        expected: list[tuple[int, int]] = []
+        k = 0
+        for a, b in s.paragraphs:
+            k = bisect.bisect_right(ends, a, k)
+            j = bisect.bisect_right(ends, b, k)
+            st = a
+            if j > k:
+                expected.extend(zip([a, *ends[k:j - 1]], ends[k:j], strict=True))
+                st = ends[j - 1]
+            k = j
+            if st < b and text[st:b].strip():
+                expected.append((st, b))
+        assert s.sentences == (expected or [(0, len(text))]), repr(text)
+
+
+def test_literal_searches_find_what_the_patterns_find() -> None:
+    # The inline headings and the review of last year are sought by a character or a word
+    # first: they must be what the patterns themselves find.
+    import re
+
+    from govmetrics.segment import _REVIEW_LAST_YEAR, _inline_headings, _review_of_last_year
+
+    inline = re.compile(r"[。！？!?][ \t]*([一二三四五六七八九十]{1,2}、)")
+    pieces = ["。", "！", "!", "?", "？", " ", "\t", "一、", "十二、", "二", "、", "2019年", "一九八四年", "工作回顾",
+              "的国内工作的回顾", "工作总结", "以来的工作", "刚刚过去的", "年", "回顾"]
+    for text in _random_texts(pieces, 3000, 9):
+        assert _inline_headings(text) == [m.start(1) for m in inline.finditer(text)], repr(text)
+        got, want = _review_of_last_year(text), _REVIEW_LAST_YEAR.search(text[:3000])
+        assert (got and got.span()) == (want and want.span()), repr(text)
