@@ -9,7 +9,6 @@ heading and finally the article's own date (SPEC §4a).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import regex
 
@@ -24,6 +23,10 @@ _YEAR_TOKEN = compiled(
     r"(?<![\d])(到|至|截至|截止|从|由|在|于)?\s*(" + YEAR + r")(?![\d])"
     r"(?:\s*[-—–~～至到]\s*((?:1[89]|20)\d\d))?\s*年(?!代)(以来)?"
 )
+
+
+# (start, end, year, how) of each year mention of a sentence, relative to its start.
+Mentions = tuple[tuple[int, int, int, str], ...]
 
 
 @dataclass(eq=False)  # hashed by identity: one per rule set, a key of per-sentence caches
@@ -61,6 +64,7 @@ class Cues:
     century_re: regex.Pattern
     plans: dict[str, int]
     plans_re: regex.Pattern
+    plan_as_period: regex.Pattern  # right after a plan name: the plan as a span of years
     # A character every word of the list holds (年, 世, 五): a text without it holds none.
     relative_char: str
     century_char: str
@@ -134,6 +138,7 @@ def cues_for(rs: RuleSet) -> Cues:
         plans_char=_shared_char(list(plans)),
         # “七五”普法 is a campaign, not the plan: the plan name must be followed by a plan word.
         plans_re=compiled(r"(?<![一二三四五六七八九十])(?:" + _alt(list(plans)) + r")(?=[”\"]?(?:规划|计划|时期|期间|末|以来|开局|收官|目标|发展))"),
+        plan_as_period=compiled(f"[”\"]?(?:{_alt(c.get('plan_as_period', []))})"),
         qual_gov=gov,
         under_review=frozenset(c.get("year_under_review", [])),
         gov_re=compiled(_alt(list(gov))) if gov else None,
@@ -162,6 +167,26 @@ def clause_start(text: str, sent_start: int, pos: int) -> int:
     """Start of the clause that holds ``pos`` (after the last ，；： before it)."""
     m = _LAST_CLAUSE_BREAK.search(text, sent_start, pos)
     return m.end() if m else sent_start
+
+
+class Sentence:
+    """What the figures of one sentence share, read once for all of them: the years it mentions
+    (a sentence holds two figures on average)."""
+
+    __slots__ = ("start", "end", "_mentions")
+
+    def __init__(self, start: int, end: int) -> None:
+        self.start = start
+        self.end = end
+        self._mentions: dict[tuple[int | None, str], Mentions] = {}
+
+    def mentions(self, text: str, cues: Cues, doc_year: int | None, genre: str) -> Mentions:
+        """The year mentions of the sentence (_sentence_mentions), by the article's year and genre."""
+        key = (doc_year, genre)
+        found = self._mentions.get(key)
+        if found is None:
+            found = self._mentions[key] = _sentence_mentions(text[self.start:self.end], cues, doc_year, genre)
+        return found
 
 
 _WITHIN_YEARS = compiled(r"(?<![\d一二三四五六七八九十])([一二三四五六七八九十]{1,3}|\d{1,2})年(?:内|之内|以内|时间里)")
@@ -258,16 +283,13 @@ def _last_change_is_down(prefix: str, cues: Cues) -> bool:
     return down > up
 
 
-def _years_before(sentence: str, pos: int, cues: Cues, doc_year: int | None,
-                  genre: str = "") -> list[tuple[int, int, str]]:
-    """(position, year, how) of every year mention in ``sentence[:pos]``, from the mentions of the whole sentence, found once for
-    all the numbers in it (a mention counts when it ends before the number)."""
-    return [(a, y, how) for a, b, y, how in _sentence_mentions(sentence, cues, doc_year, genre) if b <= pos]
+def _years_before(mentions: Mentions, pos: int) -> list[tuple[int, int, str]]:
+    """(position, year, how) of the mentions of a sentence that end before ``pos`` (relative to
+    its start): those a reading of the sentence up to the number finds."""
+    return [(a, y, how) for a, b, y, how in mentions if b <= pos]
 
 
-@lru_cache(maxsize=256)
-def _sentence_mentions(sentence: str, cues: Cues, doc_year: int | None,
-                       genre: str = "") -> tuple[tuple[int, int, int, str], ...]:
+def _sentence_mentions(sentence: str, cues: Cues, doc_year: int | None, genre: str = "") -> Mentions:
     return tuple(_mentions(sentence, cues, doc_year, genre))
 
 
@@ -420,6 +442,7 @@ class Frame:
     doc_why: str = ""  # what the document's year was read from
     year_why: str = ""  # set by year_of: the evidence that decided the year
     target_why: str = ""  # set by is_target: the evidence that decided the target flag
+    mentions: Mentions = ()  # the year mentions of the sentence (Sentence.mentions)
 
 
 def year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: int | None,
@@ -463,7 +486,7 @@ def _year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: in
         frame.year_stated = True
         frame.year_why = f"the value of the starting year: {start.group()}"
         return year_value(start.group(1))
-    mentions = _years_before(text[s0:s1], pos - s0, cues, frame.doc_year, frame.genre)
+    mentions = _years_before(frame.mentions, pos - s0)
     if order_in_from_to != 0:
         # 从2017年2148家增至2819家、增长31.2%: a starting year that opens a from–to of values in
         # the number's own clause dates only the start value (从1978年到1985年 is a period).
@@ -557,9 +580,6 @@ _PERIOD = compiled(
 )
 
 
-_PLAN_AS_PERIOD = compiled(r"[”\"]?(?:时期|期间|以来)")
-
-
 def period_length(text: str, cues: Cues) -> int | None:
     """How many years a review period named in ``text`` spans (过去五年, 十年来, “十一五”期间: a
     plan is five years); None when none is named."""
@@ -569,7 +589,7 @@ def period_length(text: str, cues: Cues) -> int | None:
         if n and 1 < n <= 30:
             last = (m.start(), int(n))
     for m in cues.plans_re.finditer(text):
-        if _PLAN_AS_PERIOD.match(text, m.end()) and (last is None or m.start() > last[0]):
+        if cues.plan_as_period.match(text, m.end()) and (last is None or m.start() > last[0]):
             last = (m.start(), 5)
     return last[1] if last else None
 
@@ -620,16 +640,22 @@ def _is_target(text: str, pos: int, frame: Frame, year: int | None, cues: Cues) 
         frame.target_why = f"{year} is after the document's year {frame.doc_year}"
         return True
     finished = year is not None and frame.doc_year is not None and year < frame.doc_year
-    # The cues before the number are read only when they can decide (not for most finished years).
-    if finished and not (frame.assumed_review and not frame.year_stated
-                         and cues.target.search(_cue_text(text, s0, pos, cues))):
+    # The cues before the number are read only when they can decide (not for most finished
+    # years), and once.
+    before = None
+    if finished and frame.assumed_review and not frame.year_stated:
+        before = _cue_text(text, s0, pos, cues)
+    if finished and not (before is not None and cues.target.search(before)):
         # A figure for a finished year is a result, even if it was forecast (预计).
         goal_quoted = cues.goal_quoted.search(text[frame.clause_start:pos])
-        quoted = bool(goal_quoted and "目标" in _cue_text(text, s0, pos, cues))
+        if goal_quoted and before is None:
+            before = _cue_text(text, s0, pos, cues)
+        quoted = bool(goal_quoted and "目标" in before)
         frame.target_why = (f"a goal quoted for a finished year: {goal_quoted.group()}" if quoted
                             else f"{year} is before the document's year {frame.doc_year}: a result")
         return quoted
-    before = _cue_text(text, s0, pos, cues)
+    if before is None:
+        before = _cue_text(text, s0, pos, cues)
     # The cue nearest the number decides (力争…累计超100名 is a goal; 计划…已完成 a result).
     results = list(cues.result.finditer(before))
     targets = list(cues.target.finditer(before))

@@ -21,6 +21,7 @@ from .claim import Claim
 from .context import (
     Cues,
     Frame,
+    Sentence,
     clause_start,
     cues_for,
     is_target,
@@ -38,7 +39,7 @@ from .patterns import compiled
 from .prefilter import Scope, TextIndex, windows
 from .region import clause_region, set_article_regions
 from .rules import PATTERN_TIMEOUT, Rule, RuleSet, default_ruleset, derived
-from .segment import YEAR, Structure, analyse, year_value
+from .segment import YEAR, Article, Section, Structure, analyse, year_value
 
 Warn = Callable[[str], None]
 
@@ -59,9 +60,9 @@ _OPENING_FILLER = compiled(r"[ “\"]*(?:到|至|在|截至)?[ “\"]*")
 
 @lru_cache(maxsize=8)
 def _filler_then_plan(cues: Cues) -> regex.Pattern:
-    """A plan name right after the opening filler: a sentence it does not match at its start
-    cannot open with a plan (the filler's every ending is tried)."""
-    return compiled(f"(?:{_OPENING_FILLER.pattern})(?:{cues.plans_re.pattern})")
+    """A plan name (group `plan`) right after the opening filler (the filler's every ending is
+    tried)."""
+    return compiled(f"(?:{_OPENING_FILLER.pattern})(?P<plan>{cues.plans_re.pattern})")
 
 
 @lru_cache(maxsize=8)
@@ -263,6 +264,9 @@ class _Doc:
         self.claim_starts: list[int] = []  # starts of the claim matches, set by extract_text
         self.evidence: dict[tuple[int, int], dict[str, str]] | None = None  # for `explain`
         self._markers: dict[int, int] = {}
+        self._sentence_starts = [a for a, _ in struct.sentences]
+        self._frames: dict[tuple, tuple[int | None, str, str, str]] = {}
+        self._sentences: dict[int, Sentence] = {}  # sentence start -> what its figures share
         self._sentence_texts: dict[int, str] = {}  # sentence start -> sentence_text
         self.places: frozenset[str] = frozenset()  # names the document shows to be places
 
@@ -282,9 +286,9 @@ class _Doc:
             return year_value(m.group(1)) or None
         # A plan named as a period at the start (“十四五”时期，…; 到“十四五”末，…), not as a
         # document (“十一五”规划纲要把…).
-        m = self._plan_opening(a, b)
-        if m and _PLAN_PERIOD.match(self.text, m.end()):
-            return self.cues.plans[m.group()]  # “十四五”时期，… / 到“十四五”末，… frames what follows
+        plan = self._plan_opening(a, b)
+        if plan and _PLAN_PERIOD.match(self.text, plan[1]):
+            return self.cues.plans[self.text[plan[0]:plan[1]]]  # “十四五”时期，… / 到“十四五”末，… frames what follows
         p = a
         while p < b and self.text[p].isspace():
             p += 1
@@ -294,14 +298,12 @@ class _Doc:
             return relative_year(m.group(), art.year, art.genre, self.cues)  # 过去五年，… / 今年，…
         return None
 
-    def _plan_opening(self, a: int, b: int) -> regex.Match | None:
-        """The sentence's first plan name when only the opening filler stands before it
-        (“十四五”时期…; 到“十四五”末…), else None. One anchored test that no plan follows the
-        filler spares nearly every walked sentence a search of its whole length."""
-        if not self._filler_then_plan.match(self.text, a, b):
-            return None
-        m = self.cues.plans_re.search(self.text, a, b)
-        return m if m and _OPENING_FILLER.fullmatch(self.text[a:m.start()]) else None
+    def _plan_opening(self, a: int, b: int) -> tuple[int, int] | None:
+        """The span of the sentence's first plan name when only the opening filler stands before
+        it (“十四五”时期…; 到“十四五”末…), else None: the plan the anchored match finds after the
+        filler (no plan name starts with a filler character, so none comes before it)."""
+        m = self._filler_then_plan.match(self.text, a, b)
+        return m.span("plan") if m else None
 
     def _framing_year(self, i: int) -> int | None:
         """The one year a sentence without figures speaks of (2018年涪城全区经济社会发展取得显著
@@ -359,6 +361,13 @@ class _Doc:
             self._markers[j] = i
         return i
 
+    def sentence(self, start: int, end: int) -> Sentence:
+        """What the figures of the sentence text[start:end] share, made on its first figure."""
+        s = self._sentences.get(start)
+        if s is None:
+            s = self._sentences[start] = Sentence(start, end)
+        return s
+
     def frame(self, pos: int) -> tuple[int | None, str, str, str]:
         """(year, mode, evidence, opening text) of the frame an earlier sentence opened (2020年，…; 到“十四五”
         末，…), carried forward: never across a section heading or a new list item (一是…), and a
@@ -369,8 +378,20 @@ class _Doc:
         section = self.struct.section_at(pos)
         floor = max(art.start, section.start if section else 0, pos - 1500)
         idx = self.struct.sentence_index(pos)
+        para = self.struct.paragraph_at(pos)
+        # The walk below reads pos only through these (the floor only against sentence starts),
+        # so the figures of one sentence share its answer.
+        key = (idx, bisect.bisect_left(self._sentence_starts, floor), para, art.start, section is None,
+               pos - art.start < 200)
+        found = self._frames.get(key)
+        if found is None:
+            found = self._frames[key] = self._walk_frame(pos, art, section, floor, idx, para)
+        return found
+
+    def _walk_frame(self, pos: int, art: Article, section: Section | None, floor: int, idx: int,
+                    para: tuple[int, int]) -> tuple[int | None, str, str, str]:
         i = self._marker_at_or_before(idx - 1)
-        para0, para1 = self.struct.paragraph_at(pos)
+        para0, para1 = para
         for j in range(idx - 1, max(i, -1), -1):
             a = self.struct.sentences[j][0]
             if a < max(para0, floor):
@@ -525,6 +546,7 @@ def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
     text = d.text
     cues = d.cues
     s0, s1 = d.struct.sentence_at(a)
+    sentence = d.sentence(s0, s1)
     c0 = clause_start(text, s0, a)
     clause_prefix = text[c0:a]
     prev_kind = (prev[1], prev[2]) if prev and (prev[0] == c0 or order == 1) else None
@@ -560,6 +582,7 @@ def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
         number_end=b,
         genre=article.genre,
         late_in_year=_late_in_year(article.date),
+        mentions=sentence.mentions(text, cues, article.year, article.genre),
     )
     if from_to == 1 and prev and prev[0] == c0:
         if prev[3].startswith(unit + "/"):

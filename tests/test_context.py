@@ -136,7 +136,7 @@ def test_a_comparison_base_value_is_dated_and_a_result() -> None:
 def test_year_mentions_of_a_sentence_serve_every_number_in_it() -> None:
     """year_of finds the year mentions of a whole sentence once and keeps those that end
     before the number; that must equal reading the sentence only up to the number."""
-    from govmetrics.context import _mentions, _years_before, cues_for
+    from govmetrics.context import Sentence, _mentions, _years_before, cues_for
     from govmetrics.rules import default_ruleset
 
     cues = cues_for(default_ruleset())
@@ -150,7 +150,8 @@ def test_year_mentions_of_a_sentence_serve_every_number_in_it() -> None:
         for m in regex.finditer(r"\d+", s):
             for doc_year in (None, 2021):
                 alone = [(a, y, how) for a, _, y, how in _mentions(s[:m.start()], cues, doc_year, "")]
-                assert _years_before(s, m.start(), cues, doc_year) == alone
+                mentions = Sentence(0, len(s)).mentions(s, cues, doc_year, "")
+                assert _years_before(mentions, m.start()) == alone
                 checked += 1
     assert checked > 20
 

@@ -202,6 +202,12 @@ def test_frame_year_walk_is_remembered_without_changing_it(path: Path) -> None:
     assert len(positions) > 10
     for pos in reversed(positions):  # out of order, so the memo is filled from the end first
         assert doc.frame(pos)[0] == plain_walk(pos)
+    # The figures of a sentence share a remembered frame: every position of the text gets what a
+    # document that never answered another position gives.
+    for pos in range(0, len(doc.text), 7):
+        fresh = _Doc(text, norm, st, rs, path.name)
+        fresh.claim_starts = doc.claim_starts
+        assert doc.frame(pos) == fresh.frame(pos), pos
 
 
 def test_plan_opening_agrees_with_a_search_of_the_whole_sentence() -> None:
@@ -225,11 +231,13 @@ def test_plan_opening_agrees_with_a_search_of_the_whole_sentence() -> None:
         first = doc.cues.plans_re.search(doc.text, a, b)
         got = doc._plan_opening(a, b)
         if first and _OPENING_FILLER.fullmatch(doc.text[a:first.start()]):
-            assert got is not None and got.span() == first.span(), doc.text[a:b]
+            assert got == first.span(), doc.text[a:b]
             opened += 1
         else:
             assert got is None, doc.text[a:b]
     assert opened >= 4
+    # What the anchored match relies on: the filler takes no character of a plan name's start.
+    assert all(_OPENING_FILLER.match(name).end() == 0 for name in doc.cues.plans)
 
 
 def test_frame_opening_guard_only_skips_sentences_without_a_lead_year() -> None:
