@@ -613,6 +613,31 @@ def _key(patterns: list[tuple[str, int]]) -> str | None:
 
 # --- confirmation ----------------------------------------------------------------------------
 
+def reach(plan: RulePlan, ends: list[int], text: str, cuts: list[int]) -> list[int]:
+    """For each candidate end, how far back a match ending there can start (its span lies
+    within [reach, end]): the latest of the start of its piece, the end minus the rule's
+    longest match and, for a rule of unbounded width, the start of the run of its alphabet
+    ending there (the bounds `confirm` starts its search from). The end itself when no
+    match can end there (its last character is outside the alphabet)."""
+    out: list[int] = []
+    width = plan.max_width
+    alphabet = _char_set(plan.alphabet) if plan.alphabet else None
+    for e in ends:
+        lo = cuts[i - 1] + 1 if cuts and (i := bisect_left(cuts, e - 1)) else 0
+        if width is not None:
+            lo = max(lo, e - width)
+        if alphabet:
+            k = e
+            if width is None:
+                while k > lo and text[k - 1] in alphabet:
+                    k -= 1
+            elif text[e - 1] in alphabet:
+                k = lo
+            lo = k
+        out.append(lo)
+    return out
+
+
 def confirm(pattern: regex.Pattern, plan: RulePlan, ends: list[int], text: str, cuts: list[int],
             deadline: float | None, clock: Any) -> list[regex.Match]:
     """The rule's matches, as `pattern.finditer(text)` gives them, from its candidate ends.
@@ -713,4 +738,4 @@ class EmptyMatch(Exception):
     misjudged pattern gets here): the caller redoes the rule with the pre-filter path."""
 
 
-__all__ = ["Alarm", "Engine", "RulePlan", "build", "confirm", "enabled", "translate", "translation"]
+__all__ = ["Alarm", "Engine", "RulePlan", "build", "confirm", "enabled", "reach", "translate", "translation"]

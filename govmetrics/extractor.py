@@ -112,44 +112,39 @@ def _with_leading_qualifier(text: str, start: int, rs: RuleSet) -> int:
 
 
 def find_matches(text: str, rs: RuleSet, warn: Warn | None = None, doc: str = "-",
-                 fast: bool | None = None) -> list[Match]:
+                 fast: bool | None = None, claims_only: bool = False) -> list[Match]:
     """Every rule's matches over the normalised text, overlaps resolved (longest wins).
     ``fast``: use the Hyperscan path (`engine.py`) when it is available; None follows
-    GOVMETRICS_HYPERSCAN (on by default). Both paths give the same matches."""
-    found: list[Match] = []
-    # Longest first; on a tie the higher priority, then the user's rule, then a skip rule.
-    keys: list[tuple[int, tuple[int, bool, bool], int]] = []
+    GOVMETRICS_HYPERSCAN (on by default). Both paths give the same matches.
+    ``claims_only``: the claims kept are those of a full pass, but other rules' matches are
+    only looked for where they may change which claims are kept (`_near_claims`)."""
     # The regex timeout covers a whole pass, so it grows with the text: a normal pass costs
     # ~0.2 s per million characters; 5 s per million leaves room for a slow machine while a
     # runaway pattern is still stopped within seconds.
     timeout = PATTERN_TIMEOUT + 5e-6 * len(text)
     index = TextIndex(text)
     hits = _candidates(text, rs, fast)
+    found: list[list[Match]] = [[] for _ in rs.rules]
     with engine.Alarm.get() as alarm:
+        later = [i for i, rule in enumerate(rs.rules)
+                 if claims_only and hits is not None and rule.action != "claim" and i in hits[1]]
         for i, rule in enumerate(rs.rules):
-            claim = rule.action == "claim"
-            rank = (-rule.priority, not rule.user, rule.action != "skip")
-            before = len(found)
-            try:
-                if alarm:
-                    alarm.set(timeout)
-                for m in _matches_of(i, rule, text, None if alarm else timeout, index, hits):
-                    a, b = m.span()
-                    start = _with_leading_qualifier(text, a, rs) if claim else a
-                    if b > start and (not rule.needs or _needs_met(text, start, rule, rs)):
-                        found.append(Match(start, b, rule, m))
-                        keys.append((start - b, rank, start))
-                if alarm:
-                    alarm.clear()  # inside the try: the alarm may ring as it is cleared
-            except TimeoutError:
-                if warn:
-                    warn(f"{doc}: rule {rule.id!r} ({rule.file}) stopped after {timeout:.3g}s (catastrophic backtracking?); its matches in this document are dropped")
-                del found[before:], keys[before:]  # this rule's matches
+            if i not in later:
+                found[i] = _confirmed(i, rule, text, rs, timeout, alarm, index, hits, warn, doc)
+        if later:
+            assert hits is not None
+            near = _near_claims(text, found, hits[0], {i: hits[1][i] for i in later}, index)
+            for i in later:
+                found[i] = _confirmed(i, rs.rules[i], text, rs, timeout, alarm, index, (hits[0], near), warn, doc)
+    matches = [f for fs in found for f in fs]  # in rule order: a tie in the key below goes to the earlier rule
+    # Longest first; on a tie the higher priority, then the user's rule, then a skip rule.
+    keys = [(f.start - f.end, (-f.rule.priority, not f.rule.user, f.rule.action != "skip"), f.start)
+            for f in matches]
     starts: list[int] = []
     ends: list[int] = []
     kept: list[Match] = []
-    for k in sorted(range(len(found)), key=keys.__getitem__):  # stable, as a sort of `found` by key
-        f = found[k]
+    for k in sorted(range(len(matches)), key=keys.__getitem__):  # stable, as a sort of `matches` by key
+        f = matches[k]
         i = bisect.bisect_left(starts, f.start)
         if i > 0 and ends[i - 1] > f.start:
             continue
@@ -162,7 +157,82 @@ def find_matches(text: str, rs: RuleSet, warn: Warn | None = None, doc: str = "-
     return kept
 
 
-def _candidates(text: str, rs: RuleSet, fast: bool | None) -> tuple[Engine, dict[int, list[int]]] | None:
+Hits = tuple[Engine, dict[int, list[int]]]  # the engine, each rule's candidate ends
+
+
+def _confirmed(i: int, rule: Rule, text: str, rs: RuleSet, timeout: float, alarm: engine.Alarm | None,
+               index: TextIndex, hits: Hits | None, warn: Warn | None, doc: str) -> list[Match]:
+    """Rule ``i``'s matches as claims see them (a qualifier word before a claim taken in,
+    `needs` checked); none when the rule runs out of time (and a warning)."""
+    if hits is not None and i in hits[1] and not hits[1][i]:
+        return []  # no candidate: nothing to confirm
+    claim = rule.action == "claim"
+    out: list[Match] = []
+    try:
+        if alarm:
+            alarm.set(timeout)
+        for m in _matches_of(i, rule, text, None if alarm else timeout, index, hits):
+            a, b = m.span()
+            start = _with_leading_qualifier(text, a, rs) if claim else a
+            if b > start and (not rule.needs or _needs_met(text, start, rule, rs)):
+                out.append(Match(start, b, rule, m))
+        if alarm:
+            alarm.clear()  # inside the try: the alarm may ring as it is cleared
+    except TimeoutError:
+        if warn:
+            warn(f"{doc}: rule {rule.id!r} ({rule.file}) stopped after {timeout:.3g}s (catastrophic backtracking?); its matches in this document are dropped")
+        return []
+    return out
+
+
+def _near_claims(text: str, found: list[list[Match]], eng: Engine, ends: dict[int, list[int]],
+                 index: TextIndex) -> dict[int, list[int]]:
+    """The candidate ends (of the rules in ``ends``, not confirmed yet) whose matches may
+    change which claims are kept. Overlap resolution keeps or drops a match looking only at
+    the matches that overlap it, so a group of matches linked by overlaps is resolved on its
+    own, and a group without a claim changes no claim. The matches ending at a candidate
+    lie within [`engine.reach`, end]; the stretches of text these spans and the matches
+    found link by overlaps each hold whole groups, and only those holding a claim match
+    are confirmed. A stretch starts at or after the end of everything before it, so the
+    search of its first candidate starts where it would in a pass over every candidate,
+    and its matches are those of that pass."""
+    reach = {i: engine.reach(eng.plans[i], e, text, index.cuts(eng.plans[i].separators) if eng.plans[i].separators else [])
+             for i, e in ends.items()}
+    # Every span as one int that sorts by start: (start * size + end) * 2 + (1 for a claim).
+    size = len(text) + 1
+    items = [(f.start * size + f.end) * 2 + (f.rule.action == "claim") for fs in found for f in fs]
+    items += [(lo * size + e) * 2 for i, es in ends.items() for lo, e in zip(reach[i], es, strict=True) if lo < e]
+    items.sort()
+    # The stretches that hold a claim, as [first, last) ranges.
+    firsts: list[int] = []
+    lasts: list[int] = []
+    first = last = -1
+    claim = 0
+    for item in items:
+        a, b = divmod(item >> 1, size)
+        if a < last:  # overlaps the stretch so far
+            if b > last:
+                last = b
+            claim |= item & 1
+            continue
+        if claim:
+            firsts.append(first)
+            lasts.append(last)
+        first, last, claim = a, b, item & 1
+    if claim:
+        firsts.append(first)
+        lasts.append(last)
+    out: dict[int, list[int]] = {}
+    for i, es in ends.items():
+        near = out[i] = []
+        for lo, e in zip(reach[i], es, strict=True):
+            k = bisect.bisect_right(firsts, lo) - 1
+            if lo < e and k >= 0 and lo < lasts[k]:
+                near.append(e)
+    return out
+
+
+def _candidates(text: str, rs: RuleSet, fast: bool | None) -> Hits | None:
     """The Hyperscan candidates of every rule in the engine, or None for the pre-filter path."""
     if fast is False or fast is None and not engine.enabled():
         return None
@@ -174,7 +244,7 @@ def _candidates(text: str, rs: RuleSet, fast: bool | None) -> tuple[Engine, dict
 
 
 def _matches_of(i: int, rule: Rule, text: str, timeout: float | None, index: TextIndex,
-                hits: tuple[Engine, dict[int, list[int]]] | None) -> list[regex.Match] | Iterator[regex.Match]:
+                hits: Hits | None) -> list[regex.Match] | Iterator[regex.Match]:
     """Rule ``i``'s matches: confirmed Hyperscan candidates, else the pre-filter path.
     ``timeout``: None when an `engine.Alarm` stops the pass instead."""
     if hits is not None and i in hits[1]:
@@ -445,7 +515,7 @@ def extract_text(text: str, doc: str = "-", rules: RuleSet | str | Path | Iterab
     d = _Doc(text, norm, struct, rs, doc)
     d.places = places
     d.evidence = evidence
-    matches = find_matches(norm.text, rs, warn, doc)
+    matches = find_matches(norm.text, rs, warn, doc, claims_only=True)
     d.claim_starts = [m.start for m in matches if m.rule.action == "claim"]
     claims: list[Claim] = []
     figures: list[tuple[Claim, Figure]] = []  # normalised spans, for the attribution pass

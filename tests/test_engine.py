@@ -289,3 +289,51 @@ def test_the_alarm_rings_once_and_not_after_it_is_cleared():
         alarm.clear()
         alarm._ring(signal.SIGVTALRM, None)  # a signal arriving just after clear() is let go
         assert signal.getitimer(signal.ITIMER_VIRTUAL) == (0.0, 0.0)
+
+
+# Skip rules that link up by overlaps: 甲+乙 (the longest) hides 乙+\d, which would hide the
+# claim after it (甲甲甲甲甲甲甲甲甲乙|乙乙乙乙乙乙乙3|600亿元): the claim is kept only if both are found.
+CHAIN_RULES = """rules:
+  - {id: chain_w, pattern: '甲+乙', action: skip}
+  - {id: chain_x, pattern: '乙+\\d', action: skip}
+  - {id: chain_far, pattern: '丙{2,5}', action: skip}
+"""
+
+
+@lru_cache(maxsize=1)
+def chain_ruleset(folder: str = "") -> object:
+    import tempfile
+
+    d = Path(tempfile.mkdtemp())
+    (d / "chain.yaml").write_text(CHAIN_RULES, encoding="utf-8")
+    rs = load_ruleset([d])
+    assert engine.for_rules(rs, build_now=True) is not None
+    return rs
+
+
+def _claims(ms):
+    return [k for k, m in zip(_key(ms), ms, strict=True) if m.rule.action == "claim"]
+
+
+def test_claims_only_follows_chains_of_overlapping_skips():
+    rs = chain_ruleset()
+    text = "甲甲甲甲甲甲甲甲甲乙乙乙乙乙乙乙乙3600亿元。丙丙丙增长5%。"
+    full = find_matches(text, rs, fast=True)
+    assert [text[m.start:m.end] for m in full] == ["甲甲甲甲甲甲甲甲甲乙", "3600亿元", "丙丙丙", "5%"]
+    assert "3600亿元" not in [text[m.start:m.end] for m in find_matches(text[9:], rs, fast=True)]
+    assert _claims(find_matches(text, rs, fast=True, claims_only=True)) == _claims(full)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet="甲乙丙36亿元%增长一个。，\n", max_size=300))
+def test_claims_only_keeps_the_claims_of_a_full_pass(text):
+    rs = chain_ruleset()
+    full = _claims(find_matches(text, rs, fast=True))
+    assert _claims(find_matches(text, rs, fast=True, claims_only=True)) == full
+    assert _claims(find_matches(text, rs, fast=False, claims_only=True)) == full
+
+
+def test_claims_only_keeps_the_claims_on_seeds_and_corpora():
+    rs = default_ruleset()
+    for name, text in _documents():
+        assert _claims(find_matches(text, rs, fast=True, claims_only=True)) == _claims(find_matches(text, rs, fast=True)), name
