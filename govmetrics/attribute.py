@@ -63,12 +63,16 @@ _ASCII_AFTER = regex.compile(r"[A-Za-z0-9]")
 
 
 def _lengths_by_prefix(aliases: dict[str, str]) -> dict[str, tuple[int, ...]]:
-    """The lengths of the aliases that begin with each two characters (a one-character alias:
-    with that character), longest first."""
+    """The lengths of the aliases that begin with each two characters, longest first, with 1
+    when the first character is an alias itself (a one-character alias is a key of its own too):
+    the lengths to try at a position are one look-up."""
     lens: dict[str, set[int]] = {}
     for a in aliases:
         if a:
             lens.setdefault(a[:2], set()).add(len(a))
+    for k, ls in lens.items():
+        if len(k) == 2 and k[0] in lens:
+            ls.add(1)
     return {k: tuple(sorted(ls, reverse=True)) for k, ls in lens.items()}
 
 
@@ -164,6 +168,7 @@ class Vocab:
     scope_re: regex.Pattern
     scopes: tuple[str, ...]
     scope_firsts: frozenset[str]  # what the scopes begin with
+    scope_lasts: frozenset[str]  # … and end with
     filler_re: regex.Pattern
     any_filler_re: re.Pattern  # one filler word anywhere: the clauses without one compose no name
     pairs: dict[str, list[str]]
@@ -236,6 +241,7 @@ def vocab_for(rs: RuleSet) -> Vocab:
         scope_re=compiled(_alt(list(scopes))),
         scopes=scopes,
         scope_firsts=frozenset(x[0] for x in scopes if x),
+        scope_lasts=frozenset(x[-1] for x in scopes if x),
         filler_re=compiled(f"(?:{_alt(c.get('name_fillers', []))})*"),
         any_filler_re=re.compile(_alt(c.get("name_fillers", []))),
         pairs=pairs,
@@ -451,11 +457,13 @@ def attribute_sentence(text: str, s0: int, s1: int, figures: list[Figure], rs: R
         else:
             subj = governing[min(turn, len(governing) - 1)]
             turn += 1
-        subj = _per_n_series(subj, st[c0:a], v)
+        words = st[c0:a]  # the figure's clause up to it
+        unit = f.unit
+        if _PER in words:  # 每千人口…: a rate per N (else neither the subject nor the unit changes)
+            subj = _per_n_series(subj, words, v)
+            unit = _per_n_unit(words, f.unit, v)
         history.append(subj)
-        unit = _per_n_unit(st[c0:a], f.unit, v)
-        if out and unit == f.unit and out[-1].unit.startswith(unit + "/") and v.per_n_change_re.match(
-                st[c0:a].strip()):
+        if out and unit == f.unit and out[-1].unit.startswith(unit + "/") and v.per_n_change_re.match(words.strip()):
             unit = out[-1].unit  # 每百户…21.5辆，比2007年增加15.5辆: the change of that rate (辆/百户)
         out.append(Attribution(subj.metric, subj.name[-30:], unit))
         # The noun a figure counts is its own: the next figure's words start after it.
@@ -653,8 +661,8 @@ def _resolve_any(clause: str, governing: list[Subj], v: Vocab) -> list[Subj] | N
         return [Subj(mid, _display(clause, v) or name, lead + name)]
     # A scope alone: the measure of the subject in force (其中规模以上工业增长9%).
     s = _trimmed(plain, v)  # _clean(clause, v)
-    sm = v.scope_re.search(s)
-    if sm and governing and sm.end() == len(s):
+    sm = v.scope_re.search(s) if governing and s[-1:] in v.scope_lasts else None  # (a scope ending s)
+    if sm and sm.end() == len(s):
         comp = _compose(sm.group(), governing[-1].canon, v)
         if comp:
             return [comp]
@@ -714,7 +722,7 @@ def _possessed(rest: str, v: Vocab, name: str = "") -> Subj | None:
     """X的Y: the head noun Y after a name, when it names something of its own (not 的增速);
     X的Y that the catalogue holds as XY is that series (钢的产量 → 钢产量, 粮食的年平均产量 →
     粮食产量; but 棉花的单位面积产量 is no 棉花产量)."""
-    m = _POSSESSIVE.match(rest)
+    m = _POSSESSIVE.match(rest) if "的" in rest[:5] else None  # (the pattern needs a 的 there)
     if not m:
         return None
     head = _clean(rest[m.end():], v)
@@ -745,21 +753,22 @@ def _alias_at(s: str, i: int, v: Vocab) -> str:
     alternation is longest first), with the same Latin-letter boundaries as
     ``catalogue.alias_alternation``, by dictionary look-ups; trying the whole alternation at a
     position costs ~10 µs."""
-    # The lengths of the aliases that begin here, longest first: those of two characters or
-    # more, then one. (At the last character both look-ups find the one-character lengths.)
-    lens = v.alias_lens.get(s[i:i + 2], ()) + v.alias_lens.get(s[i:i + 1], ())
+    # The lengths of the aliases that begin here, longest first (the two characters here are
+    # no alias's first two: those of a one-character alias).
+    lens = v.alias_lens.get(s[i:i + 2]) or v.alias_lens.get(s[i:i + 1])
     if not lens:
         return ""
     ch = s[i]
     if ch.isascii() and ch.isalnum() and i and _ASCII_BEFORE.match(s[i - 1]):
         return ""  # M1 not inside PM10
     n = len(s)
+    aliases = v.alias_to_metric
     for length in lens:
-        w = s[i:i + length]
-        if len(w) < length or w not in v.alias_to_metric:
+        end = i + length
+        if end > n or (w := s[i:end]) not in aliases:
             continue
         last = w[-1]
-        if last.isascii() and last.isalnum() and i + length < n and _ASCII_AFTER.match(s[i + length]):
+        if last.isascii() and last.isalnum() and end < n and _ASCII_AFTER.match(s[end]):
             continue  # GDP not inside GDPR
         return w
     return ""
