@@ -277,12 +277,17 @@ def _rule_matches(pattern: regex.Pattern, scope: Scope | None, text: str, timeou
         yield from pattern.finditer(text, pos, endpos, timeout=left)
 
 
+@lru_cache(maxsize=256)
+def _figure_groups(pattern: regex.Pattern) -> tuple[str, ...]:
+    """A pattern's named groups q1, q2 … in the order _pieces reads them (few rules have any)."""
+    return tuple(sorted(k for k in pattern.groupindex if _GROUP_NAME.fullmatch(k)))
+
+
 def _pieces(match: Match) -> list[tuple[int, int]]:
     """The spans that each become a claim: named groups q1, q2 … or the whole match."""
     m = match.m
-    if m is not None:
-        groups = sorted(k for k in m.groupdict() if _GROUP_NAME.fullmatch(k))
-        spans = [m.span(g) for g in groups if m.span(g)[0] >= 0]
+    if m is not None and (groups := _figure_groups(m.re)):
+        spans = [span for g in groups if (span := m.span(g))[0] >= 0]
         if spans:
             # Qualifier words before the first / after the last group belong to them.
             spans[0] = (match.start, spans[0][1])
