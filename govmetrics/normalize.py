@@ -374,4 +374,6 @@ def unchanged_by_normalize(text: str) -> bool:
 def readable(simplified: str) -> str:
     """A piece of the (Simplified) original for people to read: pinyin annotations dropped,
     whitespace collapsed, its own punctuation and digits kept (，not ,)."""
-    return " ".join(_PINYIN.sub("", simplified).split())
+    if "(" in simplified or "（" in simplified:  # what every annotation opens with (most have none)
+        simplified = _PINYIN.sub("", simplified)
+    return " ".join(simplified.split())
