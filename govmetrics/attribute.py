@@ -779,8 +779,9 @@ def _alias_hits(clause: str, v: Vocab) -> list[tuple[int, int, str, str]]:
     Trying the whole alternation at every position was the costliest step of attribution."""
     found: list[tuple[int, int, str, str]] = []
     firsts = v.alias_firsts  # half the characters begin none: no slice and look-up for them
+    starts = v.alias_lens
     for i, ch in enumerate(clause):
-        if ch in firsts and (clause[i:i + 2] in v.alias_lens or ch in v.alias_lens) and (w := _alias_at(clause, i, v)):
+        if ch in firsts and (clause[i:i + 2] in starts or ch in starts) and (w := _alias_at(clause, i, v)):
             found.append((i, i + len(w), w, v.alias_to_metric[w]))
     return found
 
@@ -802,6 +803,8 @@ def _find_names(clause: str, v: Vocab) -> tuple[tuple[int, int, str, str], ...]:
             if clause.startswith(alias[len(scope):], p):
                 found.append((m.start(), p + len(alias) - len(scope), alias, v.alias_to_metric[alias]))
                 break
+    if len(found) < 2:
+        return tuple(found)  # (most clauses: nothing to order)
     # The longest names first (全社会研发经费投入强度: 研发经费投入强度, not 全社会研发经费),
     # then whatever does not overlap them, in text order.
     found.sort(key=lambda t: (-(t[1] - t[0]), t[0]))
