@@ -615,24 +615,23 @@ def _key(patterns: list[tuple[str, int]]) -> str | None:
 
 def reach(plan: RulePlan, ends: list[int], text: str, cuts: list[int]) -> list[int]:
     """For each candidate end, how far back a match ending there can start (its span lies
-    within [reach, end]): the latest of the start of its piece, the end minus the rule's
-    longest match and, for a rule of unbounded width, the start of the run of its alphabet
-    ending there (the bounds `confirm` starts its search from). The end itself when no
-    match can end there (its last character is outside the alphabet)."""
-    out: list[int] = []
+    within [reach, end]): the end minus the rule's longest match, else (unbounded width)
+    the latest of the start of its piece and the start of the run of its alphabet ending
+    there (bounds `confirm` starts its search from). The end itself when no match can end
+    there (its last character is outside the alphabet)."""
     width = plan.max_width
     alphabet = _char_set(plan.alphabet) if plan.alphabet else None
+    if width is not None:
+        if alphabet is None:
+            return [max(e - width, 0) for e in ends]
+        return [max(e - width, 0) if text[e - 1] in alphabet else e for e in ends]
+    out: list[int] = []
     for e in ends:
         lo = cuts[i - 1] + 1 if cuts and (i := bisect_left(cuts, e - 1)) else 0
-        if width is not None:
-            lo = max(lo, e - width)
         if alphabet:
             k = e
-            if width is None:
-                while k > lo and text[k - 1] in alphabet:
-                    k -= 1
-            elif text[e - 1] in alphabet:
-                k = lo
+            while k > lo and text[k - 1] in alphabet:
+                k -= 1
             lo = k
         out.append(lo)
     return out

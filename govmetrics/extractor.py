@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -84,13 +85,24 @@ class Match:
     m: regex.Match | None
 
 
+_NEEDS_WITHIN = 20  # characters before a match where its `needs` cue must be
+
+
 def _needs_met(text: str, start: int, rule: Rule, rs: RuleSet) -> bool:
     """A rule's `needs` cue must be close before the match, in the same sentence. Checked
     before overlaps are resolved, so a rule whose context is missing never hides another."""
-    near = text[max(0, start - 20):start]
+    near = text[max(0, start - _NEEDS_WITHIN):start]
     cut = max(near.rfind(c) for c in "。！？!?\n")
     near = near[cut + 1:]
     return any(w in near for w in rs.data.get("cues", {}).get(rule.needs, []))
+
+
+@derived
+def _cue_searches(rs: RuleSet) -> dict[str, re.Pattern | None]:
+    """For each cue list a rule `needs`: a search for any of its words (None: no words)."""
+    cues = rs.data.get("cues", {})
+    return {r.needs: re.compile("|".join(map(re.escape, cues[r.needs]))) if cues.get(r.needs) else None
+            for r in rs.rules if r.needs}
 
 
 @derived
@@ -117,7 +129,14 @@ def find_matches(text: str, rs: RuleSet, warn: Warn | None = None, doc: str = "-
     ``fast``: use the Hyperscan path (`engine.py`) when it is available; None follows
     GOVMETRICS_HYPERSCAN (on by default). Both paths give the same matches.
     ``claims_only``: the claims kept are those of a full pass, but other rules' matches are
-    only looked for where they may change which claims are kept (`_near_claims`)."""
+    only looked for where they may change which claims are kept (`_near_claims`).
+
+    On the Hyperscan path some rules' candidates are confirmed only in some stretches of
+    the text: each candidate end's matches lie within [`engine.reach`, end], and spans
+    linked by overlaps make a stretch. A stretch starts at or after the end of everything
+    before it, so the search of its first candidate starts where it would in a pass over
+    every candidate, and its matches are that pass's. A rule that `needs` a cue is
+    confirmed where one is near (`_near_cues`), in either mode."""
     # The regex timeout covers a whole pass, so it grows with the text: a normal pass costs
     # ~0.2 s per million characters; 5 s per million leaves room for a slow machine while a
     # runaway pattern is still stopped within seconds.
@@ -126,20 +145,41 @@ def find_matches(text: str, rs: RuleSet, warn: Warn | None = None, doc: str = "-
     hits = _candidates(text, rs, fast)
     found: list[list[Match]] = [[] for _ in rs.rules]
     with engine.Alarm.get() as alarm:
-        later = [i for i, rule in enumerate(rs.rules)
-                 if claims_only and hits is not None and rule.action != "claim" and i in hits[1]]
+        later: dict[int, list[int]] = {}  # skip rules' candidates, confirmed after the claims
+        if hits is not None:
+            eng, ends = hits[0], dict(hits[1])
+            for i, rule in enumerate(rs.rules):
+                if i in ends and rule.needs:
+                    ends[i] = _near_cues(text, rule, rs, eng, i, ends[i], index)
+                if claims_only and i in ends and rule.action != "claim":
+                    later[i] = ends[i]
+            hits = eng, ends
         for i, rule in enumerate(rs.rules):
             if i not in later:
                 found[i] = _confirmed(i, rule, text, rs, timeout, alarm, index, hits, warn, doc)
         if later:
             assert hits is not None
-            near = _near_claims(text, found, hits[0], {i: hits[1][i] for i in later}, index)
+            near = _near_claims(text, found, hits[0], later, index)
             for i in later:
                 found[i] = _confirmed(i, rs.rules[i], text, rs, timeout, alarm, index, (hits[0], near), warn, doc)
-    matches = [f for fs in found for f in fs]  # in rule order: a tie in the key below goes to the earlier rule
-    # Longest first; on a tie the higher priority, then the user's rule, then a skip rule.
-    keys = [(f.start - f.end, (-f.rule.priority, not f.rule.user, f.rule.action != "skip"), f.start)
-            for f in matches]
+    return _resolved(found, len(text), rs)
+
+
+def _resolved(found: list[list[Match]], size: int, rs: RuleSet) -> list[Match]:
+    """The matches kept, by start: longest first; on a tie the higher priority, then the
+    user's rule, then a skip rule, then the earlier rule (``found`` is in rule order)."""
+    tiers = [(-r.priority, not r.user, r.action != "skip") for r in rs.rules]
+    rank = {t: k for k, t in enumerate(sorted(set(tiers)))}
+    n = len(rank)
+    size += 1
+    matches: list[Match] = []
+    keys: list[int] = []
+    for fs, tier in zip(found, tiers, strict=True):
+        # The key as one int (ints sort several times faster than tuples): the length
+        # from longest to shortest, the rank, the start.
+        r = rank[tier]
+        matches += fs
+        keys += [((size - f.end + f.start) * n + r) * size + f.start for f in fs]
     starts: list[int] = []
     ends: list[int] = []
     kept: list[Match] = []
@@ -185,50 +225,78 @@ def _confirmed(i: int, rule: Rule, text: str, rs: RuleSet, timeout: float, alarm
     return out
 
 
+def _reach(text: str, eng: Engine, i: int, ends: list[int], index: TextIndex) -> list[int]:
+    plan = eng.plans[i]
+    return engine.reach(plan, ends, text, index.cuts(plan.separators) if plan.separators else [])
+
+
+def _near_cues(text: str, rule: Rule, rs: RuleSet, eng: Engine, i: int, ends: list[int],
+               index: TextIndex) -> list[int]:
+    """The candidate ends of rule ``i``, which `needs` a cue, in the stretches of its own
+    spans (see `find_matches`) with a cue word close enough before: elsewhere no match
+    meets the need."""
+    cue = _cue_searches(rs)[rule.needs]
+    if cue is None:
+        return []
+    before = _leading_qualifiers(rs)[0] + _NEEDS_WITHIN  # how far before a match its cue may lie
+    out: list[int] = []
+    stretch: list[int] = []
+    first = last = -1  # the stretch's span
+    for lo, e in zip(_reach(text, eng, i, ends, index), ends, strict=True):
+        if lo >= e:
+            continue  # no match ends here
+        if lo >= last:  # a new stretch
+            if stretch and cue.search(text, max(0, first - before), last):
+                out += stretch
+            stretch = []
+            first = lo
+        stretch.append(e)
+        last = e
+    if stretch and cue.search(text, max(0, first - before), last):
+        out += stretch
+    return out
+
+
 def _near_claims(text: str, found: list[list[Match]], eng: Engine, ends: dict[int, list[int]],
                  index: TextIndex) -> dict[int, list[int]]:
     """The candidate ends (of the rules in ``ends``, not confirmed yet) whose matches may
-    change which claims are kept. Overlap resolution keeps or drops a match looking only at
-    the matches that overlap it, so a group of matches linked by overlaps is resolved on its
-    own, and a group without a claim changes no claim. The matches ending at a candidate
-    lie within [`engine.reach`, end]; the stretches of text these spans and the matches
-    found link by overlaps each hold whole groups, and only those holding a claim match
-    are confirmed. A stretch starts at or after the end of everything before it, so the
-    search of its first candidate starts where it would in a pass over every candidate,
-    and its matches are those of that pass."""
-    reach = {i: engine.reach(eng.plans[i], e, text, index.cuts(eng.plans[i].separators) if eng.plans[i].separators else [])
-             for i, e in ends.items()}
-    # Every span as one int that sorts by start: (start * size + end) * 2 + (1 for a claim).
+    change which claims are kept: those in a stretch (see `find_matches`) that the claim
+    matches found, the other matches found and these candidates' spans link by overlaps,
+    and that holds a claim match. Overlap resolution keeps or drops a match looking only at
+    the matches that overlap it, so a group of matches linked by overlaps is resolved on
+    its own, and a group without a claim changes no claim."""
+    # Every span as one int that sorts by start, then end: ((start * size + end) * tags + tag),
+    # tag 0 for a claim match, 1 for another match, 2 + i for a candidate of rule i.
     size = len(text) + 1
-    items = [(f.start * size + f.end) * 2 + (f.rule.action == "claim") for fs in found for f in fs]
-    items += [(lo * size + e) * 2 for i, es in ends.items() for lo, e in zip(reach[i], es, strict=True) if lo < e]
-    items.sort()
-    # The stretches that hold a claim, as [first, last) ranges.
-    firsts: list[int] = []
-    lasts: list[int] = []
-    first = last = -1
-    claim = 0
-    for item in items:
-        a, b = divmod(item >> 1, size)
-        if a < last:  # overlaps the stretch so far
-            if b > last:
-                last = b
-            claim |= item & 1
-            continue
-        if claim:
-            firsts.append(first)
-            lasts.append(last)
-        first, last, claim = a, b, item & 1
-    if claim:
-        firsts.append(first)
-        lasts.append(last)
-    out: dict[int, list[int]] = {}
+    tags = 2 + len(found)
+    items = [(f.start * size + f.end) * tags + (f.rule.action != "claim") for fs in found for f in fs]
     for i, es in ends.items():
-        near = out[i] = []
-        for lo, e in zip(reach[i], es, strict=True):
-            k = bisect.bisect_right(firsts, lo) - 1
-            if lo < e and k >= 0 and lo < lasts[k]:
-                near.append(e)
+        items += [(lo * size + e) * tags + 2 + i for lo, e in zip(_reach(text, eng, i, es, index), es, strict=True) if lo < e]
+    items.sort()
+    out: dict[int, list[int]] = {i: [] for i in ends}
+    stretch: list[tuple[int, int]] = []  # the candidates in the stretch so far
+    last = -1  # its end
+    claim = False
+    for item in items:
+        span, tag = divmod(item, tags)
+        a, b = divmod(span, size)
+        if a >= last:  # a new stretch
+            if claim:
+                for i, e in stretch:
+                    out[i].append(e)
+            stretch.clear()
+            claim = False
+        if b > last:
+            last = b
+        if tag >= 2:
+            stretch.append((tag - 2, b))
+        elif tag == 0:
+            claim = True
+    if claim:
+        for i, e in stretch:
+            out[i].append(e)
+    for es in out.values():
+        es.sort()  # by end (they came by start)
     return out
 
 

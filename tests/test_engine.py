@@ -337,3 +337,40 @@ def test_claims_only_keeps_the_claims_on_seeds_and_corpora():
     rs = default_ruleset()
     for name, text in _documents():
         assert _claims(find_matches(text, rs, fast=True, claims_only=True)) == _claims(find_matches(text, rs, fast=True)), name
+
+
+NEEDS_TOKENS = ["人口", "居民", "排名", "全国", "第", "1", "3", "万", "亿", "元", "人", "减少", "增长", "超",
+                "。", "，", "\n", "资金", "投资", "位", "首位", "的", "年"]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(NEEDS_TOKENS), max_size=120).map("".join))
+def test_rules_that_need_a_cue_are_confirmed_near_one_with_the_same_matches(text):
+    rs = default_ruleset()
+    assert engine.for_rules(rs, build_now=True) is not None
+    want = _key(find_matches(text, rs, fast=False))
+    assert _key(find_matches(text, rs, fast=True)) == want
+    assert _claims(find_matches(text, rs, fast=True, claims_only=True)) == [k for k in want if k[2] in {
+        r.id for r in rs.rules if r.action == "claim"}]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 48), st.integers(0, 60), st.integers(1, 12)), max_size=40))
+def test_overlaps_resolve_as_by_the_tuple_key(spans):
+    from govmetrics.extractor import Match, _resolved
+
+    rs = default_ruleset()
+    found = [[] for _ in rs.rules]
+    for i, a, n in sorted(spans):
+        if not found[i] or found[i][-1].end <= a:  # a rule's own matches do not overlap
+            found[i].append(Match(a, a + n, rs.rules[i], None))
+    matches = [f for fs in found for f in fs]
+    order = sorted(range(len(matches)), key=lambda k: (
+        matches[k].start - matches[k].end,
+        (-matches[k].rule.priority, not matches[k].rule.user, matches[k].rule.action != "skip"), matches[k].start))
+    kept: list = []
+    for k in order:
+        f = matches[k]
+        if all(f.end <= g.start or g.end <= f.start for g in kept):
+            kept.append(f)
+    assert _resolved(found, 80, rs) == sorted(kept, key=lambda f: f.start)
