@@ -214,7 +214,8 @@ class Vocab:
     contribution_char: str
     ratio_char: str
     by_prefix: dict[str, list[str]] = field(default_factory=dict)  # scope -> aliases that start with it
-    # first two characters (one, for a one-character alias) -> the lengths of the aliases there
+    # first two characters (one, for a one-character alias) -> the lengths of the aliases there,
+    # a one-character alias's 1 included (_lengths_by_prefix)
     alias_lens: dict[str, tuple[int, ...]] = field(default_factory=dict)
     alias_firsts: frozenset[str] = frozenset()  # the characters an alias begins with
 
