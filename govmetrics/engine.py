@@ -727,6 +727,11 @@ class Alarm:
         self.live = True
         signal.setitimer(signal.ITIMER_VIRTUAL, max(seconds, 1e-6))
 
+    def pause(self) -> None:
+        """Lets a signal go until the next `set`, which starts the timer afresh: between
+        the passes of one document the timer is not stopped (a system call, ~2 µs)."""
+        self.live = False
+
     def clear(self) -> None:
         self.live = False
         signal.setitimer(signal.ITIMER_VIRTUAL, 0)

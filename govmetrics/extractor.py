@@ -217,7 +217,7 @@ def _confirmed(i: int, rule: Rule, text: str, rs: RuleSet, timeout: float, alarm
             if b > start and (not rule.needs or _needs_met(text, start, rule, rs)):
                 out.append(Match(start, b, rule, m))
         if alarm:
-            alarm.clear()  # inside the try: the alarm may ring as it is cleared
+            alarm.pause()  # inside the try: the alarm may ring before it is paused
     except TimeoutError:
         if warn:
             warn(f"{doc}: rule {rule.id!r} ({rule.file}) stopped after {timeout:.3g}s (catastrophic backtracking?); its matches in this document are dropped")

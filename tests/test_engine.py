@@ -286,9 +286,17 @@ def test_the_alarm_rings_once_and_not_after_it_is_cleared():
             alarm._ring(signal.SIGVTALRM, None)
         alarm._ring(signal.SIGVTALRM, None)  # rung already: a second signal is let go
         alarm.set(60)
+        alarm.pause()
+        alarm._ring(signal.SIGVTALRM, None)  # a signal arriving after pause() is let go
+        assert signal.getitimer(signal.ITIMER_VIRTUAL)[0] > 0  # the timer still runs
+        alarm.set(60)
+        with pytest.raises(TimeoutError):
+            alarm._ring(signal.SIGVTALRM, None)  # set() again: it rings
+        alarm.set(60)
         alarm.clear()
         alarm._ring(signal.SIGVTALRM, None)  # a signal arriving just after clear() is let go
         assert signal.getitimer(signal.ITIMER_VIRTUAL) == (0.0, 0.0)
+    assert signal.getitimer(signal.ITIMER_VIRTUAL) == (0.0, 0.0)
 
 
 # Skip rules that link up by overlaps: 甲+乙 (the longest) hides 乙+\d, which would hide the
