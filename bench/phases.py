@@ -87,15 +87,15 @@ def main() -> None:
     stages = {"start-up (fresh process)": startup, **_best_interleaved({
         "normalise": lambda: [normalize(t) for t in texts],
         "segment": lambda: [analyse(t, rs) for t in norms],
-        "rule matching, pre-filter": lambda: [find_matches(t, rs, fast=False) for t in norms],
-        "rule matching, Hyperscan": lambda: [find_matches(t, rs, fast=True) for t in norms],
+        "rule matching, pre-filter": lambda: [find_matches(t, rs, fast=False, claims_only=True) for t in norms],
+        "rule matching, Hyperscan": lambda: [find_matches(t, rs, fast=True, claims_only=True) for t in norms],
         "whole extraction, pre-filter": lambda: extract_all(False),
         "whole extraction, Hyperscan": lambda: extract_all(True),
         "write JSON Lines": lambda: write_rows(iter(rows), COLUMNS, "jsonl", io.StringIO()),
     } if fast else {
         "normalise": lambda: [normalize(t) for t in texts],
         "segment": lambda: [analyse(t, rs) for t in norms],
-        "rule matching, pre-filter": lambda: [find_matches(t, rs, fast=False) for t in norms],
+        "rule matching, pre-filter": lambda: [find_matches(t, rs, fast=False, claims_only=True) for t in norms],
         "whole extraction, pre-filter": lambda: extract_all(False),
         "write JSON Lines": lambda: write_rows(iter(rows), COLUMNS, "jsonl", io.StringIO()),
     }, args.n)}
