@@ -79,6 +79,9 @@ class Cues:
     change_of_stock: regex.Pattern  # a change verb, then a stock noun right before the number
     fillers: regex.Pattern  # words between a change verb and the number (cues.kind_fillers)
     soft_fillers: regex.Pattern
+    # Their words: a tail that ends with none of them (and with no space) has none to take.
+    filler_words: tuple[str, ...]
+    soft_filler_words: tuple[str, ...]
     goal_quoted: regex.Pattern
     goal_after: regex.Pattern
 
@@ -156,6 +159,8 @@ def cues_for(rs: RuleSet) -> Cues:
             f"[^\\d，,；;。、]{{0,10}}(?:{_alt(c.get('stock_nouns', []))})$"),
         fillers=compiled(f"(?:{_alt(c.get('kind_fillers', []))}|\\s)+$"),
         soft_fillers=compiled(f"(?:{_alt(c.get('kind_soft_fillers', []))}|\\s)+$"),
+        filler_words=tuple(c.get("kind_fillers", [])),
+        soft_filler_words=tuple(c.get("kind_soft_fillers", [])),
         goal_quoted=compiled(f"(?:{_alt(c.get('goal_quote_words', []))})[^，,。]{{0,12}}$"),
         goal_after=compiled(
             f"[^，,。；;]{{0,6}}?(?:的)?(?:{_alt(c.get('goal_after_words', []))})?(?:{_alt(c.get('goal_after_head', []))})"
@@ -219,13 +224,15 @@ def kind_and_sign(prefix: str, unit: str, rule_kind: str, cues: Cues, prev_kind:
     if prev_kind and (second_of_range or tail.endswith(("、", "和", "及", "与")) or not tail):
         return prev_kind
     # The tail without its fillers; as the fillers take spaces too, it ends with none, so the
-    # end-anchored word tests on it are str.endswith (a regex call each cost more).
-    core = cues.fillers.sub("", tail)
+    # end-anchored word tests on it are str.endswith (a regex call each cost more). The tail
+    # ends with no space either, so the fillers take something only when it ends with one of
+    # their words (one in ten tails); each sub tries the words at every character.
+    core = cues.fillers.sub("", tail) if tail.endswith(cues.filler_words) else tail
     if core.endswith(cues.flow_words):
         # 新增就业23.4万人 is the flow itself; 比去年新增3637元 is a change against last year.
         return ("growth", 1) if _COMPARED.search(tail) else ("level", 1)
     # 下降为27.5%: a change verb with 为 names the level reached (but 增长达8% is a growth).
-    soft = cues.soft_fillers.sub("", tail)
+    soft = cues.soft_fillers.sub("", tail) if tail.endswith(cues.soft_filler_words) else tail
     if soft.endswith(("为", "是")) and cues.growth_rate_end.search(soft[:-1]):
         return "growth", 1  # 增速为-6.8%: a growth rate names a growth (its sign is the number's)
     if soft.endswith(("为", "是")) and cues.change_goal_end.search(soft[:-1]):
@@ -625,13 +632,11 @@ def _period_named_before(text: str, lo: int, hi: int, n_text: str, doc_year: int
     return best[1] if best else None
 
 
+_GOAL = "目标"  # what a goal quoted for a finished year must be called
+
+
 def is_target(text: str, pos: int, frame: Frame, year: int | None, cues: Cues) -> bool:
     """Whether the number is a goal; ``frame.target_why`` says which evidence won."""
-    ok = _is_target(text, pos, frame, year, cues)
-    return ok
-
-
-def _is_target(text: str, pos: int, frame: Frame, year: int | None, cues: Cues) -> bool:
     s0, _ = frame.sentence
     if frame.is_base:
         frame.target_why = "a comparison base is where things stood"
@@ -646,11 +651,13 @@ def _is_target(text: str, pos: int, frame: Frame, year: int | None, cues: Cues) 
     if finished and frame.assumed_review and not frame.year_stated:
         before = _cue_text(text, s0, pos, cues)
     if finished and not (before is not None and cues.target.search(before)):
-        # A figure for a finished year is a result, even if it was forecast (预计).
-        goal_quoted = cues.goal_quoted.search(text[frame.clause_start:pos])
+        # A figure for a finished year is a result, even if it was forecast (预计), unless quoted
+        # as a goal (sought only where 目标 comes before it: the cue text can hold it only then).
+        named = text.find(_GOAL, s0, pos) >= 0
+        goal_quoted = cues.goal_quoted.search(text[frame.clause_start:pos]) if named else None
         if goal_quoted and before is None:
             before = _cue_text(text, s0, pos, cues)
-        quoted = bool(goal_quoted and "目标" in before)
+        quoted = bool(goal_quoted and _GOAL in before)
         frame.target_why = (f"a goal quoted for a finished year: {goal_quoted.group()}" if quoted
                             else f"{year} is before the document's year {frame.doc_year}: a result")
         return quoted

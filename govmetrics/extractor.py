@@ -37,7 +37,7 @@ from .engine import Engine
 from .normalize import Normalized, normalize, readable
 from .numbers import Quantity, parse_quantities
 from .patterns import compiled
-from .prefilter import Scope, TextIndex, windows
+from .prefilter import Scope, TextIndex, opening_test, windows
 from .region import clause_region, set_article_regions
 from .rules import PATTERN_TIMEOUT, Rule, RuleSet, default_ruleset, derived
 from .segment import YEAR, Article, Section, Structure, analyse, year_value
@@ -75,6 +75,25 @@ def _may_mark(cues: Cues) -> regex.Pattern:
     spaces str.isspace skips)."""
     return compiled(f"(?:{_LEAD_YEAR.pattern})|(?:{_OPENING_FILLER.pattern})(?:{cues.plans_re.pattern})"
                     f"|[\\s\\x1c-\\x1f]*(?:{cues.relative_re.pattern})|(?:{_LIST_ITEM.pattern})")
+
+
+class _Opens(dict[str, bool]):
+    """Character -> whether a match of a pattern can start with it (prefilter.opening_test),
+    worked out on first use: a dictionary look-up rules out most positions without a call of
+    the pattern."""
+
+    def __init__(self, pattern: regex.Pattern) -> None:
+        super().__init__()
+        self.test = opening_test(pattern.pattern, pattern.flags)
+
+    def __missing__(self, c: str) -> bool:
+        ok = self[c] = bool(c) and (self.test is None or self.test(c))  # "": the text's end
+        return ok
+
+
+@lru_cache(maxsize=8)
+def _mark_opens(cues: Cues) -> _Opens:
+    return _Opens(_may_mark(cues))
 
 
 @dataclass(slots=True)
@@ -400,6 +419,7 @@ class _Doc:
         self.cues = cues_for(rs)
         self._filler_then_plan = _filler_then_plan(self.cues)
         self._may_mark = _may_mark(self.cues)
+        self._mark_opens = _mark_opens(self.cues)
         # The offset after each newline, from the lengths of the lines (a match object per line cost twice as much).
         self._line_starts = [0, *accumulate(len(line) + 1 for line in original.split("\n")[:-1])]
         self._lead_years: dict[int, int | None] = {}
@@ -410,6 +430,7 @@ class _Doc:
         self._sentence_starts = [a for a, _ in struct.sentences]
         self._frames: dict[tuple, tuple[int | None, str, str, str]] = {}
         self._sentences: dict[int, Sentence] = {}  # sentence start -> what its figures share
+        self._article_facts: dict[int, tuple[str, bool]] = {}  # article start -> (doc_why, late_in_year)
         self._sentence_texts: dict[int, str] = {}  # sentence start -> sentence_text
         self.places: frozenset[str] = frozenset()  # names the document shows to be places
 
@@ -422,7 +443,7 @@ class _Doc:
 
     def _find_lead_year(self, i: int) -> int | None:
         a, b = self.struct.sentences[i]
-        if not self._may_mark.match(self.text, a):
+        if not self._may_open_mark(a):
             return None  # nothing below can match at its start (nearly every sentence)
         m = _LEAD_YEAR.match(self.text, a, b)
         if m:
@@ -440,6 +461,11 @@ class _Doc:
         if m and art.year:
             return relative_year(m.group(), art.year, art.genre, self.cues)  # 过去五年，… / 今年，…
         return None
+
+    def _may_open_mark(self, a: int) -> bool:
+        """Whether _may_mark matches at ``a``; most sentences open with a character no match of
+        it can start with, which one look-up tells."""
+        return self._mark_opens[self.text[a:a + 1]] and self._may_mark.match(self.text, a) is not None
 
     def _plan_opening(self, a: int, b: int) -> tuple[int, int] | None:
         """The span of the sentence's first plan name when only the opening filler stands before
@@ -497,7 +523,7 @@ class _Doc:
                 break
             walked.append(i)
             a = self.struct.sentences[i][0]
-            if self._may_mark.match(self.text, a) and (self.lead_year(i) is not None or _LIST_ITEM.match(self.text, a)):
+            if self._may_open_mark(a) and (self.lead_year(i) is not None or _LIST_ITEM.match(self.text, a)):
                 break
             i -= 1
         for j in walked:
@@ -510,6 +536,14 @@ class _Doc:
         if s is None:
             s = self._sentences[start] = Sentence(start, end)
         return s
+
+    def article_facts(self, art: Article) -> tuple[str, bool]:
+        """What the figures of an article take from its date: what dated it, and whether late in its year."""
+        facts = self._article_facts.get(art.start)
+        if facts is None:
+            why = f"{art.genre or 'document'} dated by {art.year_evidence}" if art.year_evidence else ""
+            facts = self._article_facts[art.start] = (why, _late_in_year(art.date))
+        return facts
 
     def frame(self, pos: int) -> tuple[int | None, str, str, str]:
         """(year, mode, evidence, opening text) of the frame an earlier sentence opened (2020年，…; 到“十四五”
@@ -709,6 +743,7 @@ def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
     section = d.struct.section_at(a)
     article = d.struct.article_at(a)
     frame_year, frame_mode, frame_why, frame_opening = d.frame(a)
+    doc_why, late_in_year = d.article_facts(article)
     frame = Frame(
         sentence=(s0, s1),
         clause_start=c0,
@@ -719,12 +754,12 @@ def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
         paragraph_mode=frame_mode,
         paragraph_why=frame_why,
         period_text=frame_opening + "\n" + (section.heading if section else ""),
-        doc_why=f"{article.genre or 'document'} dated by {article.year_evidence}" if article.year_evidence else "",
+        doc_why=doc_why,
         early_in_year=article.early,
         assumed_review=bool(section and not section.heading),
         number_end=b,
         genre=article.genre,
-        late_in_year=_late_in_year(article.date),
+        late_in_year=late_in_year,
         mentions=sentence.mentions(text, cues, article.year, article.genre),
     )
     if from_to == 1 and prev and prev[0] == c0:

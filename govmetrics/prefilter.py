@@ -28,6 +28,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import product
@@ -317,3 +318,51 @@ def windows(index: TextIndex, scope: Scope) -> list[tuple[int, int]] | None:
             covered += end - start
             out.append((start, end))
     return None if covered > _MOST * n else out
+
+
+def _first(node: Any) -> tuple[list[Any], bool]:
+    """The one-character nodes that may consume a match's first character, and whether the
+    node may match the empty string."""
+    t = _name(node)
+    if t in _CHAR_NODES:
+        if node.case_flags or _has_ascii_part(node):
+            raise _Unknown("case-insensitive or ASCII-only character")
+        return [node], False
+    if t in _ZERO_WIDTH or t == "LookAround":
+        return [], True
+    if t == "Sequence":
+        out: list[Any] = []
+        for n in node.items:
+            nodes, empty = _first(n)
+            out += nodes
+            if not empty:
+                return out, False
+        return out, True
+    if t == "Branch":
+        out, empty = [], False
+        for n in node.branches:
+            nodes, e = _first(n)
+            out += nodes
+            empty = empty or e
+        return out, empty
+    if t in _REPEATS:
+        nodes, empty = _first(node.subpattern)
+        return nodes, empty or node.min_count == 0
+    if t in _WRAPPERS:
+        return _first(node.subpattern)
+    raise _Unknown(t)
+
+
+def opening_test(pattern: str, flags: int = 0) -> Callable[[str], bool] | None:
+    """A test of the character at a position that a match of the pattern there needs: a
+    character it rejects opens no match. None when the pattern may match the empty string or
+    the analysis does not understand it."""
+    if flags & _SEARCH_FLAGS:
+        return None
+    try:
+        nodes, empty = _first(_parse(pattern, flags))
+    except Exception:  # noqa: BLE001 — not understood, or a `regex` whose internals changed
+        return None
+    if empty:
+        return None
+    return lambda c: any(n.matches(ord(c)) for n in nodes)

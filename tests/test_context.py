@@ -210,6 +210,10 @@ def test_the_core_of_a_prefix_is_tested_by_endswith_as_by_the_end_patterns() -> 
     for prefix in tails:
         core = cues.fillers.sub("", prefix.rstrip())
         assert not core[-1:].isspace()
+        # The fillers take nothing from a tail that ends with none of their words.
+        for pattern, words in ((cues.fillers, cues.filler_words), (cues.soft_fillers, cues.soft_filler_words)):
+            tail = prefix.rstrip()
+            assert tail.endswith(words) or pattern.sub("", tail) == tail, prefix
         for pattern, words in ((cues.up, cues.up_words), (cues.down, cues.down_words),
                                (regex.compile(f"(?:{_alt(list(cues.flow_words))})$"), cues.flow_words), (cues.growth_rate_end, cues.growth_rate_words)):
             assert (pattern.search(core) is not None) == core.endswith(words), (prefix, core)

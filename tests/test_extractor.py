@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -260,6 +261,7 @@ def test_frame_opening_guard_only_skips_sentences_without_a_lead_year() -> None:
     guarded = _Doc(text, norm, analyse(norm.text, rs), rs, "t")
     plain = _Doc(text, norm, guarded.struct, rs, "t")
     plain._may_mark = re_.compile("")  # always passes
+    plain._mark_opens = defaultdict(lambda: True)  # and so does the test of its first character
     years = [guarded._find_lead_year(i) for i in range(len(guarded.struct.sentences))]
     assert years == [plain._find_lead_year(i) for i in range(len(plain.struct.sentences))]
     assert sum(y is not None for y in years) >= 20
@@ -267,6 +269,32 @@ def test_frame_opening_guard_only_skips_sentences_without_a_lead_year() -> None:
     assert sum(items) >= 3
     starts = [a for a, _ in guarded.struct.sentences]
     assert all(guarded._may_mark.match(guarded.text, a) for a, item in zip(starts, items, strict=True) if item)
+
+
+def test_the_first_character_test_rules_out_only_positions_where_no_match_starts() -> None:
+    """_may_open_mark tries _may_mark only where its first character can open a match
+    (prefilter.opening_test): at every position of the seeds and of made-up openings the
+    look-up must not rule out a position where the pattern matches."""
+    from govmetrics.context import cues_for
+    from govmetrics.extractor import _may_mark, _Opens
+    from govmetrics.prefilter import opening_test
+    from govmetrics.rules import default_ruleset
+
+    assert opening_test(r"(?:)") is None and opening_test(r"x|") is None  # may match empty
+    assert opening_test(r"(?i)a") is None  # not modelled
+    test = opening_test(r"(?<!q)[\s\x1c]*(?:今年|\d)")
+    assert test is not None and [c for c in "q今年 \x1c1a" if test(c)] == ["今", " ", "\x1c", "1"]
+    pattern = _may_mark(cues_for(default_ruleset()))
+    opens = _Opens(pattern)
+    assert opens.test is not None and not opens[""]
+    text = "\n".join(["一是加强管理。", " 二是增长5%。", "2020年，", "\u3000今年，", "\x1c今年，", "到“十四五”末，", "“十一五”期间，"]
+                     + [p.read_text(encoding="utf-8") for p in SEEDS])
+    ruled_out = 0
+    for pos in range(len(text) + 1):
+        if not opens[text[pos:pos + 1]]:
+            assert pattern.match(text, pos) is None, text[pos:pos + 20]
+            ruled_out += 1
+    assert ruled_out > len(text) // 2
 
 
 def test_clean_takes_whole_numbers_as_the_rounding_gives_them() -> None:
