@@ -503,7 +503,7 @@ def _year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: in
         for m in mentions:
             from_to = m[2] == "from" and m[0] >= c and not any(o[2] == "to" and 0 < o[0] - m[0] <= 12 for o in mentions)
             (dropped if from_to else kept).append(m)
-        frame.after_year = max((m[1] for m in dropped), default=None)
+        frame.after_year = max(m[1] for m in dropped) if dropped else None
         mentions = kept
     frame.year_stated = bool(mentions)
     if mentions:
@@ -666,13 +666,14 @@ def is_target(text: str, pos: int, frame: Frame, year: int | None, cues: Cues) -
     # The cue nearest the number decides (力争…累计超100名 is a goal; 计划…已完成 a result).
     results = list(cues.result.finditer(before))
     targets = list(cues.target.finditer(before))
+    # finditer's matches of the (non-empty) cue words do not overlap: the last one ends last.
     last_result = results[-1].end() if results else -1
-    last_target = max((m.end() for m in targets), default=-1)
+    last_target = targets[-1].end() if targets else -1
     if last_result >= last_target and last_result >= 0:
         frame.target_why = f"result cue nearest before it: {results[-1].group()}"
         return False
     if last_target >= 0:
-        cue = max(targets, key=lambda m: m.end()).group()
+        cue = targets[-1].group()
         if cue in cues.estimate and frame.late_in_year and (year is None or year == frame.doc_year):
             # 全年预计实现… in a report given at the end of its year: a preliminary result (SPEC §4a).
             frame.target_why = f"{cue} in a report given at the end of {frame.doc_year}: a preliminary result"
