@@ -74,6 +74,40 @@ def test_hyperscan_matching_equals_one_pass(text, pattern):
     assert engine_spans(pattern, text) == [m.span() for m in p.finditer(text)]
 
 
+def _reach_is_before_each_match(p: regex.Pattern, eng: engine.Engine, i: int, text: str) -> None:
+    """`engine.reach` never later than the start of a match ending at its end: the claims-only
+    pass confirms a rule only where reach places its candidates' spans."""
+    ends = eng.candidates(text)
+    if ends is None or not ends.get(i):
+        return
+    plan = eng.plans[i]
+    cuts = TextIndex(text).cuts(plan.separators) if plan.separators else []
+    ms = engine.confirm(p, plan, ends[i], text, cuts, 60.0, lambda: 0.0)
+    for m, lo in zip(ms, engine.reach(plan, [m.end() for m in ms], text, cuts), strict=True):
+        assert lo <= m.start(), (p.pattern, text, m.span(), lo)
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=ALPHABET, max_size=300), st.sampled_from(PATTERNS))
+def test_reach_is_never_later_than_a_match_start(text, pattern):
+    p, eng = one_rule_engine(pattern)
+    _reach_is_before_each_match(p, eng, 0, text)
+
+
+REACH_TOKENS = ["人口", "居民", "第", "1", "3", "万", "亿", "元", "%", "个", "增长", "超", "不超过", "年", "，", "。",
+                "\n", "、", "（", "）", "十四五", "达到", "下降", "a", " "]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(REACH_TOKENS), max_size=150).map("".join))
+def test_reach_is_never_later_than_a_match_start_for_the_rules(text):
+    rs = default_ruleset()
+    eng = engine.for_rules(rs, build_now=True)
+    assert eng is not None
+    for i in eng.plans:
+        _reach_is_before_each_match(rs.rules[i].compiled, eng, i, text)
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(alphabet=HARD_ALPHABET, max_size=200), st.sampled_from(PATTERNS))
 def test_texts_the_expressions_do_not_cover_take_the_other_path(text, pattern):
