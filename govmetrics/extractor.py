@@ -148,14 +148,21 @@ def find_matches(text: str, rs: RuleSet, warn: Warn | None = None, doc: str = "-
     ``fast``: use the Hyperscan path (`engine.py`) when it is available; None follows
     GOVMETRICS_HYPERSCAN (on by default). Both paths give the same matches.
     ``claims_only``: the claims kept are those of a full pass, but other rules' matches are
-    only looked for where they may change which claims are kept (`_near_claims`).
+    only looked for where they may change which claims are kept (`_near_claims`). The one
+    exception: a rule that runs out of time loses all its matches in a full pass, while a
+    claims-only pass may never search the slow stretch and keep the rule's other matches
+    (a skip rule's match then hides a claim the full pass keeps).
 
     On the Hyperscan path some rules' candidates are confirmed only in some stretches of
     the text: each candidate end's matches lie within [`engine.reach`, end], and spans
     linked by overlaps make a stretch. A stretch starts at or after the end of everything
-    before it, so the search of its first candidate starts where it would in a pass over
-    every candidate, and its matches are that pass's. A rule that `needs` a cue is
-    confirmed where one is near (`_near_cues`), in either mode."""
+    before it. In a pass over every candidate, a search from an earlier stretch that is
+    not searched here can find a match lying in a later stretch; the search from the later
+    stretch's first candidate finds the same match: it starts no later than the match
+    (`engine.reach` is never later than a match start), and nothing matches between the
+    two search starts, or the earlier search would have found that first. So each stretch
+    searched has the matches of the full pass. A rule that `needs` a cue is confirmed
+    where one is near (`_near_cues`), in either mode."""
     # The regex timeout covers a whole pass, so it grows with the text: a normal pass costs
     # ~0.2 s per million characters; 5 s per million leaves room for a slow machine while a
     # runaway pattern is still stopped within seconds.
