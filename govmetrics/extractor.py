@@ -112,8 +112,8 @@ def _needs_met(text: str, start: int, rule: Rule, rs: RuleSet) -> bool:
     before overlaps are resolved, so a rule whose context is missing never hides another."""
     near = text[max(0, start - _NEEDS_WITHIN):start]
     cut = max(near.rfind(c) for c in "。！？!?\n")
-    near = near[cut + 1:]
-    return any(w in near for w in rs.data.get("cues", {}).get(rule.needs, []))
+    cue = _cue_searches(rs)[rule.needs]  # the search `_near_cues` gates candidates with
+    return cue is not None and cue.search(near, cut + 1) is not None
 
 
 @derived
