@@ -618,7 +618,10 @@ def reach(plan: RulePlan, ends: list[int], text: str, cuts: list[int]) -> list[i
     within [reach, end]): the end minus the rule's longest match, else (unbounded width)
     the latest of the start of its piece and the start of the run of its alphabet ending
     there (bounds `confirm` starts its search from). The end itself when no match can end
-    there (its last character is outside the alphabet)."""
+    there (its last character is outside the alphabet). A copy of `confirm`'s bound, not a
+    shared helper (a call per candidate slows `confirm`): the claims-only pass depends on
+    it never being later than a match start, which test_reach_is_never_later_than_a_match_start
+    checks."""
     width = plan.max_width
     alphabet = _char_set(plan.alphabet) if plan.alphabet else None
     if width is not None:
@@ -696,10 +699,11 @@ class Alarm:
     (its handler the default) and its timer not running, and where setitimer exists;
     `Alarm.get` gives None elsewhere and the searches keep their timeouts. While set,
     nothing in the pass may carry a timeout of its own, so the alarm is the one source of
-    TimeoutError and rings at most once."""
+    TimeoutError and rings at most once. Between a document's passes `pause` lets a signal
+    go but leaves the timer running (the next `set` starts it afresh); `clear` stops it."""
 
     def __init__(self) -> None:
-        self.live = False  # a signal that arrives after `clear` is let go
+        self.live = False  # a signal that arrives after `clear` or `pause` is let go
 
     @staticmethod
     @contextlib.contextmanager

@@ -188,16 +188,16 @@ def find_matches(text: str, rs: RuleSet, warn: Warn | None = None, doc: str = "-
             near = _near_claims(text, found, hits[0], later, index)
             for i in later:
                 found[i] = _confirmed(i, rs.rules[i], text, rs, timeout, alarm, index, (hits[0], near), warn, doc)
-    return _resolved(found, len(text), rs)
+    return _resolved(found, len(text) + 1, rs)
 
 
 def _resolved(found: list[list[Match]], size: int, rs: RuleSet) -> list[Match]:
     """The matches kept, by start: longest first; on a tie the higher priority, then the
-    user's rule, then a skip rule, then the earlier rule (``found`` is in rule order)."""
+    user's rule, then a skip rule, then the earlier rule (``found`` is in rule order).
+    ``size``: more than any offset (the text's length + 1)."""
     tiers = [(-r.priority, not r.user, r.action != "skip") for r in rs.rules]
     rank = {t: k for k, t in enumerate(sorted(set(tiers)))}
     n = len(rank)
-    size += 1
     matches: list[Match] = []
     keys: list[int] = []
     for fs, tier in zip(found, tiers, strict=True):
