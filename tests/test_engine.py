@@ -394,6 +394,22 @@ def test_rules_that_need_a_cue_are_confirmed_near_one_with_the_same_matches(text
         r.id for r in rs.rules if r.action == "claim"}]
 
 
+def test_the_cue_gate_looks_back_past_a_leading_qualifier(tmp_path):
+    # The claim takes in the qualifier before its number (不超过3个 starts at 不), and its cue
+    # must be within 20 characters before that start: 19 characters before 不, but 22
+    # before the 3 where the candidate's own span starts. The gate must look back the
+    # qualifier's length further, or the Hyperscan path drops a claim the other path keeps.
+    (tmp_path / "r.yaml").write_text(
+        "cues:\n  mycue: [戊]\nrules:\n  - {id: c_needs, pattern: '\\d个', needs: mycue, priority: 2, unit: 个}\n",
+        encoding="utf-8")
+    rs = load_ruleset([tmp_path])
+    assert engine.for_rules(rs, build_now=True) is not None
+    text = "戊" + "甲" * 18 + "不超过3个。"
+    for fast in (False, True):
+        got = [(m.start, m.end) for m in find_matches(text, rs, fast=fast) if m.rule.id == "c_needs"]
+        assert got == [(19, 24)], fast
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 48), st.integers(0, 60), st.integers(1, 12)), max_size=40))
 def test_overlaps_resolve_as_by_the_tuple_key(spans):
@@ -414,3 +430,15 @@ def test_overlaps_resolve_as_by_the_tuple_key(spans):
         if all(f.end <= g.start or g.end <= f.start for g in kept):
             kept.append(f)
     assert _resolved(found, 80, rs) == sorted(kept, key=lambda f: f.start)
+
+
+def test_overlaps_of_the_same_length_and_tier_keep_the_earlier_start():
+    from govmetrics.extractor import Match, _resolved
+
+    rs = default_ruleset()
+    tier = [(-r.priority, not r.user, r.action != "skip") for r in rs.rules]
+    i, j = next((i, j) for j in range(len(rs.rules)) for i in range(j) if tier[i] == tier[j])
+    found = [[] for _ in rs.rules]
+    found[i] = [Match(5, 9, rs.rules[i], None)]  # the earlier rule, starting later
+    found[j] = [Match(3, 7, rs.rules[j], None)]  # the later rule, starting first: it is kept
+    assert [(m.start, m.end, m.rule.id) for m in _resolved(found, 20, rs)] == [(3, 7, rs.rules[j].id)]
