@@ -218,6 +218,16 @@ class Vocab:
     # a one-character alias's 1 included (_lengths_by_prefix)
     alias_lens: dict[str, tuple[int, ...]] = field(default_factory=dict)
     alias_firsts: frozenset[str] = frozenset()  # the characters an alias begins with
+    # Memos of clause text (_trimmed, _names): clauses recur within a document and across
+    # documents (比上年增长), and a clause is read several times per figure and per sentence.
+    # Kept on the vocabulary, so they go with it (a rule set thrown away frees them), bounded
+    # (cleared when full), and never pickled with the rule set (__getstate__).
+    trimmed_memo: dict[str, str] = field(default_factory=dict, repr=False)
+    names_memo: dict[str, tuple[tuple[int, int, str, str], ...]] = field(default_factory=dict, repr=False)
+
+    def __getstate__(self) -> dict:
+        # Kept on disk with the rule set (rules.derived): the memos are document text and stay behind.
+        return {k: {} if k.endswith("_memo") else x for k, x in self.__dict__.items()}
 
 
 @derived
@@ -556,16 +566,23 @@ def _clean(s: str, v: Vocab) -> str:
     return _trimmed(_noise_free(s), v)
 
 
-# Memos of clause text, per vocabulary (a Vocab hashes by identity), bounded: clauses recur
-# within a document and across documents (比上年增长), and a clause is read several times per
-# figure and per sentence. Nothing of them is pickled with the rule set.
-_MEMO = 1 << 14
+_MEMO = 1 << 14  # how many clauses each memo of a Vocab holds before it is cleared
 
 
-@lru_cache(maxsize=_MEMO)
 def _trimmed(plain: str, v: Vocab) -> str:
-    """``_clean`` of a clause without years and punctuation (``_NOISE`` taken out): the head and
-    tail words trimmed (those patterns are tried at every position)."""
+    """``_clean`` of a clause without years and punctuation (``_NOISE`` taken out), remembered
+    in ``v.trimmed_memo``."""
+    memo = v.trimmed_memo
+    hit = memo.get(plain)
+    if hit is None:
+        if len(memo) >= _MEMO:
+            memo.clear()  # bound the memory of long runs
+        hit = memo[plain] = _trim(plain, v)
+    return hit
+
+
+def _trim(plain: str, v: Vocab) -> str:
+    """The head and tail words of ``plain`` trimmed (those patterns are tried at every position)."""
     s = plain
     for _ in range(3):
         t = v.trim_tail.strip(_head_trimmed(s.strip("、"), v))
@@ -746,7 +763,13 @@ def _is_share_of_not(clause: str, pos: int, v: Vocab) -> bool:
 def _names(clause: str, v: Vocab) -> list[tuple[int, int, str, str]]:
     """Catalogue names in ``clause``, leftmost-longest, as (start, end, name, metric id),
     including names whose scope and measure are split by filler words."""
-    return list(_find_names(clause, v))  # a copy: callers may keep or change their list
+    memo = v.names_memo
+    hit = memo.get(clause)
+    if hit is None:
+        if len(memo) >= _MEMO:
+            memo.clear()  # bound the memory of long runs
+        hit = memo[clause] = _find_names(clause, v)
+    return list(hit)  # a copy: callers may keep or change their list
 
 
 def _alias_at(s: str, i: int, v: Vocab) -> str:
@@ -787,7 +810,6 @@ def _alias_hits(clause: str, v: Vocab) -> list[tuple[int, int, str, str]]:
     return found
 
 
-@lru_cache(maxsize=_MEMO)
 def _find_names(clause: str, v: Vocab) -> tuple[tuple[int, int, str, str], ...]:
     found = _alias_hits(clause, v)
     # A scope and a measure split by filler words: not without a filler (most clauses).

@@ -118,8 +118,8 @@ def derived(build: Callable[[RuleSet], T]) -> Callable[[RuleSet], T]:
     with the rule set in the disk cache, so later processes unpickle it instead of building it
     (the attribution vocabulary alone costs ~30 ms per start). The cache key covers the rule
     files and this package's code, so a change to either rebuilds it. Nothing read from a
-    document may be saved with them: memos of document text are kept outside them (the
-    attribution's lru_caches keyed by the vocabulary)."""
+    document may be saved with them: a memo of document text kept on one stays out of its
+    pickle (attribute.Vocab's memos)."""
     name = f"{build.__module__}.{build.__qualname__}"
 
     @wraps(build)

@@ -462,3 +462,25 @@ def test_the_characters_that_gate_the_clause_patterns_are_in_every_word() -> Non
         assert ch and all(ch in w for w in words), words
     assert v.per_n_re.pattern.startswith(_PER)
     assert v.share_of_re.search("工业增加值占地区生产总值比重") and not v.share_of_re.search("工业增加值")
+
+
+def test_a_vocabulary_thrown_away_is_freed_with_its_memos() -> None:
+    """The memos of clause text belong to their vocabulary: once a rule set is let go, its
+    Vocab (~1.8 MB) goes too, however many clauses were read with it."""
+    import gc
+    import weakref
+
+    from govmetrics import attribute
+    from govmetrics.attribute import Figure, attribute_sentence, vocab_for
+    from govmetrics.rules import _load_ruleset
+
+    rs = _load_ruleset(())  # not from the disk cache: no process-wide list holds it
+    text = "全年国内生产总值1000亿元,比上年增长5.2%;其中规模以上工业增长6%。"
+    figures = [Figure(m.start(), m.end(), m.group(2)) for m in regex.finditer(r"\d+(\.\d+)?(亿元|%)", text)]
+    assert attribute_sentence(text, 0, len(text), figures, rs)[0].metric
+    attribute._clean("比上年增长", vocab_for(rs))
+    attribute._names("国内生产总值", vocab_for(rs))
+    gone = weakref.ref(vocab_for(rs))
+    del rs
+    gc.collect()
+    assert gone() is None

@@ -136,11 +136,12 @@ def test_values_derived_from_a_rule_set_are_kept_with_it_but_no_document_text(tm
     clause = "鲲鹏扶摇直上增长"  # a clause read in this process: its memos stay behind
     attribute._clean(clause, first.derived[name])
     attribute._names(clause, first.derived[name])
-    assert attribute._trimmed.cache_info().currsize and attribute._find_names.cache_info().currsize
+    assert first.derived[name].trimmed_memo and first.derived[name].names_memo
     assert "鲲鹏".encode() not in pickle.dumps(first.derived[name])
     rules._save_grown()  # what happens at exit
     again = rules.load_ruleset([mine])
     assert again is not first and name in again.derived
+    assert again.derived[name].trimmed_memo == {} and again.derived[name].names_memo == {}
     assert attribute.vocab_for(again) is again.derived[name]
     assert extract_text("全年国内生产总值增长5.2%。", rules=again)[0].metric == "gdp"
 
