@@ -186,7 +186,9 @@ class Sentence:
         self._mentions: dict[tuple[int | None, str], Mentions] = {}
 
     def mentions(self, text: str, cues: Cues, doc_year: int | None, genre: str) -> Mentions:
-        """The year mentions of the sentence (_sentence_mentions), by the article's year and genre."""
+        """The year mentions of the sentence (_sentence_mentions), by the article's year and genre.
+        ``cues`` is no part of the memo's key: a Sentence belongs to one document read with one
+        rule set (extractor._Doc), so it is always read with the same cues."""
         key = (doc_year, genre)
         found = self._mentions.get(key)
         if found is None:
@@ -449,7 +451,9 @@ class Frame:
     doc_why: str = ""  # what the document's year was read from
     year_why: str = ""  # set by year_of: the evidence that decided the year
     target_why: str = ""  # set by is_target: the evidence that decided the target flag
-    mentions: Mentions = ()  # the year mentions of the sentence (Sentence.mentions)
+    # The year mentions of the sentence (Sentence.mentions); None: year_of reads them off the
+    # sentence itself.
+    mentions: Mentions | None = None
 
 
 def year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: int | None,
@@ -493,7 +497,10 @@ def _year_of(text: str, pos: int, frame: Frame, cues: Cues, order_in_from_to: in
         frame.year_stated = True
         frame.year_why = f"the value of the starting year: {start.group()}"
         return year_value(start.group(1))
-    mentions = _years_before(frame.mentions, pos - s0)
+    said = frame.mentions
+    if said is None:
+        said = _sentence_mentions(text[s0:s1], cues, frame.doc_year, frame.genre)
+    mentions = _years_before(said, pos - s0)
     if order_in_from_to != 0:
         # 从2017年2148家增至2819家、增长31.2%: a starting year that opens a from–to of values in
         # the number's own clause dates only the start value (从1978年到1985年 is a period).

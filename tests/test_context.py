@@ -156,6 +156,26 @@ def test_year_mentions_of_a_sentence_serve_every_number_in_it() -> None:
     assert checked > 20
 
 
+def test_a_frame_built_without_the_mentions_reads_them_off_its_sentence() -> None:
+    """Frame.mentions is what extraction passes in, read once per sentence; a Frame built
+    without it (None) still sees the sentence's years, as one given them does."""
+    from govmetrics.context import Frame, Sentence, cues_for, year_of
+    from govmetrics.rules import default_ruleset
+
+    cues = cues_for(default_ruleset())
+    s = "全年地区生产总值达到5000亿元，比2020年增长8%，到2025年达到6000亿元。"
+    def frame(end: int, **kw) -> Frame:
+        return Frame(sentence=(0, len(s)), clause_start=0, doc_year=2022, section_year=None, section_mode="",
+                     paragraph_year=None, number_end=end, **kw)
+
+    for m in regex.finditer(r"\d+亿元|\d+%", s):
+        bare, given = frame(m.end()), frame(m.end(), mentions=Sentence(0, len(s)).mentions(s, cues, 2022, ""))
+        assert bare.mentions is None
+        assert year_of(s, m.start(), bare, cues, None) == year_of(s, m.start(), given, cues, None)
+        assert (bare.year_stated, bare.year_why) == (given.year_stated, given.year_why)
+    assert given.year_stated and "2025" in given.year_why
+
+
 def test_deadlines_are_the_to_mentions() -> None:
     """year_of looks for a deadline after a number with _deadlines, which finds only the "to"
     mentions; they must be those _mentions finds, in its order."""
