@@ -140,7 +140,8 @@ def cues_for(rs: RuleSet) -> Cues:
         century_char=_shared_char(list(rs.data.get("century_years", {}))),
         plans_char=_shared_char(list(plans)),
         # “七五”普法 is a campaign, not the plan: the plan name must be followed by a plan word.
-        plans_re=compiled(r"(?<![一二三四五六七八九十])(?:" + _alt(list(plans)) + r")(?=[”\"]?(?:规划|计划|时期|期间|末|以来|开局|收官|目标|发展))"),
+        plans_re=compiled(r"(?<![一二三四五六七八九十])(?:" + _alt(list(plans)) + r")(?=[”\"]?(?:"
+                          + _alt(c.get("plan_name_followers", []) + c.get("plan_as_period", [])) + "))"),
         plan_as_period=compiled(f"[”\"]?(?:{_alt(c.get('plan_as_period', []))})"),
         qual_gov=gov,
         under_review=frozenset(c.get("year_under_review", [])),

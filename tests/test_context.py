@@ -241,3 +241,21 @@ def test_the_core_of_a_prefix_is_tested_by_endswith_as_by_the_end_patterns() -> 
         if cues.change_of_stock.search(core):
             assert core.endswith(cues.stock_nouns)
     assert tested > 100
+
+
+def test_every_plan_word_of_the_rules_names_a_plan() -> None:
+    """The words after a plan's name that make it the plan come from rules/cues.yaml
+    (plan_name_followers and plan_as_period): a word added there is read; 普法 is none."""
+    from govmetrics.context import cues_for, period_length
+    from govmetrics.rules import default_ruleset
+
+    rs = default_ruleset()
+    cues, c = cues_for(rs), rs.data["cues"]
+    assert c["plan_as_period"] and c["plan_name_followers"]
+    for plan in rs.data["five_year_plans"]:
+        for w in c["plan_name_followers"] + c["plan_as_period"]:
+            for text in (f"{plan}{w}", f"“{plan}”{w}"):
+                assert cues.plans_re.search(text), text
+        assert not cues.plans_re.search(f"“{plan}”普法")
+    for w in c["plan_as_period"]:
+        assert period_length(f"“十一五”{w}", cues) == 5, w
