@@ -32,7 +32,7 @@ from typing import NamedTuple
 import regex
 
 from .catalogue import alias_alternation
-from .context import _shared_char, clause_start
+from .context import CLAUSE_BREAKS, _shared_char, clause_start
 from .patterns import compiled
 from .rules import RuleSet, derived
 
@@ -43,7 +43,9 @@ _ASIDE = compiled(r"\([^()]{0,40}\)|\[[^\[\]]{0,6}\]|〔[^〔〕]{0,6}〕|[\u246
 # searched ~3x faster by the standard library's engine than by `regex`.
 _ASIDE_OPEN = re.compile("[(\\[〔\u2460-\u2473\u00b9\u00b2\u00b3\u2070-\u2079]")
 _YEARS_PUNCT = compiled(r"(?:1[89]|20)\d\d年(?:底|末|初)?|[^\p{Han}A-Za-z0-9]")
-_CLAUSE_BREAK = re.compile(r"[,，;；:：!！?？。]")  # (the standard library's: see _ASIDE_OPEN)
+# (The standard library's: see _ASIDE_OPEN.) The marks of context.clause_start: a clause's start
+# is read off a split by them (attribute_sentence's c0).
+_CLAUSE_BREAK = re.compile(f"[{CLAUSE_BREAKS}]")
 # Where a _NOISE or _YEARS_PUNCT match may begin: anything but Latin letters and the CJK block
 # (all of it \p{Han}: tested), and the Han numerals, 第, 上 and 下 of dates. Most clauses hold
 # none, and this class costs a third of a `regex` call.

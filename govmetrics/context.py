@@ -17,8 +17,11 @@ from .patterns import compiled
 from .rules import RuleSet, derived
 from .segment import YEAR, year_value
 
-_CLAUSE_BREAK = compiled(r"[，,；;：:！!？?。]")
-_LAST_CLAUSE_BREAK = compiled(r"(?r)[，,；;：:！!？?。]")  # searched backwards: the break nearest before
+# The marks that end a clause (none needs escaping in a character class). attribute.py splits
+# clauses by them too, and takes a clause's start after the last of them as clause_start does.
+CLAUSE_BREAKS = "，,；;：:！!？?。"
+_CLAUSE_BREAK = compiled(f"[{CLAUSE_BREAKS}]")
+_LAST_CLAUSE_BREAK = compiled(f"(?r)[{CLAUSE_BREAKS}]")  # searched backwards: the break nearest before
 _YEAR_TOKEN = compiled(
     r"(?<![\d])(到|至|截至|截止|从|由|在|于)?\s*(" + YEAR + r")(?![\d])"
     r"(?:\s*[-—–~～至到]\s*((?:1[89]|20)\d\d))?\s*年(?!代)(以来)?"

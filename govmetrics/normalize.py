@@ -18,7 +18,8 @@ from itertools import accumulate
 from .patterns import compiled
 
 # Pinyin annotation after a character, as in 區(qū): letters with tone marks only.
-_PINYIN = compiled(r"(?<=\p{Han})[(（]\s*[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿêɑ]{1,7}\s*[)）]")
+_PINYIN_OPENS = "(（"  # the brackets it opens with (no escaping needed in a character class)
+_PINYIN = compiled(r"(?<=\p{Han})[" + _PINYIN_OPENS + r"]\s*[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿêɑ]{1,7}\s*[)）]")
 _HSPACE_CHARS = " \t\u00a0\u3000" + "".join(map(chr, range(0x2002, 0x200C))) + "\ufeff"
 _HSPACE = re.compile(f"[{re.escape(_HSPACE_CHARS)}]+")
 # Whole-text scans search for one character at a time: both regex engines test a character
@@ -26,7 +27,7 @@ _HSPACE = re.compile(f"[{re.escape(_HSPACE_CHARS)}]+")
 # The first character of a run of horizontal whitespace, a pattern for each character:
 _HSPACE_RUN_STARTS = tuple((c, re.compile(re.escape(c) + f"(?<![{re.escape(_HSPACE_CHARS)}].)"))
                            for c in _HSPACE_CHARS)
-_OPEN_BRACKETS = (re.compile(r"\("), re.compile("（"))
+_OPEN_BRACKETS = tuple(re.compile(re.escape(c)) for c in _PINYIN_OPENS)  # where _PINYIN may match
 # A line holding only zero-width characters, cutting a word or number in two (web copies:
 # `国内生产总值达到74.4\n\u200b\n万亿元`): the text runs on across it. After a sentence's end
 # it is an ordinary paragraph break and stays.
@@ -310,7 +311,7 @@ def normalize(text: str) -> Normalized:
     """
     events: list[tuple[int, int, bool]] = []  # (start, end, is_pinyin) of spans removed
     attach: set[int] = set()  # pinyin spans: glued to the character before them
-    if "(" in text or "（" in text:
+    if "(" in text or "（" in text:  # (_PINYIN_OPENS)
         for a, b in _pinyin_spans(text):
             attach.add(a)
             events.append((a, b, True))
@@ -374,6 +375,6 @@ def unchanged_by_normalize(text: str) -> bool:
 def readable(simplified: str) -> str:
     """A piece of the (Simplified) original for people to read: pinyin annotations dropped,
     whitespace collapsed, its own punctuation and digits kept (，not ,)."""
-    if "(" in simplified or "（" in simplified:  # what every annotation opens with (most have none)
+    if "(" in simplified or "（" in simplified:  # _PINYIN_OPENS: what every annotation opens with (most have none)
         simplified = _PINYIN.sub("", simplified)
     return " ".join(simplified.split())

@@ -484,3 +484,30 @@ def test_a_vocabulary_thrown_away_is_freed_with_its_memos() -> None:
     del rs
     gc.collect()
     assert gone() is None
+
+
+def test_the_opening_gates_let_through_every_character_a_match_may_start_with() -> None:
+    """_NOISE_START and _ASIDE_OPEN are hand-written twins of the openings of _NOISE,
+    _YEARS_PUNCT and _ASIDE (a text without one is not searched): at every code point, where
+    a match of the pattern may begin (prefilter.opening_test) the gate matches."""
+    from govmetrics import attribute as A
+    from govmetrics.prefilter import opening_test
+
+    chars = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    for pattern, gate in ((A._NOISE, A._NOISE_START), (A._YEARS_PUNCT, A._NOISE_START), (A._ASIDE, A._ASIDE_OPEN)):
+        opens = opening_test(pattern.pattern, pattern.flags)
+        assert opens is not None, pattern.pattern
+        # (the code points the gate turns away, found in one pass; each must open no match)
+        shut = gate.sub("", chars)
+        assert len(shut) < len(chars) and not [c for c in shut if opens(c)], pattern.pattern
+
+
+def test_a_clause_is_split_by_the_marks_clause_start_reads() -> None:
+    """attribute_sentence takes a clause's start after the last break its split finds instead
+    of calling context.clause_start: the two patterns hold the same marks."""
+    from govmetrics import attribute, context
+
+    assert attribute._CLAUSE_BREAK.pattern == context._CLAUSE_BREAK.pattern == f"[{context.CLAUSE_BREAKS}]"
+    for c in context.CLAUSE_BREAKS:
+        text = f"甲乙{c}丙丁"
+        assert context.clause_start(text, 0, len(text)) == 3 == len(text) - len(attribute._CLAUSE_BREAK.split(text)[-1])
