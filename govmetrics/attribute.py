@@ -32,7 +32,7 @@ from typing import NamedTuple
 import regex
 
 from .catalogue import alias_alternation
-from .context import CLAUSE_BREAKS, _shared_char, clause_start
+from .context import CLAUSE_BREAKS, _alt, _shared_char, clause_start
 from .patterns import compiled
 from .rules import RuleSet, derived
 
@@ -100,10 +100,6 @@ def _aliases_of(aliases: dict[str, str]) -> dict[str, list[str]]:
     for a, mid in aliases.items():
         out.setdefault(mid, []).append(a)
     return out
-
-
-def _alt(words: list[str] | set[str]) -> str:
-    return "|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w))) or "(?!)"
 
 
 @dataclass(frozen=True)

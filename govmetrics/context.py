@@ -8,6 +8,7 @@ heading and finally the article's own date (SPEC §4a).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import regex
@@ -89,8 +90,11 @@ class Cues:
     goal_after: regex.Pattern
 
 
-def _alt(words: list[str]) -> str:
-    return "|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w))) or "(?!)"
+def _alt(words: Iterable[str]) -> str:
+    """The words as an alternation, longest first; an empty word is dropped (it would match
+    everywhere, and the first-character gates built from the same lists leave it out); no
+    words: a pattern that matches nothing."""
+    return "|".join(regex.escape(w) for w in sorted(set(words) - {""}, key=lambda w: (-len(w), w))) or "(?!)"
 
 
 def _shared_char(words: list[str]) -> str:

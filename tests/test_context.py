@@ -259,3 +259,14 @@ def test_every_plan_word_of_the_rules_names_a_plan() -> None:
         assert not cues.plans_re.search(f"“{plan}”普法")
     for w in c["plan_as_period"]:
         assert period_length(f"“十一五”{w}", cues) == 5, w
+
+
+def test_an_empty_word_of_a_list_is_left_out_of_its_pattern() -> None:
+    """An empty word would match everywhere; the first-character gates of the same lists
+    (words[0]) leave it out, so the patterns do too."""
+    from govmetrics import attribute, context
+
+    assert attribute._alt is context._alt
+    assert context._alt(["", "目标", "预期目标"]) == "预期目标|目标"
+    assert context._alt([""]) == context._alt([]) == "(?!)"
+    assert not regex.search(context._alt(["", "目标"]), "增长5%")
