@@ -119,10 +119,13 @@ class TailWords:
         return cls({k: tuple(ws) for k, ws in by_last.items()})
 
     def strip(self, text: str) -> str:
-        """``regex.sub("(?:w1|w2…)+$", "", text)`` for a text without a final newline (the texts
-        trimmed hold no punctuation; ``$`` would also match before a final newline): the text
-        without the longest tail made of the words."""
-        if text[-1:] not in self.by_last:
+        """``regex.sub("(?:w1|w2…)+$", "", text)``: the text without the longest tail made of the
+        words (before a final newline, where ``$`` matches too; the texts trimmed hold none)."""
+        last = text[-1:]
+        if last not in self.by_last:
+            if last == "\n" and text[-2:-1] in self.by_last:
+                # ``$`` matches before a final newline too (the texts trimmed hold none: no cost)
+                return self.strip(text[:-1]) + last
             return text  # no word ends where the text does
         cut = len(text)
         todo, seen = [cut], {cut}
@@ -615,7 +618,7 @@ def _resolve(clause: str, governing: list[Subj], v: Vocab, named_only: bool = Fa
 def _resolve_any(clause: str, governing: list[Subj], v: Vocab) -> list[Subj] | None:
     if not clause:
         return None  # (what the steps below find in no words: the most frequent clause)
-    plain = _noise_free(clause)  # the clause without years and punctuation
+    plain = _noise_free(clause)  # the clause without years and punctuation (kept in step with it)
     if v.contribution_char in plain and v.contribution_re.search(plain):
         return None  # (第一产业增加值…,)对GDP增长的贡献率为0.7%: the part in force contributes
     ratio = v.ratio_re.search(clause) if v.ratio_char in clause else None
@@ -676,7 +679,7 @@ def _resolve_any(clause: str, governing: list[Subj], v: Vocab) -> list[Subj] | N
                      if pre[-i] in v.scope_firsts and (sc := v.scope_re.match(pre[-i:] + name)) and sc.end() > i), "")
         return [Subj(mid, _display(clause, v) or name, lead + name)]
     # A scope alone: the measure of the subject in force (其中规模以上工业增长9%).
-    s = _trimmed(plain, v)  # _clean(clause, v)
+    s = _trimmed(plain, v)  # _clean(clause, v): plain is made again wherever clause is cut (X占Y的比重)
     sm = v.scope_re.search(s) if governing and s[-1:] in v.scope_lasts else None  # (a scope ending s)
     if sm and sm.end() == len(s):
         comp = _compose(sm.group(), governing[-1].canon, v)

@@ -87,6 +87,7 @@ class Cues:
     filler_words: tuple[str, ...]
     soft_filler_words: tuple[str, ...]
     goal_quoted: regex.Pattern
+    goal_name: str  # what a goal quoted for a finished year must be called (cues.goal_quote_name)
     goal_after: regex.Pattern
 
 
@@ -170,6 +171,7 @@ def cues_for(rs: RuleSet) -> Cues:
         filler_words=tuple(c.get("kind_fillers", [])),
         soft_filler_words=tuple(c.get("kind_soft_fillers", [])),
         goal_quoted=compiled(f"(?:{_alt(c.get('goal_quote_words', []))})[^，,。]{{0,12}}$"),
+        goal_name=str(c.get("goal_quote_name", "")),
         goal_after=compiled(
             f"[^，,。；;]{{0,6}}?(?:的)?(?:{_alt(c.get('goal_after_words', []))})?(?:{_alt(c.get('goal_after_head', []))})"
         ),
@@ -647,9 +649,6 @@ def _period_named_before(text: str, lo: int, hi: int, n_text: str, doc_year: int
     return best[1] if best else None
 
 
-_GOAL = "目标"  # what a goal quoted for a finished year must be called
-
-
 def is_target(text: str, pos: int, frame: Frame, year: int | None, cues: Cues) -> bool:
     """Whether the number is a goal; ``frame.target_why`` says which evidence won."""
     s0, _ = frame.sentence
@@ -667,12 +666,12 @@ def is_target(text: str, pos: int, frame: Frame, year: int | None, cues: Cues) -
         before = _cue_text(text, s0, pos, cues)
     if finished and not (before is not None and cues.target.search(before)):
         # A figure for a finished year is a result, even if it was forecast (预计), unless quoted
-        # as a goal (sought only where 目标 comes before it: the cue text can hold it only then).
-        named = text.find(_GOAL, s0, pos) >= 0
+        # as a goal (sought only where goal_name, 目标, comes before it: the cue text can hold it only then).
+        named = text.find(cues.goal_name, s0, pos) >= 0
         goal_quoted = cues.goal_quoted.search(text[frame.clause_start:pos]) if named else None
         if goal_quoted and before is None:
             before = _cue_text(text, s0, pos, cues)
-        quoted = bool(goal_quoted and _GOAL in before)
+        quoted = bool(goal_quoted and cues.goal_name in before)
         frame.target_why = (f"a goal quoted for a finished year: {goal_quoted.group()}" if quoted
                             else f"{year} is before the document's year {frame.doc_year}: a result")
         return quoted

@@ -256,10 +256,10 @@ _FENBIE = "分别"
 def _listed_place(text: str, sentence_start: int, number_start: int, rr: RegionRules) -> str:
     """The place a 分别 pairs with this figure: 香洲、金湾和斗门三个行政区分别实现…863.48亿元、
     351.27亿元和188.49亿元 → 香洲区, 金湾区, 斗门区 in turn (and again for a second 分别 list)."""
-    if text.rfind(_FENBIE, sentence_start, number_start) < 0:
+    last = text.rfind(_FENBIE, sentence_start, number_start) - sentence_start  # (in the prefix)
+    if last < 0:
         return ""  # no 分别 list before the figure (nearly every figure): no prefix to copy
     prefix = text[sentence_start:number_start]
-    last = prefix.rfind(_FENBIE)
     if last < max(prefix.rfind(c) for c in "，,；;"):
         return ""  # the figure is not in the clause of a 分别 list
     # Which figure of the list after the last 分别 this is.

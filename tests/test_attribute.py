@@ -441,7 +441,7 @@ def test_tail_words_strip_removes_what_the_pattern_removes() -> None:
         texts = [_NOISE.sub("", ln)[-k:] for ln in lines for k in (3, 8, 20)]
         texts += ["".join(rnd.choice(words + ["的", "工业", "a", "\n"]) for _ in range(rnd.randint(0, 6)))
                   for _ in range(3000)]
-        texts = [t for t in texts if not t.endswith("\n")] + ["", "增长\n增长"]  # (no final newline: strip's inputs)
+        texts += ["", "增长\n增长", "\n", "增长\n", "增长\n\n", "增长\n增长\n", "的增长\n"]  # ($ before a final newline)
         for t in texts:
             assert tail.strip(t) == pattern.sub("", t), repr(t)
             checked += tail.strip(t) != t

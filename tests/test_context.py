@@ -270,3 +270,12 @@ def test_an_empty_word_of_a_list_is_left_out_of_its_pattern() -> None:
     assert context._alt(["", "目标", "预期目标"]) == "预期目标|目标"
     assert context._alt([""]) == context._alt([]) == "(?!)"
     assert not regex.search(context._alt(["", "目标"]), "增长5%")
+
+
+def test_the_name_a_goal_quoted_for_a_finished_year_needs_comes_from_the_rules() -> None:
+    from govmetrics.context import cues_for
+    from govmetrics.rules import default_ruleset
+
+    rs = default_ruleset()
+    c = rs.data["cues"]
+    assert cues_for(rs).goal_name == c["goal_quote_name"] == "目标" and c["goal_quote_name"] in c["goal_quote_words"]
