@@ -25,9 +25,10 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import regex
 
@@ -570,16 +571,20 @@ def _clean(s: str, v: Vocab) -> str:
 _MEMO = 1 << 14  # how many clauses each memo of a Vocab holds before it is cleared
 
 
-def _trimmed(plain: str, v: Vocab) -> str:
-    """``_clean`` of a clause without years and punctuation (``_NOISE`` taken out), remembered
-    in ``v.trimmed_memo``."""
-    memo = v.trimmed_memo
-    hit = memo.get(plain)
+def _remembered(memo: dict[str, Any], work: Callable[[str, Vocab], Any], clause: str, v: Vocab) -> Any:
+    """``work(clause, v)``, kept in ``memo`` (one of the Vocab's), cleared when full."""
+    hit = memo.get(clause)
     if hit is None:
         if len(memo) >= _MEMO:
             memo.clear()  # bound the memory of long runs
-        hit = memo[plain] = _trim(plain, v)
+        hit = memo[clause] = work(clause, v)
     return hit
+
+
+def _trimmed(plain: str, v: Vocab) -> str:
+    """``_clean`` of a clause without years and punctuation (``_NOISE`` taken out), remembered
+    in ``v.trimmed_memo``."""
+    return _remembered(v.trimmed_memo, _trim, plain, v)
 
 
 def _trim(plain: str, v: Vocab) -> str:
@@ -764,13 +769,7 @@ def _is_share_of_not(clause: str, pos: int, v: Vocab) -> bool:
 def _names(clause: str, v: Vocab) -> list[tuple[int, int, str, str]]:
     """Catalogue names in ``clause``, leftmost-longest, as (start, end, name, metric id),
     including names whose scope and measure are split by filler words."""
-    memo = v.names_memo
-    hit = memo.get(clause)
-    if hit is None:
-        if len(memo) >= _MEMO:
-            memo.clear()  # bound the memory of long runs
-        hit = memo[clause] = _find_names(clause, v)
-    return list(hit)  # a copy: callers may keep or change their list
+    return list(_remembered(v.names_memo, _find_names, clause, v))  # a copy: callers may keep or change it
 
 
 def _alias_at(s: str, i: int, v: Vocab) -> str:
