@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -159,9 +160,15 @@ def code_signature(files: list[Path], *versions: str) -> str | None:
         for f in files:
             h.update(f"\0{Path(f).resolve()}\0".encode())
             h.update(Path(f).read_bytes())
-        for module in sorted(Path(__file__).parent.rglob("*.py")):
-            st = module.stat()
-            h.update(f"\0{module.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+        h.update(_package_stamp())
     except OSError:
         return None
     return h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _package_stamp() -> bytes:
+    """Every module of the package, by name, size and modification time: read once per
+    process (the rule set and the t2s tables are keyed by it)."""
+    return "".join(f"\0{m.name}:{(st := m.stat()).st_size}:{st.st_mtime_ns}"
+                   for m in sorted(Path(__file__).parent.rglob("*.py"))).encode()

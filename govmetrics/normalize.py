@@ -12,7 +12,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import accumulate
 
 from .patterns import compiled
@@ -105,7 +105,6 @@ class _T2SFilter:
         self.chars = chars
         self.phrases = phrases
         self.by_char = by_char
-        self._phrases_re = re.compile("|".join(map(re.escape, phrases))) if phrases else None
         # Anchors: for each phrase not yet covered, its character shared by most phrases.
         shared = Counter(c for p in phrases for c in set(p))
         anchors: set[str] = set()
@@ -115,11 +114,14 @@ class _T2SFilter:
         self._anchors = "".join(sorted(anchors))
         self._longest = max(map(len, phrases), default=0)
 
+    @cached_property
+    def _phrases_re(self) -> re.Pattern:
+        # Compiled when first needed: most texts hold no anchor, so most runs never need it.
+        return re.compile("|".join(map(re.escape, self.phrases)))
+
     def may_change(self, text: str) -> bool:
         if self.chars.search(text):
             return True
-        if self._phrases_re is None:
-            return False
         # Each anchor sought on its own: most texts hold none, and a search for one character
         # scans a long text far faster than a search for a class of them.
         for anchor in self._anchors:
@@ -144,11 +146,16 @@ class _ByChar:
     """
 
     def __init__(self, phrase_keys: list[str], table: dict[str, str], changing: re.Pattern) -> None:
-        self._phrase_re = re.compile("|".join(map(re.escape, sorted(phrase_keys)))) if phrase_keys else None
+        self._phrase_keys = phrase_keys
         self._table = table
         # Only characters that may change are visited (str.translate would look up every one);
         # those outside the table (separators) stay as they are.
         self._changing = changing
+
+    @cached_property
+    def _phrase_re(self) -> re.Pattern | None:
+        # Compiled when a text is converted: most runs meet no Traditional text at all.
+        return re.compile("|".join(map(re.escape, sorted(self._phrase_keys)))) if self._phrase_keys else None
 
     def _sub(self, text: str) -> str:
         table = self._table
@@ -174,9 +181,15 @@ class _ByChar:
         return "".join(out)
 
 
-def _by_char(chain, separator: re.Pattern, changing: re.Pattern) -> _ByChar | None:
-    """The character-table shortcut for ``chain``, or None when its shape is another.
-    ``changing`` matches (at least) every character the table changes."""
+# What the filter is made of, worked out from OpenCC's t2s tables: the characters a
+# one-character entry changes, the phrases (see _T2SFilter) and, when the chain has the
+# shape _ByChar needs, its phrase keys and character table.
+_T2STables = tuple[str, tuple[str, ...], tuple[list[str], dict[str, str]] | None]
+
+
+def _by_char(chain, separator: re.Pattern) -> tuple[list[str], dict[str, str]] | None:
+    """The phrase keys and character table of the shortcut for ``chain``, or None when its
+    shape is another."""
     if len(chain) != 1 or not chain[0]:
         return None
     *phrase_tables, (longest, shortest, chars) = chain[0]
@@ -187,7 +200,7 @@ def _by_char(chain, separator: re.Pattern, changing: re.Pattern) -> _ByChar | No
     table = {k: v.split(" ")[0] for k, v in chars.items() if k not in seps}
     if any(not v for v in table.values()):
         return None  # OpenCC treats an empty value as no match: keep its own behaviour
-    return _ByChar([k for _, _, t in phrase_tables for k in t], table, changing)
+    return [k for _, _, t in phrase_tables for k in t], table
 
 
 def _char_class(chars) -> re.Pattern:
@@ -197,9 +210,8 @@ def _char_class(chars) -> re.Pattern:
     return re.compile("[" + bmp + "\U00010000-\U0010ffff]")
 
 
-@lru_cache(maxsize=1)
-def _t2s_filter() -> _T2SFilter | None:
-    """The filter for the t2s tables, or None when they cannot be read (then convert all)."""
+def _t2s_tables() -> _T2STables | None:
+    """The filter's tables, from OpenCC's t2s dictionaries; None when they cannot be read."""
     try:
         cc = _converter()
         chain = cc._dict_chain_data
@@ -207,12 +219,58 @@ def _t2s_filter() -> _T2SFilter | None:
                    for _longest, _shortest, table in group for key, value in table.items()]
         changing = [(k, v) for k, v in entries if k != v]
         chars = {k for k, _ in changing if len(k) == 1}
-        chars_re = _char_class(chars)
-        by_char = _by_char(chain, cc.split_chars_re, chars_re)
+        by_char = _by_char(chain, cc.split_chars_re)
     except (AttributeError, TypeError, ValueError):  # another OpenCC implementation
         return None
     phrases = tuple(sorted({k for k, _ in changing if len(k) != 1 and not any(c in chars for c in k)}))
-    return _T2SFilter(chars_re, phrases, by_char)
+    return "".join(sorted(chars)), phrases, by_char
+
+
+def _t2s_key() -> str | None:
+    """The disk-cache key of the tables: OpenCC's t2s configuration and the dictionaries it
+    names (read without importing OpenCC), and this package's code."""
+    import json
+    from importlib.util import find_spec
+    from pathlib import Path
+
+    from .diskcache import code_signature
+
+    try:
+        spec = find_spec("opencc")
+        folder = Path(next(iter(spec.submodule_search_locations or ())))  # type: ignore[union-attr]
+        config = folder / "config" / "t2s.json"
+        names: list[str] = []
+
+        def files(node: object) -> None:  # every "file" entry, at any depth
+            if isinstance(node, dict):
+                if isinstance(node.get("file"), str):
+                    names.append(node["file"])
+                for v in node.values():
+                    files(v)
+            elif isinstance(node, list):
+                for v in node:
+                    files(v)
+
+        files(json.loads(config.read_text(encoding="utf-8")).get("conversion_chain"))
+    except (AttributeError, ImportError, OSError, StopIteration, ValueError):
+        return None
+    return code_signature([config, *(folder / "dictionary" / n for n in names)], "t2s")
+
+
+@lru_cache(maxsize=1)
+def _t2s_filter() -> _T2SFilter | None:
+    """The filter for the t2s tables, or None when they cannot be read (then convert all).
+    Its tables are kept in the disk cache: working them out loads OpenCC's dictionaries
+    (~15 ms per process, when most documents need no conversion at all)."""
+    from .diskcache import cached
+
+    key = _t2s_key()
+    tables = cached("t2s", key, _t2s_tables) if key is not None else _t2s_tables()
+    if tables is None:
+        return None
+    chars, phrases, by_char = tables
+    chars_re = _char_class(chars)
+    return _T2SFilter(chars_re, phrases, _ByChar(*by_char, chars_re) if by_char is not None else None)
 
 
 def _convert(cc, text: str, flt: _T2SFilter | None) -> str:

@@ -149,3 +149,27 @@ def test_whole_text_scans_find_what_finditer_finds() -> None:
     for text in texts:
         assert _hspace_runs(text) == [m.span() for m in hspace.finditer(text)], repr(text)
         assert _pinyin_spans(text) == [m.span() for m in _PINYIN.finditer(text)], repr(text)
+
+
+def test_t2s_tables_come_back_from_the_disk_cache_as_built(tmp_path, monkeypatch) -> None:
+    # The filter's tables are kept on disk, keyed by OpenCC's t2s configuration and the
+    # dictionaries it names: a filter made from the saved tables is the one built afresh.
+    from govmetrics import diskcache, normalize
+
+    monkeypatch.setenv("GOVMETRICS_CACHE_DIR", str(tmp_path))
+    seen: list[list[str]] = []
+    signature = diskcache.code_signature
+    monkeypatch.setattr(diskcache, "code_signature", lambda files, *v: seen.append([p.name for p in files]) or signature(files, *v))
+    normalize._t2s_filter.cache_clear()
+    try:
+        built = normalize._t2s_filter()
+        assert list(tmp_path.glob("t2s-*.pickle")) and seen == [["t2s.json", "TSPhrases.txt", "TSCharacters.txt"]]
+        normalize._t2s_filter.cache_clear()
+        monkeypatch.setattr(normalize, "_t2s_tables", lambda: pytest.fail("not read from the cache"))
+        loaded = normalize._t2s_filter()
+    finally:
+        normalize._t2s_filter.cache_clear()
+    assert built is not None and loaded is not None and loaded is not built
+    assert loaded.chars.pattern == built.chars.pattern and loaded.phrases == built.phrases
+    assert loaded._anchors == built._anchors and loaded.by_char is not None and built.by_char is not None
+    assert loaded.by_char._table == built.by_char._table and loaded.by_char._phrase_re.pattern == built.by_char._phrase_re.pattern
