@@ -40,6 +40,7 @@ class RegionRules:
     national_re: regex.Pattern  # a national cue
     chain_re: regex.Pattern  # a chain of place names after a word boundary
     anchored_re: regex.Pattern  # ... followed by the name of an institution
+    anchored_end_re: regex.Pattern  # how each anchored chain ends: a level word before the institution
     part_re: regex.Pattern  # one place name inside a chain
     level_re: regex.Pattern  # any level word: every place name ends with one, so a chain holds one
     whole: dict[str, str]  # 全省 -> 省
@@ -92,7 +93,8 @@ def region_rules(rs: RuleSet) -> RegionRules:
     # are not part of the name; 日照市 is one).
     chain = rf"(?<=^|[^\p{{Han}}]|{before})(?:[年月日号]|{before})*((?:{part}){{1,4}})"
     anchors = "|".join(d.get("anchors", [])) or "(?!)"
-    anchored = rf"{chain}(?=\s*(?:(?:19|20)\d\d\s*年)?\s*(?:{anchors}))"
+    institution = rf"(?=\s*(?:(?:19|20)\d\d\s*年)?\s*(?:{anchors}))"  # right after the chain
+    anchored = chain + institution
     flags = regex.M | regex.V1
     groups = {str(k): str(v or "") for k, v in d.get("list_groups", {}).items()}
     joiners = _alt(d.get("list_joiners", [])) or "、"
@@ -105,6 +107,7 @@ def region_rules(rs: RuleSet) -> RegionRules:
         national_re=compiled("|".join(d.get("national_cues", [])) or "(?!)", flags),
         chain_re=compiled(chain, flags),
         anchored_re=compiled(anchored, flags),
+        anchored_end_re=compiled(f"(?:{_alt(list(levels)) or '(?!)'}){institution}", flags),
         part_re=compiled(part, flags),
         level_re=compiled(_alt(list(levels)) or "(?!)"),
         whole=whole,
@@ -152,11 +155,25 @@ def _places_in(text: str, start: int, end: int, rr: RegionRules) -> list[tuple[i
     return out
 
 
-def article_region(text: str, start: int, end: int, rr: RegionRules) -> str:
-    """The jurisdiction an article is about, '' when the text never says."""
+def _anchored_chains(text: str, start: int, end: int, rr: RegionRules) -> list[regex.Match]:
+    """The place chains text[start:end] names with an institution (as finditer gives them).
+    The pattern costs about a microsecond per character and most openings hold none: as a
+    chain ends with a level word right before the institution, a plain search for that
+    rules them out first."""
+    if not rr.anchored_end_re.search(text, start, end):
+        return []
+    return list(rr.anchored_re.finditer(text, start, end))
+
+
+def article_region(text: str, start: int, end: int, rr: RegionRules,
+                   chains: list[regex.Match] | None = None) -> str:
+    """The jurisdiction an article is about, '' when the text never says. ``chains``: the
+    anchored chains of its opening (title and dateline), when already read."""
     head_end = min(end, start + _HEAD)
+    if chains is None:
+        chains = _anchored_chains(text, start, head_end, rr)
     first_local = None
-    for m in rr.anchored_re.finditer(text, start, head_end):
+    for m in chains:
         parts = _parts(m.group(1), rr)
         if parts:
             first_local = (m.start(), _local_name(parts, rr))  # 广州市黄埔区 → 黄埔区
@@ -164,7 +181,7 @@ def article_region(text: str, start: int, end: int, rr: RegionRules) -> str:
     if first_local and rr.named_with_parent:
         # A title may name the district alone (2021年黄浦区政府工作报告) and the dateline in
         # full (在上海市黄浦区第二届…): the fuller name of the same place wins.
-        for m in rr.anchored_re.finditer(text, start, head_end):
+        for m in chains:
             parts = _parts(m.group(1), rr)
             if len(parts) > 1 and parts[-1] == first_local[1]:
                 first_local = (first_local[0], _local_name(parts, rr))
@@ -175,7 +192,7 @@ def article_region(text: str, start: int, end: int, rr: RegionRules) -> str:
     if first_local:
         return first_local[1]
     # A signature at the end (长顺县统计局 / 2017年5月20日) names the author as a dateline would.
-    for m in rr.anchored_re.finditer(text, max(start, end - _TAIL), end):
+    for m in _anchored_chains(text, max(start, end - _TAIL), end, rr):
         parts = _parts(m.group(1), rr)
         if parts:
             return _local_name(parts, rr)
@@ -211,10 +228,11 @@ def set_article_regions(text: str, articles: list[_Article], rs: RuleSet) -> fro
     rr = region_rules(rs)
     known: set[str] = set(rr.provinces)
     for art in articles:
-        art.region = article_region(text, art.start, art.end, rr)
+        chains = _anchored_chains(text, art.start, min(art.end, art.start + _HEAD), rr)  # read once for both
+        art.region = article_region(text, art.start, art.end, rr, chains)
         if art.region:
             known.add(art.region)
-        for m in rr.anchored_re.finditer(text, art.start, min(art.end, art.start + _HEAD)):
+        for m in chains:
             known.update(_parts(m.group(1), rr))
     return frozenset(known)
 

@@ -128,3 +128,23 @@ def test_a_chain_holds_a_level_word() -> None:
             m = rr.chain_re.match(t, i, end)
             if m:
                 assert rr.level_re.search(t, i, end), (path.name, t[i:end])
+
+
+def test_the_anchored_chains_gate_changes_nothing() -> None:
+    """_anchored_chains scans with the chain pattern only where anchored_end_re finds a level
+    word before an institution: over the openings, the clauses and windows of the seeds it
+    gives what a scan of every window gives."""
+    from govmetrics.region import _anchored_chains
+
+    rr = region_rules(default_ruleset())
+    texts = [normalize(t).text for t, _ in OPENINGS] + [normalize(t).text for t, _, _ in CLAUSES]
+    for path in sorted(SEEDS.glob("*.txt")):
+        t = normalize(path.read_text(encoding="utf-8")).text
+        texts += [t[i:i + 400] for i in range(0, len(t), 97)]
+    found = 0
+    for t in texts:
+        for lo, hi in ((0, len(t)), (0, min(len(t), 200)), (len(t) // 2, len(t))):
+            want = [m.span() for m in rr.anchored_re.finditer(t, lo, hi)]
+            assert [m.span() for m in _anchored_chains(t, lo, hi, rr)] == want, t[lo:hi]
+            found += bool(want)
+    assert found > 20  # the gate is tried where chains are, too
