@@ -273,6 +273,12 @@ def _t2s_filter() -> _T2SFilter | None:
     return _T2SFilter(chars_re, phrases, _ByChar(*by_char, chars_re) if by_char is not None else None)
 
 
+def prepare() -> None:
+    """Build the tables normalize() makes on first use now: worker processes forked after
+    this share them instead of each building its own."""
+    _t2s_filter()
+
+
 def _convert(cc, text: str, flt: _T2SFilter | None) -> str:
     """``cc.convert(text)``, skipping the separator-delimited pieces it would leave alone."""
     split = getattr(cc, "split_chars_re", None)

@@ -78,3 +78,38 @@ def test_resolve_jobs():
     assert resolve_jobs(3) == 3
     with pytest.raises(ValueError):
         resolve_jobs(-1)
+
+
+def test_claims_cross_from_the_workers_as_tuples_of_their_fields():
+    from govmetrics.claim import Claim
+    from govmetrics.extractor import extract_text
+    from govmetrics.parallel import _fields
+
+    claims = extract_text("2023年国内生产总值增长5.2%，城镇新增就业1244万人。", doc="a.txt")
+    assert claims and [Claim(*_fields(c)) for c in claims] == claims
+
+
+def test_this_process_extracts_files_too_and_any_window_keeps_the_order(tmp_path, monkeypatch):
+    # jobs=2 is this process and one worker: each extracts files (the worker, forked after
+    # the patch, reports its own pid too); however narrow the window, the claims come in input order.
+    from govmetrics import parallel
+
+    text = (SEEDS / "001_c2c7d1486e3858ae.txt").read_text(encoding="utf-8")
+    for i in range(8):
+        (tmp_path / f"doc{i:02d}.txt").write_text(text.replace("。", "。" * (i + 1), 1), encoding="utf-8")
+    extract = parallel._extract
+
+    def traced(name, encoding, text, rs):
+        status, result, warnings = extract(name, encoding, text, rs)
+        return status, result, [*warnings, f"pid {os.getpid()}"]
+
+    monkeypatch.setattr(parallel, "_extract", traced)
+    one = _run([tmp_path], 1)[0]
+    for window in (1, 2, 3, None):
+        warnings: list[str] = []
+        report = RunReport()
+        items = sorted(str(p) for p in tmp_path.iterdir())
+        rows = [c.as_dict() for c in parallel.iter_claims_parallel(items, (), None, warnings.append, report, 2, window)]
+        assert rows == one and report.read == 8
+        pids = {w for w in warnings if w.startswith("pid ")}
+        assert f"pid {os.getpid()}" in pids and (len(pids) == 2) == (window != 1), window  # window 1: no pool
