@@ -57,6 +57,7 @@ _LIST_ITEM = compiled(r"\s*[一二三四五六七八九十]{1,2}是")
 _PLAN_PERIOD = compiled(r"[”\"]?(?:时期|期间|末|以来|开局|收官|中期|前期|后期)")
 _DEADLINE_OPENING = compiled(r"[\s“\"]*(?:到|至)")
 _OPENING_FILLER = compiled(r"[ “\"]*(?:到|至|在|截至)?[ “\"]*")
+_SPACES = compiled(r"[\s\x1c-\x1f]*")  # what str.isspace takes (and more)
 
 
 @lru_cache(maxsize=8)
@@ -445,13 +446,13 @@ class _Doc:
         """The year sentence ``i`` opens with (2020年，…), which frames what follows it;
         worked out on first use, as only sentences near a number are ever asked about."""
         if i not in self._lead_years:
-            self._lead_years[i] = self._find_lead_year(i)
+            a, b = self.struct.sentences[i]
+            # Nothing _find_lead_year seeks can match where _may_open_mark fails (nearly every sentence).
+            self._lead_years[i] = self._find_lead_year(a, b) if self._may_open_mark(a) else None
         return self._lead_years[i]
 
-    def _find_lead_year(self, i: int) -> int | None:
-        a, b = self.struct.sentences[i]
-        if not self._may_open_mark(a):
-            return None  # nothing below can match at its start (nearly every sentence)
+    def _find_lead_year(self, a: int, b: int) -> int | None:
+        """The lead year of the sentence text[a:b], where _may_open_mark(a) passes."""
         m = _LEAD_YEAR.match(self.text, a, b)
         if m:
             return year_value(m.group(1)) or None
@@ -471,8 +472,14 @@ class _Doc:
 
     def _may_open_mark(self, a: int) -> bool:
         """Whether _may_mark matches at ``a``; most sentences open with a character no match of
-        it can start with, which one look-up tells."""
-        return self._mark_opens[self.text[a:a + 1]] and self._may_mark.match(self.text, a) is not None
+        it can start with, which one look-up tells. Every branch of _may_mark opens with the
+        spaces it takes (or fewer), so it is tried after those a sentence opens with (a
+        paragraph's indent): the character after them rules out most of these sentences too,
+        and the match does not try each split of the spaces between its optional parts."""
+        text = self.text
+        if text[a:a + 1].isspace():
+            a = _SPACES.match(text, a).end()
+        return self._mark_opens[text[a:a + 1]] and self._may_mark.match(text, a) is not None
 
     def _plan_opening(self, a: int, b: int) -> tuple[int, int] | None:
         """The span of the sentence's first plan name when only the opening filler stands before
@@ -529,9 +536,12 @@ class _Doc:
                 i = self._markers[i]
                 break
             walked.append(i)
-            a = self.struct.sentences[i][0]
-            if self._may_open_mark(a) and (self.lead_year(i) is not None or _LIST_ITEM.match(self.text, a)):
-                break
+            a, b = self.struct.sentences[i]
+            if self._may_open_mark(a):  # (else neither a lead year nor a list item: most sentences)
+                if i not in self._lead_years:
+                    self._lead_years[i] = self._find_lead_year(a, b)  # what lead_year(i) gives
+                if self._lead_years[i] is not None or _LIST_ITEM.match(self.text, a):
+                    break
             i -= 1
         for j in walked:
             self._markers[j] = i
@@ -552,16 +562,18 @@ class _Doc:
             facts = self._article_facts[art.start] = (why, _late_in_year(art.date))
         return facts
 
-    def frame(self, pos: int) -> tuple[int | None, str, str, str]:
+    def frame(self, pos: int, where: tuple[int, Article, Section | None] | None = None
+              ) -> tuple[int | None, str, str, str]:
         """(year, mode, evidence, opening text) of the frame an earlier sentence opened (2020年，…; 到“十四五”
         末，…), carried forward: never across a section heading or a new list item (一是…), and a
         few sentences back at most (web text may hold a whole report on one line). A sentence
         without figures that names one year frames the rest of its paragraph. A headline takes
-        the first frame of its article. Mode is "goal", "result" or ""."""
-        art = self.struct.article_at(pos)
-        section = self.struct.section_at(pos)
+        the first frame of its article. Mode is "goal", "result" or "". ``where``: the sentence
+        index, article and section of ``pos``, when the caller has looked them up."""
+        if where is None:
+            where = self.struct.sentence_index(pos), self.struct.article_at(pos), self.struct.section_at(pos)
+        idx, art, section = where
         floor = max(art.start, section.start if section else 0, pos - 1500)
-        idx = self.struct.sentence_index(pos)
         para = self.struct.paragraph_at(pos)
         # The walk below reads pos only through these (the floor only against sentence starts),
         # so the figures of one sentence share its answer.
@@ -729,7 +741,8 @@ def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
         return None
     text = d.text
     cues = d.cues
-    s0, s1 = d.struct.sentence_at(a)
+    si = d.struct.sentence_index(a)
+    s0, s1 = d.struct.sentences[si]
     sentence = d.sentence(s0, s1)
     c0 = clause_start(text, s0, a)
     clause_prefix = text[c0:a]
@@ -749,7 +762,7 @@ def _claim(d: _Doc, rule: Rule, q: Quantity | None, a: int, b: int,
             from_to = 1
     section = d.struct.section_at(a)
     article = d.struct.article_at(a)
-    frame_year, frame_mode, frame_why, frame_opening = d.frame(a)
+    frame_year, frame_mode, frame_why, frame_opening = d.frame(a, (si, article, section))
     doc_why, late_in_year = d.article_facts(article)
     frame = Frame(
         sentence=(s0, s1),

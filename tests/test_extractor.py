@@ -262,13 +262,36 @@ def test_frame_opening_guard_only_skips_sentences_without_a_lead_year() -> None:
     plain = _Doc(text, norm, guarded.struct, rs, "t")
     plain._may_mark = re_.compile("")  # always passes
     plain._mark_opens = defaultdict(lambda: True)  # and so does the test of its first character
-    years = [guarded._find_lead_year(i) for i in range(len(guarded.struct.sentences))]
-    assert years == [plain._find_lead_year(i) for i in range(len(plain.struct.sentences))]
+    years = [guarded.lead_year(i) for i in range(len(guarded.struct.sentences))]
+    assert years == [plain.lead_year(i) for i in range(len(plain.struct.sentences))]
     assert sum(y is not None for y in years) >= 20
     items = [_LIST_ITEM.match(guarded.text, a) is not None for a, _ in guarded.struct.sentences]
     assert sum(items) >= 3
     starts = [a for a, _ in guarded.struct.sentences]
-    assert all(guarded._may_mark.match(guarded.text, a) for a, item in zip(starts, items, strict=True) if item)
+    assert all(guarded._may_open_mark(a) for a, item in zip(starts, items, strict=True) if item)
+
+
+def test_the_mark_test_after_the_opening_spaces_passes_wherever_the_pattern_matches() -> None:
+    """_may_open_mark tries _may_mark after the spaces a sentence opens with: at every
+    position of the seeds and of made-up openings where the pattern matches, it must pass."""
+    from govmetrics.extractor import _Doc
+    from govmetrics.normalize import normalize
+    from govmetrics.rules import default_ruleset
+    from govmetrics.segment import analyse
+
+    rs = default_ruleset()
+    spaces = ["", " ", "  ", "\t", "\u3000\u3000", "\x1c", " \x1c ", "\n  "]
+    openings = ["2020年，", "一、综合 2019年，", "在2020年，", "到“十四五”末，", "“十一五”期间，", " “十四五”时期，",
+                "今年，", "过去五年，", "一是", "十二是", "截至2020年底，"]
+    text = "\n".join([s + o for s in spaces for o in openings] + [p.read_text(encoding="utf-8") for p in SEEDS])
+    norm = normalize(text)
+    doc = _Doc(text, norm, analyse(norm.text, rs), rs, "t")
+    matched = 0
+    for pos in range(len(doc.text)):
+        if doc._may_mark.match(doc.text, pos):
+            assert doc._may_open_mark(pos), doc.text[pos:pos + 20]
+            matched += 1
+    assert matched > 100
 
 
 def test_the_first_character_test_rules_out_only_positions_where_no_match_starts() -> None:
