@@ -16,6 +16,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+try:  # CPython's own SHA-1: importing hashlib loads OpenSSL, ~3 ms at every start, for the same digests
+    from _sha1 import sha1
+except ImportError:  # a Python built without it
+    from hashlib import sha1
+
 
 def cache_dir() -> Path | None:
     explicit = os.environ.get("GOVMETRICS_CACHE_DIR")
@@ -84,10 +89,8 @@ MAX_BLOBS = 24  # files per name kept (the most recently used)
 
 
 def _blob_path(name: str, key: str) -> Path | None:
-    import hashlib
-
     folder = cache_dir()
-    return folder / f"{name}-{hashlib.sha1(key.encode()).hexdigest()[:20]}.pickle" if folder else None
+    return folder / f"{name}-{sha1(key.encode()).hexdigest()[:20]}.pickle" if folder else None
 
 
 def load_blob(name: str, key: str) -> Any:
@@ -152,10 +155,9 @@ def code_signature(files: list[Path], *versions: str) -> str | None:
     """A key for data derived from ``files`` by this package's code: their paths and
     contents, every module of the package (size and modification time), the Python
     version and ``versions``. None when a file cannot be read (no cache then)."""
-    import hashlib
     import sys
 
-    h = hashlib.sha1(f"{sys.version}|{'|'.join(versions)}".encode())
+    h = sha1(f"{sys.version}|{'|'.join(versions)}".encode())
     try:
         for f in files:
             h.update(f"\0{Path(f).resolve()}\0".encode())

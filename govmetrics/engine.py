@@ -38,7 +38,6 @@ to load (everywhere). `GOVMETRICS_HYPERSCAN=0` turns the fast path off.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import signal
 import threading
@@ -53,6 +52,7 @@ from typing import Any
 
 import regex
 
+from .diskcache import sha1
 from .prefilter import _SEARCH_FLAGS, _parse, separators_of
 
 # Bounded repeats longer than this lose their bound: Hyperscan's database would grow with
@@ -603,7 +603,7 @@ def _key(patterns: list[tuple[str, int]]) -> str | None:
         import hyperscan
     except Exception:  # noqa: BLE001
         return None
-    h = hashlib.sha1()
+    h = sha1()
     for name in ("engine.py", "prefilter.py"):
         with contextlib.suppress(OSError):
             h.update((Path(__file__).parent / name).read_bytes())

@@ -24,9 +24,13 @@ _HSPACE_CHARS = " \t\u00a0\u3000" + "".join(map(chr, range(0x2002, 0x200C))) + "
 _HSPACE = re.compile(f"[{re.escape(_HSPACE_CHARS)}]+")
 # Whole-text scans search for one character at a time: both regex engines test a character
 # class at every character of a Chinese text, ~20 times slower than a search for a character.
-# The first character of a run of horizontal whitespace, a pattern for each character:
-_HSPACE_RUN_STARTS = tuple((c, re.compile(re.escape(c) + f"(?<![{re.escape(_HSPACE_CHARS)}].)"))
-                           for c in _HSPACE_CHARS)
+# The first character of a run of horizontal whitespace, a pattern for each character
+# (compiled when a text first holds that character: most never occur).
+@lru_cache(maxsize=len(_HSPACE_CHARS))
+def _hspace_run_start(c: str) -> re.Pattern:
+    return re.compile(re.escape(c) + f"(?<![{re.escape(_HSPACE_CHARS)}].)")
+
+
 _OPEN_BRACKETS = tuple(re.compile(re.escape(c)) for c in _PINYIN_OPENS)  # where _PINYIN may match
 # A line holding only zero-width characters, cutting a word or number in two (web copies:
 # `国内生产总值达到74.4\n\u200b\n万亿元`): the text runs on across it. After a sentence's end
@@ -336,7 +340,7 @@ def _widen(s: str) -> str:
 
 def _hspace_runs(text: str) -> list[tuple[int, int]]:
     """The runs of horizontal whitespace in ``text``, in order (those _HSPACE.finditer finds)."""
-    starts = sorted(m.start() for c, p in _HSPACE_RUN_STARTS if c in text for m in p.finditer(text))
+    starts = sorted(m.start() for c in _HSPACE_CHARS if c in text for m in _hspace_run_start(c).finditer(text))
     return [_HSPACE.match(text, a).span() for a in starts]
 
 

@@ -24,7 +24,6 @@ import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
-from fractions import Fraction
 from functools import lru_cache
 
 import regex
@@ -417,6 +416,8 @@ _RANK = compiled(r"^(?:第(.+?)(?:位|名)?|首位)$")
 
 def _percent_of(numr: Decimal, den: Decimal) -> float:
     """numr/den as a percentage: exact when it terminates within 6 decimals, else 2 decimals."""
+    from fractions import Fraction  # here: few documents hold a fraction, every start would import it
+
     p = Fraction(numr) * 100 / Fraction(den)
     for places in range(7):
         if (p * 10**places).denominator == 1:

@@ -26,7 +26,6 @@ rule then scans the whole text, as every rule did before.
 from __future__ import annotations
 
 import bisect
-import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,7 +36,7 @@ from typing import Any
 
 import regex
 
-from .diskcache import JsonCache
+from .diskcache import JsonCache, sha1
 
 # Candidate separators: line and sentence breaks. A rule is cut at those it cannot consume.
 SEPARATORS = "\n。！？；"
@@ -189,7 +188,7 @@ def scopes_for(patterns: list[tuple[str, int]]) -> list[Scope | None]:
     cache = JsonCache("prefilter", signature) if signature else None
     out: list[Scope | None] = []
     for pattern, flags in patterns:
-        key = hashlib.sha1(f"{flags}\0{pattern}".encode()).hexdigest()
+        key = sha1(f"{flags}\0{pattern}".encode()).hexdigest()
         scope = _decode(cache.get(key, False)) if cache else False
         if scope is False:
             scope = scope_of(pattern, flags)
@@ -215,7 +214,7 @@ def _decode(stored: Any) -> Scope | None | bool:
 def _signature() -> str | None:
     # The analysis is this file's code run on `regex`'s parser: a change to either redoes it.
     try:
-        return f"{regex.__version__}:{hashlib.sha1(Path(__file__).read_bytes()).hexdigest()}"
+        return f"{regex.__version__}:{sha1(Path(__file__).read_bytes()).hexdigest()}"
     except (OSError, AttributeError):  # no source to read (a frozen build): no cache
         return None
 
