@@ -8,61 +8,105 @@ Compiling ~100 such patterns costs ~0.1 s at every start, a good part of a short
 unpickling them costs a few milliseconds (a pickled `regex` pattern carries its compiled
 code). The patterns are kept in one file of the cache folder (see `diskcache.py`), keyed
 by the Python and `regex` versions and each pattern's own source and flags, so a changed
-pattern is simply a new entry. New entries are written once, when the process ends. Any
-trouble with the file means compiling, as without it.
+pattern is simply a new entry. New entries are written once, when the process ends; an
+entry no run has asked for in the last MAX_AGE runs that wrote the file is dropped then.
+Patterns compiled for a rule set's derived values live in a second file, read only when
+those values are worked out again (see `for_derived`). Any trouble with a file means
+compiling, as without it.
 """
 
 from __future__ import annotations
 
 import atexit
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import regex
 
 # Entries kept at most: patterns built from edited rule files leave old ones behind.
 MAX_ENTRIES = 4000
+# An entry that none of this many runs saving the file has used is dropped: the patterns of
+# edited rule files and of older versions would otherwise be loaded at every start, for good.
+MAX_AGE = 8
 
-_known: dict[tuple[str | bytes, int], Any] | None = None
-_added = False
+Key = tuple[str | bytes, int]
+
+
+class _Store:
+    """The entries of one cache file, read when first asked for, written at exit when this
+    process added any."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.known: dict[Key, Any] | None = None
+        self.age: dict[Key, int] = {}  # per entry read from the file: the saving runs since one used it
+        self.used: set[Key] = set()  # the entries this process asked for
+        self.added = False
+
+    def get(self, key: Key) -> Any:
+        if self.known is None:
+            self.known = self._load()
+        self.used.add(key)
+        got = self.known.get(key)
+        if got is None:
+            got = self.known[key] = regex.compile(*key)
+            if not self.added:
+                self.added = True
+                atexit.register(self.save)
+        return got
+
+    def _load(self) -> dict[Key, Any]:
+        from .diskcache import load_blob
+
+        stored = load_blob(self.name, _key())
+        try:
+            ages = {k: age for k, (_, age) in stored.items()}
+            known = {k: pattern for k, (pattern, _) in stored.items()}
+        except (AttributeError, TypeError, ValueError):  # none, or not a file of ours
+            return {}
+        self.age.update(ages)
+        return known
+
+    def save(self) -> None:
+        from .diskcache import save_blob
+
+        if self.known is None or not self.added:
+            return
+        entries = {k: (p, 0 if k in self.used else self.age.get(k, 0) + 1) for k, p in self.known.items()}
+        kept = {k: v for k, v in entries.items() if v[1] <= MAX_AGE}
+        if len(kept) > MAX_ENTRIES:  # the ones used most recently
+            kept = dict(sorted(kept.items(), key=lambda kv: kv[1][1])[:MAX_ENTRIES])
+        save_blob(self.name, _key(), kept)
+        self.added = False
+
+
+# Patterns asked for while a rule set's derived values are worked out (rules.derived) are
+# saved with those values in the rule set's own cache entry: they are needed again only when
+# it is rebuilt, so they are kept apart from the module patterns every start reads.
+_fixed, _derived = _Store("patterns"), _Store("patterns-derived")
+_store = _fixed
 
 
 def _key() -> str:
-    return f"{sys.version}|{regex.__version__}"
+    return f"{sys.version}|{regex.__version__}|aged, split"  # (the files hold entries with their age)
 
 
 def compiled(source: str | bytes, flags: int = 0) -> regex.Pattern:
     """``regex.compile(source, flags)``, from the cache when an earlier process compiled it."""
-    global _known, _added
-    if _known is None:
-        _known = _load()
-    key = (source, int(flags))
-    got = _known.get(key)
-    if got is None:
-        got = _known[key] = regex.compile(source, flags)
-        if not _added:
-            _added = True
-            atexit.register(_save)
-    return got
+    return _store.get((source, int(flags)))
 
 
-def _load() -> dict[tuple[str | bytes, int], Any]:
-    from .diskcache import load_blob
-
-    stored = load_blob("patterns", _key())
-    return stored if isinstance(stored, dict) else {}
-
-
-def _save() -> None:
-    global _known, _added
-    from .diskcache import save_blob
-
-    if _known is None or not _added:
-        return
-    if len(_known) > MAX_ENTRIES:
-        _known = dict(list(_known.items())[-MAX_ENTRIES // 2:])
-    save_blob("patterns", _key(), _known)
-    _added = False
+@contextmanager
+def for_derived() -> Iterator[None]:
+    """Patterns compiled within go to the store of derived values (see above)."""
+    global _store
+    outer, _store = _store, _derived
+    try:
+        yield
+    finally:
+        _store = outer
 
 
-__all__ = ["compiled"]
+__all__ = ["compiled", "for_derived"]

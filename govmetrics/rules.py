@@ -127,7 +127,10 @@ def derived(build: Callable[[RuleSet], T]) -> Callable[[RuleSet], T]:
         try:
             return rs.derived[name]
         except KeyError:
-            value = rs.derived[name] = build(rs)
+            from .patterns import for_derived
+
+            with for_derived():
+                value = rs.derived[name] = build(rs)
             if rs.cache_key is not None and rs not in _grown:
                 if not _grown:
                     import atexit

@@ -10,15 +10,17 @@ from govmetrics import patterns
 
 def _fresh(monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("GOVMETRICS_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(patterns, "_known", None)
-    monkeypatch.setattr(patterns, "_added", False)
+    fixed, derived = patterns._Store("patterns"), patterns._Store("patterns-derived")
+    monkeypatch.setattr(patterns, "_fixed", fixed)
+    monkeypatch.setattr(patterns, "_derived", derived)
+    monkeypatch.setattr(patterns, "_store", fixed)
 
 
 def test_a_pattern_compiled_once_is_loaded_by_the_next_process(monkeypatch, tmp_path):
     _fresh(monkeypatch, tmp_path)
     p = patterns.compiled(r"(?<=增长)\d+(?:\.\d+)?%", regex.V1)
     assert p.search("增长8.2%").group() == "8.2%"
-    patterns._save()  # what the process does at exit
+    patterns._fixed.save()  # what the process does at exit
     _fresh(monkeypatch, tmp_path)
     with monkeypatch.context() as m:
         m.setattr(regex, "compile", lambda *a, **k: (_ for _ in ()).throw(AssertionError("compiled again")))
@@ -36,8 +38,47 @@ def test_flags_and_bytes_patterns_are_separate_entries(monkeypatch, tmp_path):
 def test_a_corrupt_cache_file_means_compiling(monkeypatch, tmp_path):
     _fresh(monkeypatch, tmp_path)
     patterns.compiled(r"\d+亿")
-    patterns._save()
+    patterns._fixed.save()
     for f in tmp_path.glob("patterns-*.pickle"):
         f.write_bytes(b"not a pickle")
     _fresh(monkeypatch, tmp_path)
     assert patterns.compiled(r"\d+亿").search("3亿").group() == "3亿"
+
+
+def test_an_entry_no_saving_run_asks_for_ages_out(monkeypatch, tmp_path):
+    # Each run here compiles a new pattern (so it writes the file) and asks for "kept" but not
+    # for "stale": the MAX_AGE runs after the one that asked for it last still load it, the
+    # next one does not.
+    _fresh(monkeypatch, tmp_path)
+    patterns.compiled("stale")
+    patterns.compiled("kept")
+    patterns._fixed.save()
+    for run in range(patterns.MAX_AGE + 1):
+        _fresh(monkeypatch, tmp_path)
+        patterns.compiled("kept")
+        patterns.compiled(f"new{run}")
+        assert ("stale", 0) in patterns._fixed.known, run
+        patterns._fixed.save()
+    _fresh(monkeypatch, tmp_path)
+    patterns.compiled("kept")
+    known, age = patterns._fixed.known, patterns._fixed.age
+    assert ("kept", 0) in known and ("stale", 0) not in known
+    assert age[("kept", 0)] == 0 and age[("new0", 0)] == patterns.MAX_AGE
+
+
+def test_patterns_of_derived_values_are_kept_apart_and_read_only_when_asked_for(monkeypatch, tmp_path):
+    # A rule set's derived values are saved with it: the patterns compiled while working them
+    # out go to a file of their own, which a start that finds those values cached never reads.
+    _fresh(monkeypatch, tmp_path)
+    patterns.compiled("module")
+    with patterns.for_derived():
+        patterns.compiled("from a rule set")
+    assert patterns.compiled("after") is patterns._fixed.known[("after", 0)]
+    patterns._fixed.save()
+    patterns._derived.save()
+    _fresh(monkeypatch, tmp_path)
+    patterns.compiled("module")
+    assert set(patterns._fixed.known) == {("module", 0), ("after", 0)} and patterns._derived.known is None
+    with patterns.for_derived():
+        patterns.compiled("from a rule set")
+    assert set(patterns._derived.known) == {("from a rule set", 0)} and not patterns._derived.added
