@@ -97,11 +97,12 @@ def iter_claims(
 
     ``rules`` is a loaded RuleSet or extra rule files/directories. ``errors="raise"``
     raises InputError at the first input that cannot be read instead of skipping it;
-    ``errors="ignore"`` skips silently. ``jobs`` worker processes extract files in
-    parallel (default: one per CPU; 1 runs everything in this process; a RuleSet object
-    always runs here). ``progress(path)`` may return a callback that follows the
-    extraction of that file (only when files are extracted in this process). The output, the warnings and ``report`` are the same for any
-    ``jobs``; claims stream out as files finish, in input order.
+    ``errors="ignore"`` skips silently. ``jobs`` processes extract files in parallel:
+    this one and ``jobs - 1`` workers (default: one per CPU; 1 runs everything in this
+    process; a RuleSet object always runs here). ``progress(path)`` may return a callback
+    that follows the extraction of that file (only when no worker processes run). The
+    output, the warnings and ``report`` are the same for any ``jobs``; claims stream out
+    as files finish, in input order.
     """
     from .parallel import resolve_jobs
 

@@ -15,7 +15,6 @@ and position whose value or qualifier differ are a ``changed`` row.
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import json
 import os
@@ -413,6 +412,8 @@ def diff_claims(old: list[dict], new: list[dict]) -> list[dict]:
 
 
 def _diff_doc(doc: str, old: list[dict], new: list[dict], regions: bool = True) -> list[dict]:
+    import difflib  # here: `extract` imports this module (to spot its own output among the inputs)
+
     old_groups: dict[tuple, list[int]] = defaultdict(list)
     new_groups: dict[tuple, list[int]] = defaultdict(list)
     for i, r in enumerate(old):
