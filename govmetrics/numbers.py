@@ -130,6 +130,9 @@ class _Vocab:
         # one-character word or a magnitude word (or it is a whole word such as 半百).
         self.numeral_ends = set("0123456789") | set(self.char_tokens) | {
             w[-1] for w in [*self.mag_words, *self.whole_words] if w}
+        # _numeral's memo of numeral texts, cleared when full: it lives with the vocabulary,
+        # which is built per process (never pickled) and only for the last few rule sets.
+        self.numerals: dict[str, tuple[Decimal, str] | None] = {}
 
 
 def _bucket(pairs: list[tuple[str, str]], at: int) -> dict[str, list[tuple[str, str]]]:
@@ -154,9 +157,18 @@ def _vocab_for(rs_id: int, rs: RuleSet) -> _Vocab:
     return _Vocab(rs)
 
 
+_last: tuple[RuleSet, _Vocab] | None = None  # the rule set of the last call and its vocabulary
+
+
 def vocab(rs: RuleSet | None = None) -> _Vocab:
+    global _last
     rs = rs or default_ruleset()
-    return _vocab_for(id(rs), rs)
+    last = _last
+    if last is not None and last[0] is rs:
+        return last[1]  # (nearly every call: no hashing of the rule set, whose __hash__ is Python)
+    v = _vocab_for(id(rs), rs)
+    _last = rs, v
+    return v
 
 
 # ----------------------------------------------------------------------------- numerals
@@ -306,8 +318,25 @@ def _int_value(toks: list[_Tok], kinds: str) -> Decimal | None:
     return total + section
 
 
+_UNREAD = object()  # no entry in _numeral's memo (None is a reading: no numeral)
+
+
 def _numeral(text: str, v: _Vocab) -> tuple[Decimal, str] | None:
-    """(value, vague qualifier '' / 'more_than' / 'approx') of a numeral, else None."""
+    """(value, vague qualifier '' / 'more_than' / 'approx') of a numeral, else None; read once
+    per text (_read_numeral): the same numeral recurs across the surfaces of a corpus (3600亿 in
+    3600亿元, 约3600亿元, 3600亿美元), and a surface's numeral is what most of its parse costs.
+    (Read in the decimal context of its first reading: the default one, the extractor's.)"""
+    memo = v.numerals
+    hit = memo.get(text, _UNREAD)
+    if hit is not _UNREAD:
+        return hit
+    if len(memo) >= 1 << 14:
+        memo.clear()  # bound the memory of long runs
+    found = memo[text] = _read_numeral(text, v)
+    return found
+
+
+def _read_numeral(text: str, v: _Vocab) -> tuple[Decimal, str] | None:
     s = _drop_classifier(_clean(text), v)
     if not s or s[-1] not in v.numeral_ends:
         return None  # 八千万吨: a unit after it, no numeral (the common miss, decided at once)

@@ -124,3 +124,31 @@ def test_plain_arabic_shortcut_agrees_with_the_tokens() -> None:
             got = _numeral(text, v)
             assert got is not None and got[1] == "" and got[0] == slow, text
             assert repr(float(got[0])) == repr(float(slow)), text
+
+
+def test_a_numeral_is_read_once_per_text() -> None:
+    # _numeral keeps what _read_numeral gives for a text (the same numeral recurs across the
+    # surfaces of a corpus: 3600亿 in 3600亿元 and 约3600亿元): the kept answer, None included, is
+    # the answer, and the memo is cleared when full.
+    from govmetrics.numbers import _numeral, _read_numeral, vocab
+
+    v = vocab()
+    for t in ["3600亿", "三千六百", "八千万吨", "1,234.5万", "负1.1", "一千多万", "两个亿", "万", "", "元"]:
+        first = _numeral(t, v)
+        assert t in v.numerals and _numeral(t, v) == first == _read_numeral(t, v), t
+    v.numerals.update((f"x{i}", None) for i in range(1 << 14))
+    assert _numeral("七", v) is not None and set(v.numerals) == {"七"}
+
+
+def test_vocab_follows_the_rule_set() -> None:
+    # vocab() remembers the last rule set asked about by identity: another rule set gets its own.
+    import dataclasses
+
+    from govmetrics.numbers import vocab
+    from govmetrics.rules import default_ruleset
+
+    rs = default_ruleset()
+    other = dataclasses.replace(rs, data={**rs.data, "digits": {**rs.data["digits"], "〸": 10}})
+    assert vocab(rs) is vocab(rs) is vocab()
+    assert "〸" in vocab(other).digits and "〸" not in vocab(rs).digits
+    assert vocab(other) is vocab(other) is not vocab(rs)
