@@ -357,7 +357,7 @@ def test_completions_index_gives_what_trying_every_tail_and_head_gives() -> None
 
 
 def test_the_fast_paths_of_clause_trimming_give_what_the_patterns_give() -> None:
-    """The gates before the `regex` calls (_NOISE_START, the first characters of the head and
+    """The gates before the `regex` calls (_NOISE_IN, the first characters of the head and
     generic words, _han), the one-pass trimming and the standard library's patterns in the
     vocabulary must change nothing: compared with the plain calls on clause-like texts."""
     import random
@@ -373,10 +373,11 @@ def test_the_fast_paths_of_clause_trimming_give_what_the_patterns_give() -> None
         _is_generic,
         _noise_free,
         _trimmed,
+        _years_punct_free,
         vocab_for,
     )
 
-    assert all(regex.match(r"\p{Han}", chr(c)) for c in range(0x4E00, 0xA000))  # what _NOISE_START assumes
+    assert all(regex.match(r"\p{Han}", chr(c)) for c in range(0x4E00, 0xA000))  # what _NOISE_IN assumes
     rs = default_ruleset()
     v = vocab_for(rs)
     c = rs.data["cues"]
@@ -411,7 +412,7 @@ def test_the_fast_paths_of_clause_trimming_give_what_the_patterns_give() -> None
     assert "respectively_re" in fast
     for t in texts:
         assert _noise_free(t) == _NOISE.sub("", t), t
-        assert _noise_free(t, _YEARS_PUNCT) == _YEARS_PUNCT.sub("", t), t
+        assert _years_punct_free(t) == _YEARS_PUNCT.sub("", t), t
         assert _head_trimmed(t, v) == v.trim_head.sub("", t), t
         assert _is_generic(t, v) == (not v.generic_re.sub("", t)), t
         assert _trimmed(_NOISE.sub("", t), v) == trimmed_before(t), t
@@ -487,19 +488,30 @@ def test_a_vocabulary_thrown_away_is_freed_with_its_memos() -> None:
 
 
 def test_the_opening_gates_let_through_every_character_a_match_may_start_with() -> None:
-    """_NOISE_START and _ASIDE_OPEN are hand-written twins of the openings of _NOISE,
-    _YEARS_PUNCT and _ASIDE (a text without one is not searched): at every code point, where
-    a match of the pattern may begin (prefilter.opening_test) the gate matches."""
+    """_NOISE_IN and _ASIDE_OPEN are hand-written twins of the openings of _NOISE, _YEARS_PUNCT
+    (with 、) and _ASIDE (a text without one is not searched): at every code point where a match
+    of the pattern may begin (prefilter.opening_test), the gate's class matches; for _NOISE, but
+    the first characters of its Han date words (一九五二, 第一季度, 上半年), whose matches hold one of
+    the gate's words (checked on every text of up to four of their characters: each such match
+    begins with one that long)."""
+    import itertools
+
     from govmetrics import attribute as A
     from govmetrics.prefilter import opening_test
 
     chars = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
-    for pattern, gate in ((A._NOISE, A._NOISE_START), (A._YEARS_PUNCT, A._NOISE_START), (A._ASIDE, A._ASIDE_OPEN)):
+    han_words = "一二三四五六七八九零第上下"  # what _NOISE_IN's words begin with (〇, ○: in its class)
+    for pattern, gate, words in ((A._NOISE, A._NOISE_IN, han_words), (A._YEARS_PUNCT, A._NOISE_IN, "、"),
+                                 (A._ASIDE, A._ASIDE_OPEN, "")):
         opens = opening_test(pattern.pattern, pattern.flags)
         assert opens is not None, pattern.pattern
         # (the code points the gate turns away, found in one pass; each must open no match)
         shut = gate.sub("", chars)
-        assert len(shut) < len(chars) and not [c for c in shut if opens(c)], pattern.pattern
+        assert len(shut) < len(chars) and {c for c in shut if opens(c)} == set(words), pattern.pattern
+    alphabet = han_words + "〇○半年季度"
+    for n in range(1, 5):
+        for t in map("".join, itertools.product(alphabet, repeat=n)):
+            assert not A._NOISE.search(t) or A._NOISE_IN.search(t), t
 
 
 def test_a_clause_is_split_by_the_marks_clause_start_reads() -> None:
