@@ -218,6 +218,7 @@ _FULL_YEAR = compiled(r"全年")
 # _BASE_VALUE, _FROM_VALUE, _FROM_PREVIOUS_YEAR): a text without it is not scanned with them
 # (a third of the sentences with figures, most of the words right before a figure).
 _NIAN = "年"
+_TO = ("到", "至")  # what opens a year written out as a deadline (group 1 of _YEAR_TOKEN)
 _CLAUSE_END = compiled(r"[，,；;。]")
 
 
@@ -349,7 +350,10 @@ def _mention_order(t: tuple[int, int, int, str]) -> tuple[int, int, str]:
 def _deadlines(text: str, cues: Cues, doc_year: int | None) -> list[tuple[int, int, int, str]]:
     """The "to" mentions of ``_mentions(text, …)`` (到2025年, 八年内, 本世纪末), in the same
     order, without looking for the other kinds."""
-    out = [t for t in _year_tokens(text, doc_year) if t[3] == "to"]
+    if _NIAN not in text and cues.century_char not in text:
+        return []  # what every kind needs (most texts after a number): no search can find one
+    # A "to" year opens with 到 or 至 (_TO): without either, no year written out is one.
+    out = [t for t in _year_tokens(text, doc_year) if t[3] == "to"] if _TO[0] in text or _TO[1] in text else []
     if doc_year:
         out += _deadline_words(text, cues, doc_year)
     out.sort(key=_mention_order)
@@ -367,7 +371,7 @@ def _year_tokens(text: str, doc_year: int | None) -> list[tuple[int, int, int, s
         y = year_value(m.group(3) or m.group(2))
         if y is None or _is_comparison_base(text, m.start()):
             continue
-        how = "to" if m.group(1) in ("到", "至") else ("from" if m.group(1) in ("从", "由") else "at")
+        how = "to" if m.group(1) in _TO else ("from" if m.group(1) in ("从", "由") else "at")
         if m.group(4) and doc_year and doc_year > y:
             y = doc_year  # 2019年以来: the period runs to the document's own year
         out.append((m.start(), m.end(), y, how))

@@ -186,6 +186,8 @@ def test_deadlines_are_the_to_mentions() -> None:
     seeds = Path(__file__).resolve().parents[1] / "seeds"
     texts = [ln for p in sorted(seeds.glob("*.txt")) for ln in p.read_text("utf-8").splitlines()]
     texts += ["到2025年，八年内使…，本世纪末达到，至2030年，从2020年到2025年", "截至2020年底【到2022年】本世纪内"]
+    # The gates: no 年 and no century word; a year without 到/至 before it; a range with 至.
+    texts += ["增长8%，达到本世纪末的水平", "本世纪中叶", "增长8%", "2019年增长8%，八年内", "2019至2020年", "1978—至1985年"]
     found = 0
     for t in texts:
         for doc_year in (None, 1985, 2021):
