@@ -151,10 +151,12 @@ def cached(name: str, key: str, build: Callable[[], Any]) -> Any:
     return value
 
 
-def code_signature(files: list[Path], *versions: str) -> str | None:
+def code_signature(files: list[Path], *versions: str, package: bool = True) -> str | None:
     """A key for data derived from ``files`` by this package's code: their paths and
     contents, every module of the package (size and modification time), the Python
-    version and ``versions``. None when a file cannot be read (no cache then)."""
+    version and ``versions``. None when a file cannot be read (no cache then). Without
+    ``package``, the modules are left out: data made by one module lists it among ``files``
+    (then a change elsewhere does not make it again)."""
     import sys
 
     h = sha1(f"{sys.version}|{'|'.join(versions)}".encode())
@@ -162,7 +164,8 @@ def code_signature(files: list[Path], *versions: str) -> str | None:
         for f in files:
             h.update(f"\0{Path(f).resolve()}\0".encode())
             h.update(Path(f).read_bytes())
-        h.update(_package_stamp())
+        if package:
+            h.update(_package_stamp())
     except OSError:
         return None
     return h.hexdigest()

@@ -232,7 +232,7 @@ def _t2s_tables() -> _T2STables | None:
 
 def _t2s_key() -> str | None:
     """The disk-cache key of the tables: OpenCC's t2s configuration and the dictionaries it
-    names (read without importing OpenCC), and this package's code."""
+    names (read without importing OpenCC), and this module's code."""
     import json
     from importlib.util import find_spec
     from pathlib import Path
@@ -258,7 +258,8 @@ def _t2s_key() -> str | None:
         files(json.loads(config.read_text(encoding="utf-8")).get("conversion_chain"))
     except (AttributeError, ImportError, OSError, StopIteration, ValueError):
         return None
-    return code_signature([config, *(folder / "dictionary" / n for n in names)], "t2s")
+    # This module alone makes the tables: an edit elsewhere keeps them.
+    return code_signature([config, *(folder / "dictionary" / n for n in names), Path(__file__)], "t2s", package=False)
 
 
 @lru_cache(maxsize=1)

@@ -153,3 +153,16 @@ def test_a_rule_set_loaded_for_rules_check_is_never_written_back(tmp_path, monke
     checked = rules.load_ruleset((), [])
     attribute.vocab_for(checked)
     assert checked.cache_key is None and checked not in rules._grown
+
+
+def test_a_signature_without_the_package_ignores_edits_elsewhere(tmp_path, monkeypatch):
+    from govmetrics import diskcache
+
+    f = tmp_path / "data.txt"
+    f.write_text("x", encoding="utf-8")
+    before = (diskcache.code_signature([f], "v"), diskcache.code_signature([f], "v", package=False))
+    monkeypatch.setattr(diskcache, "_package_stamp", lambda: b"another module edited")
+    assert diskcache.code_signature([f], "v") != before[0]
+    assert diskcache.code_signature([f], "v", package=False) == before[1]
+    f.write_text("y", encoding="utf-8")
+    assert diskcache.code_signature([f], "v", package=False) != before[1]

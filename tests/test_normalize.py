@@ -159,11 +159,12 @@ def test_t2s_tables_come_back_from_the_disk_cache_as_built(tmp_path, monkeypatch
     monkeypatch.setenv("GOVMETRICS_CACHE_DIR", str(tmp_path))
     seen: list[list[str]] = []
     signature = diskcache.code_signature
-    monkeypatch.setattr(diskcache, "code_signature", lambda files, *v: seen.append([p.name for p in files]) or signature(files, *v))
+    monkeypatch.setattr(diskcache, "code_signature",
+                        lambda files, *v, **k: seen.append([p.name for p in files]) or signature(files, *v, **k))
     normalize._t2s_filter.cache_clear()
     try:
         built = normalize._t2s_filter()
-        assert list(tmp_path.glob("t2s-*.pickle")) and seen == [["t2s.json", "TSPhrases.txt", "TSCharacters.txt"]]
+        assert list(tmp_path.glob("t2s-*.pickle")) and seen == [["t2s.json", "TSPhrases.txt", "TSCharacters.txt", "normalize.py"]]
         normalize._t2s_filter.cache_clear()
         monkeypatch.setattr(normalize, "_t2s_tables", lambda: pytest.fail("not read from the cache"))
         loaded = normalize._t2s_filter()
