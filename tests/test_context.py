@@ -281,3 +281,29 @@ def test_the_name_a_goal_quoted_for_a_finished_year_needs_comes_from_the_rules()
     rs = default_ruleset()
     c = rs.data["cues"]
     assert cues_for(rs).goal_name == c["goal_quote_name"] == "目标" and c["goal_quote_name"] in c["goal_quote_words"]
+
+
+def test_word_searches_find_what_the_regex_alternation_finds() -> None:
+    """The goal, result and governing cues are searched with the stdlib engine (_words): over
+    the seeds (and with the blanking sub is_target applies) they must find what the `regex`
+    alternation of the same words finds."""
+    import regex
+
+    from govmetrics.context import _alt, _words
+    from govmetrics.rules import default_ruleset
+
+    rs = default_ruleset()
+    c = rs.data.get("cues", {})
+    lists = [c.get("target", []), c.get("target_not", []), c.get("result", []),
+             [w for ws in rs.data.get("governing", {}).values() for w in ws], ["a.b", "a*", "(", "", "\\"], []]
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    texts = [p.read_text("utf-8") for p in sorted(seeds.glob("*.txt"))] + ["a.b a*b (\\ aab", ""]
+    found = 0
+    for words in lists:
+        ours, theirs = _words(words), regex.compile(_alt(words))
+        for t in texts:
+            spans = [m.span() for m in theirs.finditer(t)]
+            assert [m.span() for m in ours.finditer(t)] == spans
+            assert ours.sub(lambda m: "\u3000" * len(m.group()), t) == theirs.sub(lambda m: "\u3000" * len(m.group()), t)
+            found += len(spans)
+    assert found > 100
