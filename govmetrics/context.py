@@ -65,7 +65,7 @@ class Cues:
     result: re.Pattern
     money: regex.Pattern
     relative: dict[str, int]
-    relative_re: regex.Pattern
+    relative_re: re.Pattern  # (_words: sought in every sentence with figures that holds 年)
     century: dict[str, int]
     century_re: regex.Pattern
     plans: dict[str, int]
@@ -151,7 +151,7 @@ def cues_for(rs: RuleSet) -> Cues:
         result=_words(c.get("result", [])),
         money=compiled(_alt(c.get("money_context", []))),
         relative=rel,
-        relative_re=compiled(_alt(list(rel))),
+        relative_re=_words(rel),
         century={k: int(v) for k, v in rs.data.get("century_years", {}).items()},
         century_re=compiled(_alt(list(rs.data.get("century_years", {})))),
         plans=plans,

@@ -14,7 +14,9 @@ Place names are recognised by their level word (省, 市, 县, 区, 镇 …) fro
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -42,9 +44,9 @@ class RegionRules:
     anchored_re: regex.Pattern  # ... followed by the name of an institution
     anchored_end_re: regex.Pattern  # how each anchored chain ends: a level word before the institution
     part_re: regex.Pattern  # one place name inside a chain
-    level_re: regex.Pattern  # any level word: every place name ends with one, so a chain holds one
+    level_re: re.Pattern  # any level word: every place name ends with one, so a chain holds one
     whole: dict[str, str]  # 全省 -> 省
-    whole_re: regex.Pattern
+    whole_re: re.Pattern
     levels: tuple[str, ...]  # level words, longest first
     not_places: frozenset[str]
     not_place_endings: tuple[str, ...]
@@ -55,8 +57,15 @@ class RegionRules:
     joiner_re: regex.Pattern
 
 
-def _alt(words: list[str]) -> str:
-    return "|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+def _alt(words: list[str], escape: Callable[[str], str] = regex.escape) -> str:
+    return "|".join(escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+def _words(words: list[str]) -> re.Pattern:
+    """A search for any of the words, as compiled(_alt(words)) finds them, with the stdlib
+    engine: it skips ahead to the words' first characters, ~3 times faster for the level and
+    whole-area words sought in the clause before every figure (see context._words)."""
+    return re.compile(_alt(words, re.escape) or "(?!)")
 
 
 def _chars(words: list[str]) -> str:
@@ -109,9 +118,9 @@ def region_rules(rs: RuleSet) -> RegionRules:
         anchored_re=compiled(anchored, flags),
         anchored_end_re=compiled(f"(?:{_alt(list(levels)) or '(?!)'}){institution}", flags),
         part_re=compiled(part, flags),
-        level_re=compiled(_alt(list(levels)) or "(?!)"),
+        level_re=_words(list(levels)),
         whole=whole,
-        whole_re=compiled(_alt(list(whole)) or "(?!)"),
+        whole_re=_words(list(whole)),
         levels=tuple(sorted(levels, key=len, reverse=True)),
         not_places=frozenset(d.get("not_places", [])),
         not_place_endings=tuple(d.get("not_place_endings", [])),

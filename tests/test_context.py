@@ -295,7 +295,8 @@ def test_word_searches_find_what_the_regex_alternation_finds() -> None:
     rs = default_ruleset()
     c = rs.data.get("cues", {})
     lists = [c.get("target", []), c.get("target_not", []), c.get("result", []),
-             [w for ws in rs.data.get("governing", {}).values() for w in ws], ["a.b", "a*", "(", "", "\\"], []]
+             [w for ws in rs.data.get("governing", {}).values() for w in ws], list(rs.data.get("relative_years", {})),
+             ["a.b", "a*", "(", "", "\\"], []]
     seeds = Path(__file__).resolve().parents[1] / "seeds"
     texts = [p.read_text("utf-8") for p in sorted(seeds.glob("*.txt"))] + ["a.b a*b (\\ aab", ""]
     found = 0

@@ -148,3 +148,24 @@ def test_the_anchored_chains_gate_changes_nothing() -> None:
             assert [m.span() for m in _anchored_chains(t, lo, hi, rr)] == want, t[lo:hi]
             found += bool(want)
     assert found > 20  # the gate is tried where chains are, too
+
+
+def test_level_and_whole_area_searches_find_what_the_regex_alternation_finds() -> None:
+    """The level and whole-area words are sought with the stdlib engine (region._words): at
+    every position of the seeds they must find what the `regex` alternation finds."""
+    import regex
+
+    from govmetrics.region import _alt, _words
+
+    d = default_ruleset().data.get("regions", {})
+    texts = [normalize(p.read_text(encoding="utf-8")).text for p in sorted(SEEDS.glob("*.txt"))]
+    found = 0
+    for words in (list(d.get("levels", {})), list(d.get("whole", {})), ["a.b", "("], []):
+        ours, theirs = _words(words), regex.compile(_alt(words) or "(?!)")
+        for t in texts:
+            assert [m.span() for m in ours.finditer(t)] == [m.span() for m in theirs.finditer(t)]
+            for i in range(0, len(t), 5):
+                m, n = ours.match(t, i, i + 30), theirs.match(t, i, i + 30)
+                assert (m and m.span()) == (n and n.span())
+                found += bool(n)
+    assert found > 100
