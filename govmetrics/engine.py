@@ -53,7 +53,7 @@ from typing import Any
 import regex
 
 from .diskcache import sha1
-from .prefilter import _SEARCH_FLAGS, _parse, separators_of
+from .prefilter import _SEARCH_FLAGS, _first, _parse, separators_of
 
 # Bounded repeats longer than this lose their bound: Hyperscan's database would grow with
 # it (and may refuse the pattern); unbounded accepts more, which only adds candidates.
@@ -308,6 +308,13 @@ class _Translation:
             return ""  # dropped: the rest accepts at least what the rule consumes
         if t == "Sequence":
             items = node.items
+            run = _run_then_words(items)
+            if run:
+                # Every string the first item matches is a run of its alphabet: Hyperscan
+                # checks such a run back from the words cheaply, while a number pattern
+                # before them (digits, numerals, magnitudes) keeps an automaton running at
+                # every numeral of the text. The ends stay those of the rule, or more.
+                return run + "".join(self.expr(item) for item in items[1:])
             # The item at the trailing edge: the last one but for dropped zero-width ones
             # after it (a positive look-ahead there is the one kept).
             last = len(items) - 1
@@ -336,6 +343,44 @@ class _Translation:
                 bound = f"{{{lo},{hi}}}"
             return f"(?:{inner}){bound}"
         raise _Untranslatable(t)
+
+
+def _words_length(node: Any) -> int | None:
+    """The fewest characters a node made of plain characters only (in sequences,
+    alternatives, groups and ? repeats) consumes; None for any other node."""
+    t = type(node).__name__
+    if t == "Character":
+        return None if node.case_flags or not node.positive else 1
+    if t == "Sequence":
+        lengths = [_words_length(i) for i in node.items]
+        return None if None in lengths else sum(lengths)  # type: ignore[arg-type]
+    if t == "Branch":
+        lengths = [_words_length(b) for b in node.branches]
+        return None if None in lengths else min(lengths)  # type: ignore[type-var]
+    if t == "Group":
+        return _words_length(node.subpattern)
+    if t == "GreedyRepeat" and node.min_count == 0 and node.max_count == 1:
+        return None if _words_length(node.subpattern) is None else 0
+    return None
+
+
+def _run_then_words(items: list[Any]) -> str:
+    """For a sequence of an item of unbounded width then words (plain characters, at least
+    one of them required), as in `{NUM}(?:周年|岁)`: a run of the item's alphabet that
+    starts with a character the item can start with, which accepts whatever the item
+    matches. '' for other sequences, or when the item is not understood (it is then
+    translated as it is)."""
+    if len(items) < 2 or _width(items[0]) is not None:
+        return ""
+    lengths = [_words_length(i) for i in items[1:]]
+    if None in lengths or not sum(lengths):  # type: ignore[arg-type]
+        return ""
+    try:
+        firsts, empty = _first(items[0])
+        run = _class([r for n in firsts for r in _char_ranges(n)]) + _class(_alphabet(items[0])) + "*"
+    except Exception:  # noqa: BLE001 — _Untranslatable, or prefilter's _Unknown
+        return ""
+    return f"(?:{run})?" if empty else run
 
 
 def translation(pattern: str, flags: int, edges: bool = True) -> tuple[str, int | None] | None:

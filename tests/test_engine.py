@@ -63,7 +63,11 @@ PATTERNS = [*EDGE_PATTERNS,
             r"(?<=亿)\d+", r"(?<=[亿万]|^)\d", r"\d+(?=亿元)", r"(?:(?<=万)\d|\d(?=亿))", r"(?<!\d)(?<=x)\d+",
             r"\d(?=亿)(?!元)", r"(?<=(?<=a)x)\d", r"(?<=亿)(?<=1亿)\d", r"\d+(?=亿|万元)(?=\D)",
             r"(?<=a\d{0,3})\d(?=\d*亿)", r"\d(?=(?=亿)亿(?=元))", r"(?m)(?<=\n)^\d", r"(?<=\d)亿(?=元|$)",
-            r"(?<=a)\d+?(?=\d)", r"\d(?=亿(?<=1亿))", r"(?:(?<=a)1|2)(?=亿)?"]
+            r"(?<=a)\d+?(?=\d)", r"\d(?=亿(?<=1亿))", r"(?:(?<=a)1|2)(?=亿)?",
+            # a number then words: the number becomes a run of its alphabet opening with a
+            # character the number can open with (nullable: the run is optional)
+            r"(?:(?<![\d.])\d+(?:\.\d+)?|[一二三十]+)(?:个(?=[万亿]))?万?(?:周年|岁)", r"[一二]*(?:个月|天)(?:前)?",
+            r"(?:\d+|[一二]+)万?(?:元|万元)(?:以上)?(?!\d)"]
 HARD_ALPHABET = ALPHABET + "٣𠀀１é"
 
 
@@ -130,6 +134,7 @@ def test_texts_the_expressions_do_not_cover_take_the_other_path(text, pattern):
     (r"a{2,40}", "a" * 40),  # a long bound loses its upper limit
     (r"[\p{Han}&&[^亿]]", "万"),
     (r"\d", "٣") ,  # left out of the class, the document check catches it instead
+    (r"(?:(?<![\d.])\d+|[一二]+)(?:个(?=[万亿]))?万?岁", "一二万岁"),  # a number then words: a run
 ])
 def test_translation_accepts_at_least_the_consumed_text(pattern, accepted):
     p = regex.compile(pattern, regex.V1)
@@ -144,6 +149,15 @@ def test_translation_accepts_at_least_the_consumed_text(pattern, accepted):
     ends: list[int] = []
     db.scan(accepted.encode(), match_event_handler=lambda _i, _f, to, _fl, _c: ends.append(to))
     assert len(accepted.encode()) in ends
+
+
+def test_a_number_before_words_becomes_a_run_of_its_alphabet():
+    # Its first character from the number's openings, then any of its characters: Hyperscan
+    # checks such a run cheaply where the number's own automaton would run at every numeral.
+    p = regex.compile(r"(?:\d+|[一二]+)万?(?:周年|岁)", regex.V1)
+    assert engine.translate(p.pattern, p.flags) == "[0-9一二][0-9一二]*(?:万){0,1}(?:周年|岁)"
+    p = regex.compile(r"\d+万?\d", regex.V1)  # no words after it: translated as it is
+    assert "*" not in engine.translate(p.pattern, p.flags)
 
 
 @pytest.mark.parametrize("pattern", [r"(亿)\1", r"(?i)yi", r"(?r)\d+亿", r"(?:亿){e<=1}", r"(a)?(?(1)b|c)", r"[１-９]亿", r"\G\d"])
