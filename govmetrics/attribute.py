@@ -33,7 +33,7 @@ from typing import Any, NamedTuple
 import regex
 
 from .catalogue import alias_alternation
-from .context import CLAUSE_BREAKS, _alt, _shared_char, clause_start
+from .context import CLAUSE_BREAKS, _alt, _shared_char, _words, clause_start
 from .patterns import compiled
 from .rules import RuleSet, derived
 
@@ -170,7 +170,6 @@ class Vocab:
     alias_re: regex.Pattern
     alias_to_metric: dict[str, str]
     scope_re: regex.Pattern
-    scopes: tuple[str, ...]
     scope_firsts: frozenset[str]  # what the scopes begin with
     scope_lasts: frozenset[str]  # … and end with
     filler_re: regex.Pattern
@@ -254,23 +253,22 @@ def vocab_for(rs: RuleSet) -> Vocab:
         alias_firsts=frozenset(a[0] for a in alias if a),
         alias_to_metric=alias,
         scope_re=compiled(_alt(list(scopes))),
-        scopes=scopes,
         scope_firsts=frozenset(x[0] for x in scopes if x),
         scope_lasts=frozenset(x[-1] for x in scopes if x),
         filler_re=compiled(f"(?:{_alt(c.get('name_fillers', []))})*"),
-        any_filler_re=re.compile(_alt(c.get("name_fillers", []))),
+        any_filler_re=_words(c.get("name_fillers", [])),
         pairs=pairs,
         pairs_re=compiled(_alt(list(pairs))),
-        respectively_re=re.compile(_alt(c.get("respectively", []))),
+        respectively_re=_words(c.get("respectively", [])),
         coord_re=compiled(_alt(c.get("coordinators", []))),
         share_of_re=compiled(_alt(c.get("share_of", []))),
         share_of_not=tuple(c.get("share_of_not", [])),
-        extension_re=re.compile(_alt(c.get("name_extensions", []))),
-        modifier_re=re.compile(f"(?:{_alt(c.get('series_modifiers', []))})$"),
+        extension_re=_words(c.get("name_extensions", [])),
+        modifier_re=re.compile(f"(?:{_alt(c.get('series_modifiers', []), re.escape)})$"),
         share_whole_re=compiled(
             f"(?:{_alt(c.get('share_whole_open', []))})[^,，]*?(?:{_alt(c.get('share_whole_close', []))})$"
         ),
-        sub_series_re=re.compile(_alt(c.get("sub_series", []))),
+        sub_series_re=_words(c.get("sub_series", [])),
         flow_ids=frozenset(mid for a, mid in alias.items() if any(a.startswith(m) for m in c.get("series_modifiers", []))),
         generic_re=compiled(_alt(c.get("generic_subjects", []))),
         generic_firsts=frozenset(w[0] for w in c.get("generic_subjects", []) if w),
@@ -281,12 +279,12 @@ def vocab_for(rs: RuleSet) -> Vocab:
             f"^(?:{_alt(c.get('contribution_open', []))}).*(?:{_alt(c.get('contribution_heads', []))})"
         ),
         ratio_re=re.compile(
-            f"(?:{_alt(c.get('ratio_open', []))})(.+?)(?:{_alt(c.get('ratio_close', []))})"
+            f"(?:{_alt(c.get('ratio_open', []), re.escape)})(.+?)(?:{_alt(c.get('ratio_close', []), re.escape)})"
         ),
         share_form=tuple(c.get("ratio_as_share", ["占", "比重"]))[:2],
-        all_re=re.compile(_alt(c.get("all_words", []))),
-        adverbial_re=re.compile(f"^(?:{_alt(c.get('adverbial_starts', []))})"),
-        per_head_re=re.compile(_alt(c.get("per_head_words", []))),
+        all_re=_words(c.get("all_words", [])),
+        adverbial_re=re.compile(f"^(?:{_alt(c.get('adverbial_starts', []), re.escape)})"),
+        per_head_re=_words(c.get("per_head_words", [])),
         abbrev={str(k): str(x) for k, x in (c.get("scope_abbreviations") or {}).items()},
         not_after_re=compiled(
             _alt(c.get("not_counted_after", []) + c.get("growth_up", []) + c.get("growth_down", [])
@@ -300,7 +298,7 @@ def vocab_for(rs: RuleSet) -> Vocab:
             + c.get("growth_context", []) + c.get("level_after_change", []) + c.get("target", [])
             + list(rs.data.get("relative_years", {})) + c.get("time_words", [])
         ),
-        comparison_re=re.compile(f"^(?:{_alt(c.get('comparison_starts', []))})"),
+        comparison_re=re.compile(f"^(?:{_alt(c.get('comparison_starts', []), re.escape)})"),
         generic=frozenset(c.get("generic_subjects", [])),
         per_n_re=compiled(f"{_PER}({_alt(mags)})(?:名|个|位)?({_alt(list(nouns))})"),
         per_n_nouns=nouns,
@@ -597,7 +595,7 @@ def _trimmed(plain: str, v: Vocab) -> str:
 
 
 def _trim(plain: str, v: Vocab) -> str:
-    """The head and tail words of ``plain`` trimmed (those patterns are tried at every position)."""
+    """The head and tail words of ``plain`` trimmed, at its ends (and again after a 、 an end leaves)."""
     s = plain
     for _ in range(3):
         t = v.trim_tail.strip(_head_trimmed(s.strip("、"), v))

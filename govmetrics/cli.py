@@ -55,7 +55,7 @@ def _exit_now(code: int) -> None:
     try:
         sys.stdout.flush()
     except BrokenPipeError:  # the reader went away (`| head`): quietly, like other Unix tools
-        code = code or EXIT_OK
+        pass
     except (OSError, ValueError):
         sys.exit(code)  # let the normal exit report it
     with contextlib.suppress(OSError, ValueError):
@@ -101,11 +101,14 @@ class _Group(click.Group):
         except click.exceptions.Abort:
             click.echo("govmetrics: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
-        except SystemExit as e:  # how every command ends
+        except SystemExit as e:  # how a command that sets its exit status ends
             if args is None and isinstance(e.code, int):  # the command line (a test runner passes arguments)
                 _exit_now(e.code)
             raise
-        sys.exit(rv if isinstance(rv, int) else EXIT_OK)
+        code = rv if isinstance(rv, int) else EXIT_OK  # a command that returned
+        if args is None:
+            _exit_now(code)
+        sys.exit(code)
 
     def invoke(self, ctx: click.Context):
         import signal

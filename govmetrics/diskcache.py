@@ -82,7 +82,8 @@ class JsonCache:
                     os.unlink(tmp)  # gone after a successful replace; left behind only on failure
 
 
-# Binary entries (a rule set's compiled patterns, the Hyperscan database): one pickle file
+# Binary entries (compiled rule sets, the Hyperscan database, the stores of compiled patterns,
+# the t2s tables): one pickle file
 # per name and key, the key stored inside and checked on load. Only this program writes
 # these files, in the user's own cache folder; anything unexpected is ignored and rebuilt.
 MAX_BLOBS = 24  # files per name kept (the most recently used)
@@ -134,14 +135,16 @@ def save_blob(name: str, key: str, value: Any) -> None:
         finally:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
-        old = sorted(path.parent.glob(f"{name}-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        # This name's files only: "patterns-" must not take in "patterns-derived-…".
+        mine = path.parent.glob(f"{name}-{'?' * 20}.pickle")
+        old = sorted(mine, key=lambda p: p.stat().st_mtime, reverse=True)
         for stale in old[MAX_BLOBS:]:
             stale.unlink()
 
 
 def cached(name: str, key: str, build: Callable[[], Any]) -> Any:
     """The one helper for compiled objects kept across processes (rule sets with their
-    compiled patterns, the Hyperscan database): the object saved under (name, key), else
+    compiled patterns, the Hyperscan database, the t2s tables): the object saved under (name, key), else
     ``build()``, saved for the next process. An error in ``build`` propagates unsaved."""
     got = load_blob(name, key)
     if got is not None:

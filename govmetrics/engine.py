@@ -663,10 +663,11 @@ def reach(plan: RulePlan, ends: list[int], text: str, cuts: list[int]) -> list[i
     within [reach, end]): the end minus the rule's longest match, else (unbounded width)
     the latest of the start of its piece and the start of the run of its alphabet ending
     there (bounds `confirm` starts its search from). The end itself when no match can end
-    there (its last character is outside the alphabet). A copy of `confirm`'s bound, not a
-    shared helper (a call per candidate slows `confirm`): the claims-only pass depends on
-    it never being later than a match start, which test_reach_is_never_later_than_a_match_start
-    checks."""
+    there (its last character is outside the alphabet). Looser than `confirm`'s start bound
+    for a rule of bounded width (it ignores the piece and the alphabet run then) and written
+    apart from it (a shared helper per candidate slows `confirm`): the claims-only pass
+    depends only on it never being later than a match start, which
+    test_reach_is_never_later_than_a_match_start checks."""
     width = plan.max_width
     alphabet = _char_set(plan.alphabet) if plan.alphabet else None
     if width is not None:

@@ -23,6 +23,7 @@ from .context import (
     Cues,
     Frame,
     Sentence,
+    _words,
     clause_start,
     cues_for,
     is_target,
@@ -75,7 +76,7 @@ def _may_mark(cues: Cues) -> regex.Pattern:
     does (the year search ends at the sentence's end, the relative word is sought after the
     spaces str.isspace skips)."""
     return compiled(f"(?:{_LEAD_YEAR.pattern})|(?:{_OPENING_FILLER.pattern})(?:{cues.plans_re.pattern})"
-                    f"|[\\s\\x1c-\\x1f]*(?:{cues.relative_re.pattern})|(?:{_LIST_ITEM.pattern})")
+                    f"|{_SPACES.pattern}(?:{cues.relative_re.pattern})|(?:{_LIST_ITEM.pattern})")
 
 
 class _Opens(dict[str, bool]):
@@ -121,8 +122,7 @@ def _needs_met(text: str, start: int, rule: Rule, rs: RuleSet) -> bool:
 def _cue_searches(rs: RuleSet) -> dict[str, re.Pattern | None]:
     """For each cue list a rule `needs`: a search for any of its words (None: no words)."""
     cues = rs.data.get("cues", {})
-    return {r.needs: re.compile("|".join(map(re.escape, cues[r.needs]))) if cues.get(r.needs) else None
-            for r in rs.rules if r.needs}
+    return {r.needs: _words(cues[r.needs]) if cues.get(r.needs) else None for r in rs.rules if r.needs}
 
 
 @derived
@@ -435,7 +435,6 @@ class _Doc:
         self.claim_starts: list[int] = []  # starts of the claim matches, set by extract_text
         self.evidence: dict[tuple[int, int], dict[str, str]] | None = None  # for `explain`
         self._markers: dict[int, int] = {}
-        self._sentence_starts = [a for a, _ in struct.sentences]
         self._frames: dict[tuple, tuple[int | None, str, str, str]] = {}
         self._sentences: dict[int, Sentence] = {}  # sentence start -> what its figures share
         self._article_facts: dict[int, tuple[str, bool]] = {}  # article start -> (doc_why, late_in_year)
@@ -577,7 +576,7 @@ class _Doc:
         para = self.struct.paragraph_at(pos)
         # The walk below reads pos only through these (the floor only against sentence starts),
         # so the figures of one sentence share its answer.
-        key = (idx, bisect.bisect_left(self._sentence_starts, floor), para, art.start, section is None,
+        key = (idx, bisect.bisect_left(self.struct.sentence_starts, floor), para, art.start, section is None,
                pos - art.start < 200)
         found = self._frames.get(key)
         if found is None:

@@ -258,8 +258,10 @@ def _t2s_key() -> str | None:
         files(json.loads(config.read_text(encoding="utf-8")).get("conversion_chain"))
     except (AttributeError, ImportError, OSError, StopIteration, ValueError):
         return None
-    # This module alone makes the tables: an edit elsewhere keeps them.
-    return code_signature([config, *(folder / "dictionary" / n for n in names), Path(__file__)], "t2s", package=False)
+    # This module makes the tables from what OpenCC's code reads of its files: an edit
+    # elsewhere in this package keeps them, a new OpenCC (files or code) does not.
+    return code_signature([config, *(folder / "dictionary" / n for n in names), *sorted(folder.glob("*.py")),
+                           Path(__file__)], "t2s", package=False)
 
 
 @lru_cache(maxsize=1)
@@ -380,7 +382,7 @@ def normalize(text: str) -> Normalized:
     """
     events: list[tuple[int, int, bool]] = []  # (start, end, is_pinyin) of spans removed
     attach: set[int] = set()  # pinyin spans: glued to the character before them
-    if "(" in text or "（" in text:  # (_PINYIN_OPENS)
+    if any(c in text for c in _PINYIN_OPENS):
         for a, b in _pinyin_spans(text):
             attach.add(a)
             events.append((a, b, True))
@@ -444,6 +446,6 @@ def unchanged_by_normalize(text: str) -> bool:
 def readable(simplified: str) -> str:
     """A piece of the (Simplified) original for people to read: pinyin annotations dropped,
     whitespace collapsed, its own punctuation and digits kept (，not ,)."""
-    if "(" in simplified or "（" in simplified:  # _PINYIN_OPENS: what every annotation opens with (most have none)
+    if "(" in simplified or "（" in simplified:  # _PINYIN_OPENS, spelled out: this runs per sentence
         simplified = _PINYIN.sub("", simplified)
     return " ".join(simplified.split())

@@ -5,8 +5,9 @@ files too instead of waiting for them (it would otherwise idle while the workers
 compete with them for the CPUs only to unpickle and write). With the ``fork`` start method
 the workers inherit the compiled rules and the tables this process built before starting
 them; each takes one file at a time. The files are handed out in input order: the pool is
-kept busy with up to two files per worker, this process takes the next one whenever it is
-free, and at the end takes back the files the pool has not started. At most ``window``
+kept busy with up to two files per worker, and this process takes the next one whenever it
+is free. (Files handed to the pool stay there: ProcessPoolExecutor marks a file running as
+it queues it for a worker, so it can no longer be cancelled and taken back.) At most ``window``
 files are in flight; each file's claims are yielded as soon as it and every file before it
 are done, so the output is byte-identical to a one-process run and memory does not grow
 with the number of files. Warnings raised while extracting a file (rule timeouts) are
@@ -35,7 +36,8 @@ if TYPE_CHECKING:
     from .rules import RuleSet
 
 Warn = Callable[[str], None]
-# What became of one file: ("ok", claims, warnings) or ("skipped", message, warnings).
+# What became of one file: ("ok", claims, warnings), ("skipped", message, warnings), or, for a
+# file this process extracted, ("raise", the exception, []) to raise in its turn.
 Outcome = tuple[str, object, list[str]]
 
 _rules_key: tuple[str, ...] = ()
@@ -45,7 +47,7 @@ _fields = attrgetter(*(f.name for f in fields(Claim)))
 
 
 def default_jobs() -> int:
-    """Worker processes when the caller does not say: one per CPU."""
+    """Processes (this one and its workers) when the caller does not say: one per CPU."""
     return os.cpu_count() or 1
 
 
@@ -162,6 +164,8 @@ def iter_claims_parallel(
             return
         if slot.outcome is not None:
             status, result, warnings = slot.outcome
+            if status == "raise":  # as a one-process run: the claims of the files before it are out
+                raise result  # type: ignore[misc]
         else:
             status, rows, warnings = slot.future.result()  # type: ignore[union-attr]
             result = [Claim(*row) for row in rows] if status == "ok" else rows  # type: ignore[attr-defined]
@@ -173,14 +177,6 @@ def iter_claims_parallel(
             return
         report.read += 1
         yield from result  # type: ignore[misc]
-
-    def steal() -> bool:
-        """Take back the last file the pool has not started (False: none)."""
-        for slot in reversed(pending):
-            if slot.busy and slot.future.cancel():  # type: ignore[union-attr]
-                slot.future = None
-                return True
-        return False
 
     try:
         exhausted = False
@@ -207,10 +203,12 @@ def iter_claims_parallel(
             while pending and pending[0].ready:
                 yield from finish(pending.popleft())
             if mine is not None:
-                mine.outcome = _extract(mine.name, encoding, mine.text, rs)
+                try:
+                    mine.outcome = _extract(mine.name, encoding, mine.text, rs)
+                except Exception as e:  # noqa: BLE001 - raised in its turn, after the files before it
+                    mine.outcome = ("raise", e, [])
             elif pending:
-                if not (exhausted and steal()):
-                    yield from finish(pending.popleft())  # nothing to do here: wait for the pool
+                yield from finish(pending.popleft())  # nothing to do here: wait for the pool
             elif exhausted:
                 break
     finally:

@@ -82,9 +82,9 @@ class _Store:
         self.added = False
 
 
-# Patterns asked for while a rule set's derived values are worked out (rules.derived) are
-# saved with those values in the rule set's own cache entry: they are needed again only when
-# it is rebuilt, so they are kept apart from the module patterns every start reads.
+# Patterns asked for while a rule set's derived values are worked out (rules.derived) go to
+# their own file: they are needed again only when those values are rebuilt, so they are kept
+# apart from the module patterns every start reads.
 _fixed, _derived = _Store("patterns"), _Store("patterns-derived")
 _store = _fixed
 

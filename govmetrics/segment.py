@@ -93,23 +93,23 @@ class Structure:
     paragraphs: list[tuple[int, int]]
     articles: list[Article]
     sections: list[Section]
-    _sent_starts: list[int] = field(default_factory=list)
+    sentence_starts: list[int] = field(default_factory=list)  # of `sentences`, for bisect
     _para_starts: list[int] = field(default_factory=list)
     _sec_starts: list[int] = field(default_factory=list)
     _art_starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._art_starts = [a.start for a in self.articles]
-        self._sent_starts = [s for s, _ in self.sentences]
+        self.sentence_starts = [s for s, _ in self.sentences]
         self._sec_starts = [s.start for s in self.sections]
         self._para_starts = [s for s, _ in self.paragraphs]
 
     def sentence_at(self, pos: int) -> tuple[int, int]:
-        i = bisect.bisect_right(self._sent_starts, pos) - 1
+        i = bisect.bisect_right(self.sentence_starts, pos) - 1
         return self.sentences[max(i, 0)]
 
     def sentence_index(self, pos: int) -> int:
-        return max(bisect.bisect_right(self._sent_starts, pos) - 1, 0)
+        return max(bisect.bisect_right(self.sentence_starts, pos) - 1, 0)
 
     def paragraph_at(self, pos: int) -> tuple[int, int]:
         i = bisect.bisect_right(self._para_starts, pos) - 1

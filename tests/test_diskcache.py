@@ -166,3 +166,15 @@ def test_a_signature_without_the_package_ignores_edits_elsewhere(tmp_path, monke
     assert diskcache.code_signature([f], "v", package=False) == before[1]
     f.write_text("y", encoding="utf-8")
     assert diskcache.code_signature([f], "v", package=False) != before[1]
+
+
+def test_pruning_keeps_each_names_own_files(folder, monkeypatch):
+    # "patterns" and "patterns-derived" are two names: saving many of one never drops the other's.
+    from govmetrics import diskcache
+
+    monkeypatch.setattr(diskcache, "MAX_BLOBS", 2)
+    diskcache.save_blob("patterns-derived", "k", [1])
+    for i in range(4):
+        diskcache.save_blob("patterns", f"k{i}", [i])
+    assert diskcache.load_blob("patterns-derived", "k") == [1]
+    assert len(list(folder.glob("patterns-" + "?" * 20 + ".pickle"))) == 2

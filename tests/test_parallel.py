@@ -113,3 +113,29 @@ def test_this_process_extracts_files_too_and_any_window_keeps_the_order(tmp_path
         assert rows == one and report.read == 8
         pids = {w for w in warnings if w.startswith("pid ")}
         assert f"pid {os.getpid()}" in pids and (len(pids) == 2) == (window != 1), window  # window 1: no pool
+
+
+def test_an_error_in_a_file_is_raised_in_its_turn_after_the_claims_before_it(tmp_path, monkeypatch):
+    # Whichever process extracts the failing file, the claims of every file before it are out
+    # first, as in a one-process run that stops there.
+    from govmetrics import parallel
+
+    text = (SEEDS / "001_c2c7d1486e3858ae.txt").read_text(encoding="utf-8")
+    for i in range(6):
+        (tmp_path / f"doc{i:02d}.txt").write_text(text, encoding="utf-8")
+    extract = parallel._extract
+
+    def failing(name, encoding, text, rs):
+        if name.endswith("doc03.txt"):
+            raise RuntimeError("a bug")
+        return extract(name, encoding, text, rs)
+
+    monkeypatch.setattr(parallel, "_extract", failing)
+    per_file = len(_run([tmp_path / "doc00.txt"], 1)[0])
+    for window in (1, 2, None):
+        docs: list[str] = []
+        items = sorted(str(p) for p in tmp_path.iterdir())
+        with pytest.raises(RuntimeError, match="a bug"):
+            for c in parallel.iter_claims_parallel(items, (), None, lambda _w: None, RunReport(), 2, window):
+                docs.append(Path(c.doc).name)
+        assert docs == [f"doc{i:02d}.txt" for i in range(3) for _ in range(per_file)], window
