@@ -682,7 +682,7 @@ def is_target(text: str, pos: int, frame: Frame, year: int | None, cues: Cues) -
     if finished and not (before is not None and cues.target.search(before)):
         # A figure for a finished year is a result, even if it was forecast (预计), unless quoted
         # as a goal (sought only where goal_name, 目标, comes before it: the cue text can hold it only then).
-        named = text.find(cues.goal_name, s0, pos) >= 0
+        named = bool(cues.goal_name) and text.find(cues.goal_name, s0, pos) >= 0  # no name: no quoted goal
         goal_quoted = cues.goal_quoted.search(text[frame.clause_start:pos]) if named else None
         if goal_quoted and before is None:
             before = _cue_text(text, s0, pos, cues)

@@ -308,3 +308,19 @@ def test_word_searches_find_what_the_regex_alternation_finds() -> None:
             assert ours.sub(lambda m: "\u3000" * len(m.group()), t) == theirs.sub(lambda m: "\u3000" * len(m.group()), t)
             found += len(spans)
     assert found > 100
+
+
+def test_without_a_goal_name_no_figure_of_a_finished_year_counts_as_a_quoted_goal(monkeypatch) -> None:
+    # An empty goal_quote_name must not make every quoted-goal wording count (an empty word is
+    # in every text): the figure for the finished year stays a result.
+    import dataclasses
+
+    from govmetrics import context, extractor
+
+    text = "政府工作报告\n2021年3月5日\n过去一年，我们完成了全年主要目标任务。2020年预期目标是国内生产总值增长6%左右。"
+    [named] = [c for c in extractor.extract_text(text, "gwr_2021.txt") if c.text == "6%左右"]
+    assert named.year == 2020 and named.target is True
+    cues_for = context.cues_for
+    monkeypatch.setattr(extractor, "cues_for", lambda rs: dataclasses.replace(cues_for(rs), goal_name=""))
+    [unnamed] = [c for c in extractor.extract_text(text, "gwr_2021.txt") if c.text == "6%左右"]
+    assert unnamed.year == 2020 and unnamed.target is False
