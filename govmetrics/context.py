@@ -71,6 +71,7 @@ class Cues:
     plans: dict[str, int]
     plans_re: regex.Pattern
     plan_as_period: regex.Pattern  # right after a plan name: the plan as a span of years
+    plan_period_opener: regex.Pattern  # right after a plan name opening a sentence: the plan frames what follows
     # A character every word of the list holds (年, 世, 五): a text without it holds none.
     relative_char: str
     century_char: str
@@ -162,6 +163,7 @@ def cues_for(rs: RuleSet) -> Cues:
         plans_re=compiled(r"(?<![一二三四五六七八九十])(?:" + _alt(list(plans)) + r")(?=[”\"]?(?:"
                           + _alt(c.get("plan_name_followers", []) + c.get("plan_as_period", [])) + "))"),
         plan_as_period=compiled(f"[”\"]?(?:{_alt(c.get('plan_as_period', []))})"),
+        plan_period_opener=compiled(f"[”\"]?(?:{_alt(c.get('plan_period_openers', []))})"),
         qual_gov=gov,
         under_review=frozenset(c.get("year_under_review", [])),
         gov_re=_words(gov) if gov else None,

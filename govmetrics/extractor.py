@@ -55,7 +55,6 @@ _REST_OF_CLAUSE = compiled(r"[^，,。；;]*")
 _FROM_BEFORE = compiled(r"(?:从|由)[^，,。；;从由]{0,14}$")
 _FROM_TO_BEFORE = compiled(r"(?:从|由)[^，,。；;]*(?:到|至)[^，,。；;]*$")
 _LIST_ITEM = compiled(r"\s*[一二三四五六七八九十]{1,2}是")
-_PLAN_PERIOD = compiled(r"[”\"]?(?:时期|期间|末|以来|开局|收官|中期|前期|后期)")
 _DEADLINE_OPENING = compiled(r"[\s“\"]*(?:到|至)")
 _OPENING_FILLER = compiled(r"[ “\"]*(?:到|至|在|截至)?[ “\"]*")
 _SPACES = compiled(r"[\s\x1c-\x1f]*")  # what str.isspace takes (and more)
@@ -458,7 +457,7 @@ class _Doc:
         # A plan named as a period at the start (“十四五”时期，…; 到“十四五”末，…), not as a
         # document (“十一五”规划纲要把…).
         plan = self._plan_opening(a, b)
-        if plan and _PLAN_PERIOD.match(self.text, plan[1]):
+        if plan and self.cues.plan_period_opener.match(self.text, plan[1]):
             return self.cues.plans[self.text[plan[0]:plan[1]]]  # “十四五”时期，… / 到“十四五”末，… frames what follows
         p = a
         while p < b and self.text[p].isspace():

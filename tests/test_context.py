@@ -263,6 +263,35 @@ def test_every_plan_word_of_the_rules_names_a_plan() -> None:
         assert period_length(f"“十一五”{w}", cues) == 5, w
 
 
+def test_every_plan_period_opener_of_the_rules_opens_a_frame() -> None:
+    """A sentence that opens with a plan named as a period (“十四五”时期，…; 到“十四五”末，…) frames
+    what follows; the words that make it a period come from rules/cues.yaml
+    (plan_period_openers): each one the plan name's look-ahead accepts opens a frame, a plan
+    named as a document (规划纲要) none."""
+    from govmetrics.extractor import _Doc
+    from govmetrics.normalize import normalize
+    from govmetrics.rules import default_ruleset
+    from govmetrics.segment import analyse
+
+    rs = default_ruleset()
+    c = rs.data["cues"]
+    assert c["plan_period_openers"]
+    cases = [(plan, w, f"{opening}{plan}{q}{w}，全区增长5%。")
+             for plan in rs.data["five_year_plans"] for w in c["plan_period_openers"] + ["规划纲要"]
+             for opening, q in (("", ""), ("到“", "”"), (" 在“", "”"))]
+    text = "\n".join(line for _, _, line in cases)
+    norm = normalize(text)
+    doc = _Doc(text, norm, analyse(norm.text, rs), rs, "t")
+    assert len(doc.struct.sentences) == len(cases)  # one sentence a line
+    framed = 0
+    for i, (plan, w, line) in enumerate(cases):
+        named = doc.cues.plans_re.search(f"{plan}{w}") is not None  # a plan name only with a follower
+        want = rs.data["five_year_plans"][plan] if named and w in c["plan_period_openers"] else None
+        assert doc.lead_year(i) == want, line
+        framed += want is not None
+    assert framed >= len(rs.data["five_year_plans"]) * 3 * 5
+
+
 def test_an_empty_word_of_a_list_is_left_out_of_its_pattern() -> None:
     """An empty word would match everywhere; the first-character gates of the same lists
     (words[0]) leave it out, so the patterns do too."""
