@@ -25,15 +25,15 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import regex
 
 from .catalogue import alias_alternation
 from .context import CLAUSE_BREAKS, _alt, _shared_char, _words, clause_start
+from .memo import remembered
 from .patterns import compiled
 from .rules import RuleSet, derived
 
@@ -224,7 +224,7 @@ class Vocab:
     # Memos of clause text (_trimmed, _names): clauses recur within a document and across
     # documents (比上年增长), and a clause is read several times per figure and per sentence.
     # Kept on the vocabulary, so they go with it (a rule set thrown away frees them), bounded
-    # (cleared when full), and never pickled with the rule set (__getstate__).
+    # (memo.remembered), and never pickled with the rule set (__getstate__).
     trimmed_memo: dict[str, str] = field(default_factory=dict, repr=False)
     names_memo: dict[str, tuple[tuple[int, int, str, str], ...]] = field(default_factory=dict, repr=False)
 
@@ -431,7 +431,8 @@ def attribute_sentence(text: str, s0: int, s1: int, figures: list[Figure], rs: R
             aside_subj = counted if counted is not None else (found[0] if found else None)
             if aside_subj is None:
                 aside_subj = governing[min(turn, len(governing) - 1)] if governing else Subj("", "")
-            out.append(Attribution(aside_subj.metric, aside_subj.name[-30:], _per_n_unit(st[c0:a], f.unit, v)))
+            per = _per_n_phrases(st[c0:a], v)
+            out.append(Attribution(aside_subj.metric, aside_subj.name[-30:], _per_n_unit(per, f.unit, v)))
             prev_end = b
             continue
         if found is not None and (not counted or found[0].metric):
@@ -472,9 +473,10 @@ def attribute_sentence(text: str, s0: int, s1: int, figures: list[Figure], rs: R
             turn += 1
         words = st[c0:a]  # the figure's clause up to it
         unit = f.unit
-        if _PER in words:  # 每千人口…: a rate per N (else neither the subject nor the unit changes)
-            subj = _per_n_series(subj, words, v)
-            unit = _per_n_unit(words, f.unit, v)
+        per = _per_n_phrases(words, v)
+        if per:  # 每千人口…: a rate per N (else neither the subject nor the unit changes)
+            subj = _per_n_series(subj, per, v)
+            unit = _per_n_unit(per, f.unit, v)
         history.append(subj)
         if out and unit == f.unit and out[-1].unit.startswith(unit + "/") and v.per_n_change_re.match(words.strip()):
             unit = out[-1].unit  # 每百户…21.5辆，比2007年增加15.5辆: the change of that rate (辆/百户)
@@ -484,15 +486,18 @@ def attribute_sentence(text: str, s0: int, s1: int, figures: list[Figure], rs: R
     return out
 
 
-def _per_n_series(subj: Subj, clause_lead: str, v: Vocab) -> Subj:
-    """每千人口拥有执业医师3.4人、注册护士3.9人: every item under a per-N phrase is a rate,
-    the catalogue's 每千人口注册护士数 or no id (not 注册护士)."""
-    if not subj.metric or subj.canon.startswith("每"):
+def _per_n_phrases(words: str, v: Vocab) -> list[regex.Match]:
+    """The per-N phrases (每千人口) in ``words``, in order: none without 每 (nearly every clause)."""
+    return list(v.per_n_re.finditer(words)) if _PER in words else []
+
+
+def _per_n_series(subj: Subj, per_n: list[regex.Match], v: Vocab) -> Subj:
+    """每千人口拥有执业医师3.4人、注册护士3.9人: every item under a per-N phrase (the first of
+    ``per_n``, _per_n_phrases of the words before the figure) is a rate, the catalogue's
+    每千人口注册护士数 or no id (not 注册护士)."""
+    if not subj.metric or subj.canon.startswith("每") or not per_n:
         return subj
-    m = v.per_n_re.search(clause_lead) if _PER in clause_lead else None
-    if not m:
-        return subj
-    per = m.group()
+    per = per_n[0].group()
     for cand in (per + subj.canon + "数", per + subj.canon):
         if cand in v.alias_to_metric:
             return Subj(v.alias_to_metric[cand], cand, cand)
@@ -575,23 +580,10 @@ def _clean(s: str, v: Vocab) -> str:
     return _trimmed(_noise_free(s), v)
 
 
-_MEMO = 1 << 14  # how many clauses each memo of a Vocab holds before it is cleared
-
-
-def _remembered(memo: dict[str, Any], work: Callable[[str, Vocab], Any], clause: str, v: Vocab) -> Any:
-    """``work(clause, v)``, kept in ``memo`` (one of the Vocab's), cleared when full."""
-    hit = memo.get(clause)
-    if hit is None:
-        if len(memo) >= _MEMO:
-            memo.clear()  # bound the memory of long runs
-        hit = memo[clause] = work(clause, v)
-    return hit
-
-
 def _trimmed(plain: str, v: Vocab) -> str:
     """``_clean`` of a clause without years and punctuation (``_NOISE`` taken out), remembered
     in ``v.trimmed_memo``."""
-    return _remembered(v.trimmed_memo, _trim, plain, v)
+    return remembered(v.trimmed_memo, _trim, plain, v)
 
 
 def _trim(plain: str, v: Vocab) -> str:
@@ -671,13 +663,15 @@ def _resolve_any(clause: str, governing: list[Subj], v: Vocab) -> list[Subj] | N
         mod = v.modifier_re.search(pre)
         if mod and mid not in v.flow_ids:
             return [Subj("", mod.group() + name)]  # 新增规上工业企业: a flow the catalogue does not list
-        per = v.per_n_re.search(pre) if _PER in pre else None
+        per = _per_n_phrases(pre, v)
         if per:
-            rate = _per_n_series(Subj(mid, name, name), pre, v)
+            rate = _per_n_series(Subj(mid, name, name), per, v)
             if rate.metric:
                 return [rate]  # 每千人口拥有执业医师3.4人 → 每千人口执业医师数
         if (v.per_head_re.search(pre) and mid not in v.per_head_ids) or per:
-            return [Subj("", _clean(clause, v))]  # 平均每人占有粮食, 每千人口…床位: a rate per head, another series
+            # 平均每人占有粮食, 每千人口…床位: a rate per head, another series (the clause's words:
+            # _clean(clause, v), of which plain is the first step)
+            return [Subj("", _trimmed(plain, v))]
         post = _noise_free(clause[end:])
         if v.extension_re.match(post):
             return [Subj("", _display(clause, v))]  # 粮食亩产, 固定资产投资项目: a longer name, another series
@@ -773,10 +767,11 @@ def _is_share_of_not(clause: str, pos: int, v: Vocab) -> bool:
     return any(clause.startswith(w, pos) for w in v.share_of_not)
 
 
-def _names(clause: str, v: Vocab) -> list[tuple[int, int, str, str]]:
+def _names(clause: str, v: Vocab) -> tuple[tuple[int, int, str, str], ...]:
     """Catalogue names in ``clause``, leftmost-longest, as (start, end, name, metric id),
-    including names whose scope and measure are split by filler words."""
-    return list(_remembered(v.names_memo, _find_names, clause, v))  # a copy: callers may keep or change it
+    including names whose scope and measure are split by filler words (remembered: a tuple,
+    which its callers share)."""
+    return remembered(v.names_memo, _find_names, clause, v)
 
 
 def _alias_at(s: str, i: int, v: Vocab) -> str:
@@ -919,15 +914,13 @@ def _whole(name: str, v: Vocab) -> Subj:
     return Subj("", name)
 
 
-def _per_n_unit(clause_lead: str, unit: str, v: Vocab) -> str:
-    """每千人口…6.5张 → 张/千人; a figure counting what the denominator counts (每千常住
-    人口执业医师数5.8人) keeps its plain unit, as does a rate (%, 个百分点)."""
-    if not unit or "/" in unit or unit in v.per_n_plain:
+def _per_n_unit(per_n: list[regex.Match], unit: str, v: Vocab) -> str:
+    """每千人口…6.5张 → 张/千人 (the last of ``per_n``, _per_n_phrases of the words before the
+    figure); a figure counting what the denominator counts (每千常住人口执业医师数5.8人) keeps
+    its plain unit, as does a rate (%, 个百分点)."""
+    if not unit or "/" in unit or unit in v.per_n_plain or not per_n:
         return unit
-    found = list(v.per_n_re.finditer(clause_lead)) if _PER in clause_lead else []
-    if not found:
-        return unit
-    m = found[-1]
+    m = per_n[-1]
     base = v.per_n_nouns[m.group(2)]
     if base == unit:
         return unit

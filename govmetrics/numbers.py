@@ -28,6 +28,7 @@ from functools import lru_cache
 
 import regex
 
+from .memo import remembered
 from .normalize import normalize, unchanged_by_normalize
 from .patterns import compiled
 from .rules import RuleSet, default_ruleset
@@ -125,12 +126,20 @@ class _Vocab:
         self.currency_prefix_at = _words_at(self.currency_prefix, 0)
         self.currency_names_at = _words_at(self.currency_names, -1)
         self.char_tokens = _char_tokens(self)
+        # An Arabic number of up to 11 characters and one magnitude word (1500亿, 2.8万: a
+        # quarter of all numerals), read without the token machinery (_read_numeral): the
+        # words the tokens read as a magnitude (none begins with a one-character token), of
+        # up to 17 digits, so that the product has at most 28: exact in the default context.
+        quick_mags = [w for w in self.mag_words if w[0] not in self.char_tokens and self.mags[w] < 10**17]
+        self.arabic_mag = re.compile(
+            r"([0-9]+(?:\.[0-9]+)?|\.[0-9]+)(" + "|".join(map(re.escape, quick_mags)) + ")") if quick_mags else None
+        self.mag_values: dict[str, Decimal] = {w: Decimal(self.mags[w]) for w in quick_mags}
         self.unit_and_mag_chars = "".join(self.small) + "".join(self.big_mag_chars)  # for rstrip
         # The characters a numeral can end with: its last token is an Arabic number, a
         # one-character word or a magnitude word (or it is a whole word such as 半百).
         self.numeral_ends = set("0123456789") | set(self.char_tokens) | {
             w[-1] for w in [*self.mag_words, *self.whole_words] if w}
-        # _numeral's memo of numeral texts, cleared when full: it lives with the vocabulary,
+        # _numeral's memo of numeral texts (memo.remembered): it lives with the vocabulary,
         # which is built per process (never pickled) and only for the last few rule sets.
         self.numerals: dict[str, tuple[Decimal, str] | None] = {}
 
@@ -318,22 +327,13 @@ def _int_value(toks: list[_Tok], kinds: str) -> Decimal | None:
     return total + section
 
 
-_UNREAD = object()  # no entry in _numeral's memo (None is a reading: no numeral)
-
-
 def _numeral(text: str, v: _Vocab) -> tuple[Decimal, str] | None:
     """(value, vague qualifier '' / 'more_than' / 'approx') of a numeral, else None; read once
-    per text (_read_numeral): the same numeral recurs across the surfaces of a corpus (3600亿 in
-    3600亿元, 约3600亿元, 3600亿美元), and a surface's numeral is what most of its parse costs.
-    (Read in the decimal context of its first reading: the default one, the extractor's.)"""
-    memo = v.numerals
-    hit = memo.get(text, _UNREAD)
-    if hit is not _UNREAD:
-        return hit
-    if len(memo) >= 1 << 14:
-        memo.clear()  # bound the memory of long runs
-    found = memo[text] = _read_numeral(text, v)
-    return found
+    per text (_read_numeral, kept in ``v.numerals``): the same numeral recurs across the
+    surfaces of a corpus (3600亿 in 3600亿元, 约3600亿元, 3600亿美元), and a surface's numeral
+    is what most of its parse costs. (Read in the decimal context of its first reading: the
+    default one, the extractor's.)"""
+    return remembered(v.numerals, _read_numeral, text, v)
 
 
 def _read_numeral(text: str, v: _Vocab) -> tuple[Decimal, str] | None:
@@ -358,6 +358,9 @@ def _read_numeral(text: str, v: _Vocab) -> tuple[Decimal, str] | None:
         # A plain Arabic number (a third of all numerals): its one token's value, exact in
         # the default 28-digit context, without the token and section machinery below.
         return sign * Decimal(s), ""
+    if len(s) <= 12 and v.arabic_mag and (am := v.arabic_mag.fullmatch(s)):
+        # 1500亿: what its tokens (a number, a magnitude) give, (0 + 1500) × 10^8 in _int_value.
+        return sign * Decimal(am[1]) * v.mag_values[am[2]], ""
     toks = _tokens(s, v)
     if not toks:
         return None
@@ -486,7 +489,9 @@ def _split_number_unit(s: str, v: _Vocab) -> tuple[Decimal, str, str, str] | Non
             r = _numeral(s[: -len(w)], v)
             if r is not None:
                 return r[0] * v.unit_factors[w], v.units[w][0], r[1], s[: -len(w)]
-    r = _numeral(s, v)
+    # (s is clean: _read_numeral's first test, whether s can end a numeral, decides at once
+    # for nearly every surface, which ends in a unit.)
+    r = _numeral(s, v) if s[-1:] in v.numeral_ends else None
     if r is not None:
         return r[0], "", r[1], s
     for cut in range(len(s) - 1, 0, -1):  # the longest numeral whose remainder is a unit

@@ -130,13 +130,14 @@ def test_a_numeral_is_read_once_per_text() -> None:
     # _numeral keeps what _read_numeral gives for a text (the same numeral recurs across the
     # surfaces of a corpus: 3600亿 in 3600亿元 and 约3600亿元): the kept answer, None included, is
     # the answer, and the memo is cleared when full.
+    from govmetrics.memo import SIZE
     from govmetrics.numbers import _numeral, _read_numeral, vocab
 
     v = vocab()
     for t in ["3600亿", "三千六百", "八千万吨", "1,234.5万", "负1.1", "一千多万", "两个亿", "万", "", "元"]:
         first = _numeral(t, v)
         assert t in v.numerals and _numeral(t, v) == first == _read_numeral(t, v), t
-    v.numerals.update((f"x{i}", None) for i in range(1 << 14))
+    v.numerals.update((f"x{i}", None) for i in range(SIZE))
     assert _numeral("七", v) is not None and set(v.numerals) == {"七"}
 
 
