@@ -124,7 +124,7 @@ def iter_claims(
         if sum(not isinstance(x, InputError) for x in head) > 1:  # one file: no pool
             from .parallel import iter_claims_parallel
 
-            yield from iter_claims_parallel(items, key, encoding, warn, report, jobs)  # type: ignore[arg-type]
+            yield from iter_claims_parallel(items, key, rs, encoding, warn, report, jobs)  # type: ignore[arg-type]
             return
     for item in items:
         if isinstance(item, InputError):

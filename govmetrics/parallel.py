@@ -5,8 +5,10 @@ files too instead of waiting for them (it would otherwise idle while the workers
 compete with them for the CPUs only to unpickle and write). With the ``fork`` start method
 the workers inherit the compiled rules and the tables this process built before starting
 them; each takes one file at a time. The files are handed out in input order: the pool is
-kept busy with up to two files per worker, and this process takes the next one whenever it
-is free. (Files handed to the pool stay there: ProcessPoolExecutor marks a file running as
+kept busy with up to two files per worker, refilled as each of its files finishes (not only
+when this process is between two files of its own, which left a worker idle while this
+process extracted a long one), and this process takes the next one whenever it is free, so
+each process ends up with the share of files its time allows. (Files handed to the pool stay there: ProcessPoolExecutor marks a file running as
 it queues it for a worker, so it can no longer be cancelled and taken back.) At most ``window``
 files are in flight; each file's claims are yielded as soon as it and every file before it
 are done, so the output is byte-identical to a one-process run and memory does not grow
@@ -17,6 +19,7 @@ files are reported exactly as in a one-process run and the run goes on.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections import deque
@@ -110,22 +113,65 @@ class _Slot:
         self.outcome: Outcome | None = None
 
     @property
-    def queued(self) -> bool:
-        return self.error is None and self.future is None and self.outcome is None
-
-    @property
-    def busy(self) -> bool:
-        """In the pool, not finished."""
-        return self.future is not None and not self.future.done()
-
-    @property
     def ready(self) -> bool:
         return self.error is not None or self.outcome is not None or (self.future is not None and self.future.done())
+
+
+class _Feeder:
+    """The queued files, taken in input order by this process (``take``) or handed to the
+    pool (``feed``), which is kept ``depth`` files deep. The pool is fed from this thread
+    and, as each of its files finishes, from the pool's result thread (a done callback): a
+    worker gets its next file at once instead of idling until this process has finished
+    extracting a long one."""
+
+    def __init__(self, start: Callable[[], ProcessPoolExecutor], depth: int, encoding: str | None) -> None:
+        import threading
+
+        self.queued: deque[_Slot] = deque()
+        self.executor: ProcessPoolExecutor | None = None
+        self._start, self._depth, self._encoding = start, depth, encoding
+        self._in_pool = 0
+        self._stopped = False
+        # Reentrant: a future that is done already runs its callback at once, in this thread.
+        self._lock = threading.RLock()
+
+    def put(self, slot: _Slot) -> None:
+        with self._lock:
+            self.queued.append(slot)
+
+    def take(self) -> _Slot | None:
+        with self._lock:
+            return self.queued.popleft() if self.queued else None
+
+    def feed(self) -> None:
+        with self._lock:
+            while self._in_pool < self._depth and self.queued and not self._stopped:
+                slot = self.queued[0]
+                if self.executor is None:
+                    self.executor = self._start()
+                slot.future = self.executor.submit(_work, slot.name, self._encoding, slot.text)
+                self.queued.popleft()
+                self._in_pool += 1
+                slot.future.add_done_callback(self._done)
+
+    def _done(self, _future: Future) -> None:
+        with self._lock:
+            self._in_pool -= 1
+            # A broken pool: the next feed in this process's own thread raises it.
+            with contextlib.suppress(Exception):
+                self.feed()
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
 
 
 def iter_claims_parallel(
     items: Iterable[object],
     rules_key: tuple[str, ...],
+    rs: RuleSet,
     encoding: str | None,
     warn: Warn,
     report: RunReport,
@@ -133,18 +179,25 @@ def iter_claims_parallel(
     window: int | None = None,
 ) -> Iterator[Claim]:
     """Claims of ``items`` (paths or InputError, from ``iter_inputs``) extracted by ``jobs``
-    processes: this one and ``jobs - 1`` workers."""
+    processes: this one and ``jobs - 1`` workers. ``rs`` is the rule set of ``rules_key``
+    (the key is what a worker started without fork loads it by)."""
     from .normalize import prepare
     from .readers import InputError, read_document
-    from .rules import cached_ruleset
 
-    rs = cached_ruleset(rules_key)
     workers = max(1, jobs - 1)
-    depth = 2 * workers  # files in the pool at most: one running and one waiting per worker
     window = window or 4 * jobs
     source = iter(items)
     pending: deque[_Slot] = deque()  # in input order
-    executor: ProcessPoolExecutor | None = None
+
+    def start() -> ProcessPoolExecutor:
+        from concurrent.futures import ProcessPoolExecutor
+
+        prepare()  # built once here, before the workers fork, instead of in each
+        return ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
+                                   initializer=_init_worker, initargs=(rules_key,))
+
+    # Up to two files per worker in the pool: one running and one waiting, sent ahead.
+    feeder = _Feeder(start, 2 * workers, encoding)
 
     def slot_for(item: object) -> _Slot:
         if isinstance(item, InputError):  # an input that does not exist: reported as iter_claims does
@@ -186,20 +239,12 @@ def iter_claims_parallel(
                 if item is None:
                     exhausted = True
                 else:
-                    pending.append(slot_for(item))
-            queued = [s for s in pending if s.queued]
-            mine = queued[0] if queued else None  # the next file is this process's own
-            in_pool = sum(s.busy for s in pending)
-            for slot in queued[1:depth - in_pool + 1]:
-                if executor is None:
-                    from concurrent.futures import ProcessPoolExecutor
-
-                    prepare()  # built once here, before the workers fork, instead of in each
-                    executor = ProcessPoolExecutor(
-                        max_workers=workers, mp_context=_context(),
-                        initializer=_init_worker, initargs=(rules_key,),
-                    )
-                slot.future = executor.submit(_work, slot.name, encoding, slot.text)
+                    slot = slot_for(item)
+                    pending.append(slot)
+                    if slot.error is None:
+                        feeder.put(slot)
+            mine = feeder.take()  # the next file is this process's own; the pool gets the ones after it
+            feeder.feed()
             while pending and pending[0].ready:
                 yield from finish(pending.popleft())
             if mine is not None:
@@ -212,5 +257,4 @@ def iter_claims_parallel(
             elif exhausted:
                 break
     finally:
-        if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
+        feeder.stop()

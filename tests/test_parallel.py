@@ -9,6 +9,7 @@ import pytest
 
 from govmetrics.api import RunReport, iter_claims
 from govmetrics.parallel import resolve_jobs
+from govmetrics.rules import default_ruleset
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -109,7 +110,7 @@ def test_this_process_extracts_files_too_and_any_window_keeps_the_order(tmp_path
         warnings: list[str] = []
         report = RunReport()
         items = sorted(str(p) for p in tmp_path.iterdir())
-        rows = [c.as_dict() for c in parallel.iter_claims_parallel(items, (), None, warnings.append, report, 2, window)]
+        rows = [c.as_dict() for c in parallel.iter_claims_parallel(items, (), default_ruleset(), None, warnings.append, report, 2, window)]
         assert rows == one and report.read == 8
         pids = {w for w in warnings if w.startswith("pid ")}
         assert f"pid {os.getpid()}" in pids and (len(pids) == 2) == (window != 1), window  # window 1: no pool
@@ -136,6 +137,40 @@ def test_an_error_in_a_file_is_raised_in_its_turn_after_the_claims_before_it(tmp
         docs: list[str] = []
         items = sorted(str(p) for p in tmp_path.iterdir())
         with pytest.raises(RuntimeError, match="a bug"):
-            for c in parallel.iter_claims_parallel(items, (), None, lambda _w: None, RunReport(), 2, window):
+            for c in parallel.iter_claims_parallel(items, (), default_ruleset(), None, lambda _w: None, RunReport(), 2, window):
                 docs.append(Path(c.doc).name)
         assert docs == [f"doc{i:02d}.txt" for i in range(3) for _ in range(per_file)], window
+
+
+def test_the_pool_is_refilled_while_this_process_extracts_a_long_file(tmp_path, monkeypatch):
+    # This process's first file lasts until the worker has done every other file: the pool
+    # must be fed as its files finish, not only when this process is between two files.
+    import time
+
+    from govmetrics import parallel
+
+    text = (SEEDS / "001_c2c7d1486e3858ae.txt").read_text(encoding="utf-8")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i in range(6):
+        (docs / f"doc{i:02d}.txt").write_text(text, encoding="utf-8")
+    done = tmp_path / "done"
+    done.mkdir()
+    me = os.getpid()
+    extract = parallel._extract
+
+    def slow_first(name, encoding, text, rs):
+        if os.getpid() == me and name.endswith("doc00.txt"):
+            deadline = time.monotonic() + 30
+            while len(list(done.iterdir())) < 5 and time.monotonic() < deadline:
+                time.sleep(0.01)
+        out = extract(name, encoding, text, rs)
+        if os.getpid() != me:
+            (done / Path(name).name).touch()
+        return out
+
+    monkeypatch.setattr(parallel, "_extract", slow_first)
+    items = sorted(str(p) for p in docs.iterdir())
+    rows = [c.as_dict() for c in parallel.iter_claims_parallel(items, (), default_ruleset(), None, lambda _w: None, RunReport(), 2)]
+    assert sorted(p.name for p in done.iterdir()) == [f"doc{i:02d}.txt" for i in range(1, 6)]
+    assert rows == _run([docs], 1)[0]
