@@ -60,11 +60,6 @@ _HALF_WIDTH = {o: o - 0xFEE0 for o in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
 
 
-def _width(s: str) -> str:
-    """Full-width ASCII → ASCII (１．３７ → 1.37, ％ → %); ideographic space → space."""
-    return s.translate(_HALF_WIDTH) if _FULL_WIDTH.search(s) else s  # translate is slow on Chinese
-
-
 class _Vocab:
     """Lookup tables built once per rule set."""
 
@@ -126,6 +121,16 @@ class _Vocab:
         self.currency_prefix_at = _words_at(self.currency_prefix, 0)
         self.currency_names_at = _words_at(self.currency_names, -1)
         self.char_tokens = _char_tokens(self)
+        # _tokens' pieces: an ASCII number (any other digit is no token), a magnitude word (one
+        # that begins with a one-character token never reads as one: that token comes first),
+        # any one character; and the tokens of each piece but the numbers.
+        digit_like = {c for c in self.char_tokens if c.isdigit() or c == "."}  # (read as numbers)
+        mag_pieces = [w for w in self.mag_words if w[0] not in self.char_tokens and not w[0].isdigit() and w[0] != "."]
+        self.token_re = re.compile(
+            "|".join([r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+", *map(re.escape, mag_pieces), "."]), re.S)
+        self.piece_tokens: dict[str, tuple[_Tok, ...]] = {
+            c: t for c, t in self.char_tokens.items() if c not in digit_like} | {
+            w: (("m", Decimal(self.mags[w]), w),) for w in mag_pieces}
         # An Arabic number of up to 11 characters and one magnitude word (1500亿, 2.8万: a
         # quarter of all numerals), read without the token machinery (_read_numeral): the
         # words the tokens read as a magnitude (none begins with a one-character token), of
@@ -188,7 +193,9 @@ _Tok = tuple[str, Decimal, str]
 
 
 def _clean(text: str) -> str:
-    s = _width(text)
+    # Full-width ASCII → ASCII (１．３７ → 1.37, ％ → %); ideographic space → space (only
+    # when there is one: translate is slow on Chinese).
+    s = text.translate(_HALF_WIDTH) if _FULL_WIDTH.search(text) else text
     # Every whitespace character but the space is unprintable: most snippets skip both passes.
     if " " in s or not s.isprintable():
         s = _SPACE.sub("", s)
@@ -213,29 +220,21 @@ def _drop_classifier(s: str, v: _Vocab) -> str:
 
 
 def _tokens(s: str, v: _Vocab) -> list[_Tok] | None:
+    """The tokens of a numeral text, None if it holds something else: one pass of
+    ``v.token_re`` splits it into ASCII numbers, magnitude words and single characters, and
+    each piece is looked up (``v.piece_tokens``), not tried character by character."""
     out: list[_Tok] = []
-    i = 0
-    while i < len(s):
-        c = s[i]
-        if c.isdigit() or c == ".":
-            m = _ARABIC.match(s, i)
-            if not m or not (digits := m.group()).isascii():
-                return None
-            out.append(("a", Decimal(digits), digits))
-            i = m.end()
-            continue
-        if (toks := v.char_tokens.get(c)) is not None:
-            out.extend(toks)
-            i += 1
-            continue
-        for w, _ in v.mag_words_at.get(c, ()):
-            if s.startswith(w, i):
-                out.append(("m", Decimal(v.mags[w]), w))
-                i += len(w)
-                break
-        else:
-            return None
+    for piece in v.token_re.findall(s):
+        toks = v.piece_tokens.get(piece)
+        if toks is None:
+            if piece[0] not in _ASCII_NUMBER_START or piece == ".":
+                return None  # no token: any other digit (٣, ²) or character, or a lone point
+            toks = (("a", Decimal(piece), piece),)
+        out += toks
     return out
+
+
+_ASCII_NUMBER_START = frozenset("0123456789.")
 
 
 def _char_tokens(v: _Vocab) -> dict[str, tuple[_Tok, ...]]:
@@ -599,8 +598,9 @@ def _renormalized(text: str) -> str:
 
 def _quantity(s: str, v: _Vocab) -> Quantity | None:
     s, qual = _strip_qualifiers(s, v)
-    for w in v.currency_names_at.get(s[-1:], ()):
-        # 5000元欧元, 五元日币: a currency after the amount, with a redundant 元 before it.
+    # 5000元欧元, 五元日币: a currency after the amount, with a redundant 元 before it (a 元
+    # before the last character: most surfaces hold none, or only the last).
+    for w in v.currency_names_at.get(s[-1:], ()) if "元" in s[:-1] else ():
         if s.endswith("元" + w) and len(s) > len(w) + 1:
             s = s[: -len(w) - 1] + w
             break
@@ -651,7 +651,14 @@ def _mixed(s: str, v: _Vocab) -> tuple[Decimal, str] | None:
     return whole[0] + numr[0] / den[0], m.group(6)
 
 
+# What each form _special reads holds, in its order: 又, 翻…, 分之 (百分之, 千分之, 三分之一), a
+# slash, 第…/首位, …级, 每…; with the half words, a surface without one is none of them (most).
+_SPECIAL_CUES = re.compile(r"又|^翻|分之|/|^[第首]|级\Z|^每")
+
+
 def _special(s: str, v: _Vocab, qual: str) -> Quantity | None:
+    if not _SPECIAL_CUES.search(s) and s not in v.half and s not in v.half_more:
+        return None
     if "又" in s and (mixed := _mixed(s, v)) is not None:
         value, rest = mixed
         if not rest:

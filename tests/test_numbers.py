@@ -100,6 +100,89 @@ def test_numeral_quick_reject_agrees_with_the_tokeniser() -> None:
                     assert not _tokens(t, v) and t not in v.whole_words, s
 
 
+def _tokens_by_character(s, v):
+    """The tokeniser as it was, one character at a time: the reference for _tokens' one pass."""
+    from decimal import Decimal
+
+    from govmetrics.numbers import _ARABIC
+
+    out, i = [], 0
+    while i < len(s):
+        c = s[i]
+        if c.isdigit() or c == ".":
+            m = _ARABIC.match(s, i)
+            if not m or not (digits := m.group()).isascii():
+                return None
+            out.append(("a", Decimal(digits), digits))
+            i = m.end()
+            continue
+        if (toks := v.char_tokens.get(c)) is not None:
+            out.extend(toks)
+            i += 1
+            continue
+        for w, _ in v.mag_words_at.get(c, ()):
+            if s.startswith(w, i):
+                out.append(("m", Decimal(v.mags[w]), w))
+                i += len(w)
+                break
+        else:
+            return None
+    return out
+
+
+def test_one_pass_tokens_agree_with_reading_character_by_character() -> None:
+    import random
+
+    from govmetrics.numbers import _tokens, vocab
+
+    v = vocab()
+    alphabet = sorted(set(v.char_tokens) | set("".join(v.mags)) | set("0123456789..元%个 \n٣²①"))
+    rnd = random.Random(18)
+    texts = [a + b for a in alphabet for b in alphabet]
+    texts += ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 9))) for _ in range(30000)]
+    texts += ["1.2.3", "5.", ".5万", "万亿", "3万万亿", "12٣", ".٣", "亿亿亿", "两千零二十三万"]
+    for t in texts:
+        assert _tokens(t, v) == _tokens_by_character(t, v), t
+
+
+def test_arabic_with_a_magnitude_shortcut_agrees_with_the_tokens() -> None:
+    # _read_numeral reads an Arabic number with one magnitude word (1500亿, 2.8万) without the
+    # token machinery: its value must be the one the tokens give, to the last bit of the float.
+    import random
+    from decimal import localcontext
+
+    from govmetrics.numbers import _int_value, _numeral, _tokens, vocab
+
+    v = vocab()
+    rnd = random.Random(18)
+    for _ in range(20000):
+        whole = "".join(rnd.choice("0123456789") for _ in range(rnd.randint(0, 8)))
+        frac = "".join(rnd.choice("0123456789") for _ in range(rnd.randint(0, 4)))
+        num = whole + ("." + frac if frac else "") if whole or frac else "7"
+        s = num + rnd.choice(sorted(v.mags))
+        for sign, text in ((1, s), (-1, "负" + s)):
+            with localcontext() as ctx:
+                ctx.prec = 40
+                toks = _tokens(s, v)
+                slow = sign * _int_value(toks, "".join(k for k, _, _ in toks))
+            got = _numeral(text, v)
+            assert got is not None and got[1] == "" and got[0] == slow, text
+            assert repr(float(got[0])) == repr(float(slow)), text
+
+
+def test_every_special_form_holds_one_of_its_cues() -> None:
+    # _special returns at once for a surface holding none of _SPECIAL_CUES (nor a half word):
+    # each form it reads must still be read.
+    from govmetrics.numbers import _special, vocab
+
+    v = vocab()
+    forms = ["三又二分之一", "1又1/2", "翻两番", "翻番", "翻了一番", "百分之五", "千分之三", "三分之一",
+             "1/3", "第一", "第3位", "首位", "万亿级", "每月4万片", "每平方公里127.53亿元", "5元/吨",
+             *v.half, *v.half_more]
+    for s in forms:
+        assert _special(s, v, "exact") is not None, s
+
+
 def test_plain_arabic_shortcut_agrees_with_the_tokens() -> None:
     # _numeral reads a plain Arabic number (12, 12.5, .5, up to 28 characters) without the
     # token machinery: its value must be the one the tokens give, to the last bit of the float.
