@@ -123,9 +123,15 @@ class _T2SFilter:
         # Compiled when first needed: most texts hold no anchor, so most runs never need it.
         return re.compile("|".join(map(re.escape, self.phrases)))
 
+    @cached_property
+    def _any_anchor(self) -> re.Pattern:
+        return re.compile(f"[{re.escape(self._anchors)}]" if self._anchors else "(?!)")
+
     def may_change(self, text: str) -> bool:
         if self.chars.search(text):
             return True
+        if len(text) < 64 and not self._any_anchor.search(text):
+            return False  # a short text (a figure's surface): one search for all anchors, not one each
         # Each anchor sought on its own: most texts hold none, and a search for one character
         # scans a long text far faster than a search for a class of them.
         for anchor in self._anchors:

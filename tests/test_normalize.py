@@ -177,3 +177,17 @@ def test_t2s_tables_come_back_from_the_disk_cache_as_built(tmp_path, monkeypatch
     assert loaded.chars.pattern == built.chars.pattern and loaded.phrases == built.phrases
     assert loaded._anchors == built._anchors and loaded.by_char is not None and built.by_char is not None
     assert loaded.by_char._table == built.by_char._table and loaded.by_char._phrase_re.pattern == built.by_char._phrase_re.pattern
+
+
+def test_a_short_text_is_searched_for_all_anchors_at_once() -> None:
+    # may_change looks for the phrase anchors of a short text (a figure's surface) with one
+    # search of their class: it must answer as the one find per anchor of a long text does.
+    from govmetrics.normalize import _t2s_filter
+
+    flt = _t2s_filter()
+    if flt is None:
+        pytest.skip("no OpenCC")
+    for p in flt.phrases:
+        assert flt.may_change(p) and flt.may_change("增长" + p + "5%"), p
+    for t in ["增长5%", "3600亿元", "覆盖率", "瞭望", "沈阳", "凭藉", "反覆", "", *flt._anchors]:
+        assert flt.may_change(t) == flt.may_change(t + "。" * 64), t
