@@ -335,8 +335,22 @@ def _numeral(text: str, v: _Vocab) -> tuple[Decimal, str] | None:
     return remembered(v.numerals, _read_numeral, text, v)
 
 
+def _surface_numeral(text: str, v: _Vocab) -> tuple[Decimal, str] | None:
+    """``_numeral`` of a piece of a surface that _parse_one cleaned and took the classifiers out of
+    (_split_number_unit's texts): read without doing that again, which changes nothing in such a
+    piece but a thousands comma at its edge (the 1,234 of 1,2345), so not one with a comma. (The
+    memo is _numeral's: the same reading of the same text.)"""
+    if "," in text or "，" in text:
+        return _numeral(text, v)
+    return remembered(v.numerals, _read_clean_numeral, text, v)
+
+
 def _read_numeral(text: str, v: _Vocab) -> tuple[Decimal, str] | None:
-    s = _drop_classifier(_clean(text), v)
+    return _read_clean_numeral(_drop_classifier(_clean(text), v), v)
+
+
+def _read_clean_numeral(s: str, v: _Vocab) -> tuple[Decimal, str] | None:
+    """_read_numeral of a text that cleaning and taking out classifiers leave as it is."""
     if not s or s[-1] not in v.numeral_ends:
         return None  # 八千万吨: a unit after it, no numeral (the common miss, decided at once)
     if s in v.whole_words:
@@ -457,6 +471,8 @@ def _percent_of(numr: Decimal, den: Decimal) -> float:
 
 
 def _strip_qualifiers(s: str, v: _Vocab) -> tuple[str, str]:
+    if s[:1] not in v.q_before_at and s[-1:] not in v.q_after_at:
+        return s, "exact"  # no qualifier word begins or ends it (most surfaces)
     qual = "exact"
     stripped = True
     while stripped:  # stacked words (约超过100万): the one next to the number wins
@@ -477,7 +493,8 @@ def _join_qual(qual: str, vague: str) -> str:
 
 
 def _split_number_unit(s: str, v: _Vocab) -> tuple[Decimal, str, str, str] | None:
-    """A numeral followed by a known unit (or nothing).
+    """A numeral followed by a known unit (or nothing); ``s`` is a piece of a surface that
+    _parse_one cleaned (see _surface_numeral).
 
     Returns (value in the base unit, base unit, vague qualifier, numeral text) or None.
     A unit that begins with a numeral character wins over reading that character as
@@ -485,19 +502,19 @@ def _split_number_unit(s: str, v: _Vocab) -> tuple[Decimal, str, str, str] | Non
     """
     for w in v.numeral_units_at.get(s[-1:], ()):
         if s.endswith(w) and len(s) > len(w):
-            r = _numeral(s[: -len(w)], v)
+            r = _surface_numeral(s[: -len(w)], v)
             if r is not None:
                 return r[0] * v.unit_factors[w], v.units[w][0], r[1], s[: -len(w)]
-    # (s is clean: _read_numeral's first test, whether s can end a numeral, decides at once
-    # for nearly every surface, which ends in a unit.)
-    r = _numeral(s, v) if s[-1:] in v.numeral_ends else None
+    # (s is a piece of a cleaned surface: _read_clean_numeral's first test, whether s can end
+    # a numeral, decides at once for nearly every surface, which ends in a unit.)
+    r = _surface_numeral(s, v) if s[-1:] in v.numeral_ends else None
     if r is not None:
         return r[0], "", r[1], s
     for cut in range(len(s) - 1, 0, -1):  # the longest numeral whose remainder is a unit
         tail = s[cut:]
         if tail in v.units:
             head = s[:cut]
-            r = _numeral(head, v)
+            r = _surface_numeral(head, v)
             if r is not None:
                 return r[0] * v.unit_factors[tail], v.units[tail][0], r[1], head
     return None

@@ -183,6 +183,34 @@ def test_every_special_form_holds_one_of_its_cues() -> None:
         assert _special(s, v, "exact") is not None, s
 
 
+def test_a_piece_of_a_cleaned_surface_reads_as_the_raw_text_would() -> None:
+    # _split_number_unit reads the pieces of a surface that _parse_one cleaned (width, spaces,
+    # thousands commas) and took the classifiers out of, without doing that again
+    # (_surface_numeral): every piece must read as _read_numeral reads it.
+    import random
+
+    from govmetrics.numbers import (
+        _clean,
+        _drop_classifier,
+        _read_clean_numeral,
+        _read_numeral,
+        _surface_numeral,
+        vocab,
+    )
+
+    v = vocab()
+    alphabet = list("0123456789.,，一二两三十百千万亿个多余点元吨 \u3000１２％") + ["万亿", "两个亿"]
+    rnd = random.Random(18)
+    for _ in range(4000):
+        s = _drop_classifier(_clean("".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 10)))), v)
+        for i in range(len(s)):
+            for j in range(i + 1, len(s) + 1):
+                piece = s[i:j]
+                assert _surface_numeral(piece, v) == _read_numeral(piece, v), piece
+                if "," not in piece and "，" not in piece:
+                    assert _read_clean_numeral(piece, v) == _read_numeral(piece, v), piece
+
+
 def test_plain_arabic_shortcut_agrees_with_the_tokens() -> None:
     # _numeral reads a plain Arabic number (12, 12.5, .5, up to 28 characters) without the
     # token machinery: its value must be the one the tokens give, to the last bit of the float.
