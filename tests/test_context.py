@@ -353,3 +353,27 @@ def test_without_a_goal_name_no_figure_of_a_finished_year_counts_as_a_quoted_goa
     monkeypatch.setattr(extractor, "cues_for", lambda rs: dataclasses.replace(cues_for(rs), goal_name=""))
     [unnamed] = [c for c in extractor.extract_text(text, "gwr_2021.txt") if c.text == "6%左右"]
     assert unnamed.year == 2020 and unnamed.target is False
+
+
+def test_the_characters_a_search_is_skipped_without_are_ones_its_pattern_needs() -> None:
+    """The searches before every figure are skipped where a character their pattern needs is
+    missing (_COMPARED_OPENERS, _FROM_OPENERS, _THIS_OPENERS, _SHARE_OF_GROWTH_OPENER); each
+    gate must be a set of characters every match holds one of (prefilter's analysis of the
+    pattern, without its end anchor, which it does not model and which adds no character).
+    _PAIR_JOIN's match must open with one of _PAIR_JOINERS or a space (str.isspace)."""
+    from govmetrics import context as C
+    from govmetrics.prefilter import _parse, _required
+    from govmetrics.rules import default_ruleset
+
+    cues = C.cues_for(default_ruleset())
+    gates = [(C._BASE_VALUE, C._COMPARED_OPENERS), (C._FROM_VALUE, C._FROM_OPENERS),
+             (C._FROM_PREVIOUS_YEAR, C._FROM_OPENERS), (C._THIS_PERIOD, frozenset(C._THIS_OPENERS)),
+             (cues.share_of_growth, frozenset(C._SHARE_OF_GROWTH_OPENER))]
+    for pattern, chars in gates:
+        source = pattern.pattern.removesuffix("$")
+        assert any(clause <= chars for clause in _required(_parse(source, pattern.flags))), source
+    opening = [chr(c) for c in range(0x10000) if C._PAIR_JOIN.match(chr(c) + "和")]
+    assert opening and all(c in C._PAIR_JOINERS or c.isspace() for c in opening)
+    rs = default_ruleset()
+    assert C.pair_qualifier("增长5%和7.5%左右", 4, cues, rs) == "approx"
+    assert C.pair_qualifier("增长5% 和 7.5%以上", 4, cues, rs) == C.pair_qualifier("增长5%\u3000和7.5%以上", 4, cues, rs) == "more_than"
