@@ -21,14 +21,15 @@ from .patterns import compiled
 _PINYIN_OPENS = "(（"  # the brackets it opens with (no escaping needed in a character class)
 _PINYIN = compiled(r"(?<=\p{Han})[" + _PINYIN_OPENS + r"]\s*[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿêɑ]{1,7}\s*[)）]")
 _HSPACE_CHARS = " \t\u00a0\u3000" + "".join(map(chr, range(0x2002, 0x200C))) + "\ufeff"
-_HSPACE = re.compile(f"[{re.escape(_HSPACE_CHARS)}]+")
+_HSPACE_CLASS = f"[{re.escape(_HSPACE_CHARS)}]"
+_HSPACE = re.compile(_HSPACE_CLASS + "+")
 # Whole-text scans search for one character at a time: both regex engines test a character
 # class at every character of a Chinese text, ~20 times slower than a search for a character.
 # The first character of a run of horizontal whitespace, a pattern for each character
 # (compiled when a text first holds that character: most never occur).
 @lru_cache(maxsize=len(_HSPACE_CHARS))
 def _hspace_run_start(c: str) -> re.Pattern:
-    return re.compile(re.escape(c) + f"(?<![{re.escape(_HSPACE_CHARS)}].)")
+    return re.compile(re.escape(c) + f"(?<!{_HSPACE_CLASS}.)")
 
 
 _OPEN_BRACKETS = tuple(re.compile(re.escape(c)) for c in _PINYIN_OPENS)  # where _PINYIN may match

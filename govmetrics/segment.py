@@ -19,7 +19,10 @@ from .numbers import parse_number
 from .patterns import compiled
 from .rules import RuleSet
 
-_TERMINAL = "。！？!?；;：:”」』"
+# The marks that end a sentence, and the closing quotes and brackets that stay with it.
+_END_MARKS = "。！？!?"
+_CLOSING = "”」』)）"
+_TERMINAL = _END_MARKS + "；;：:”」』"
 # A line of hyphens (or of 3+ other rule characters) separates pasted articles; a lone "——"
 # is Chinese punctuation that a line break cut off, not a separator.
 _SEPARATOR = compiled(r"(?m)^[ \t]*(?:-+|[—=*_#·]{3,})[ \t]*$")
@@ -40,14 +43,14 @@ _REVIEW_WORDS = ("回顾", "工作总结", "以来的工作", "刚刚过去的")
 _TOP_HEADING = compiled(r"\s*[一二三四五六七八九十]{1,2}、")
 # At the start of the text or after a sentence's end: patterns led by one character each (the
 # stdlib scans for a character far faster than for a class, or an alternation with ^).
-_INLINE_HEADINGS = tuple((c, re.compile(re.escape(c) + r"[ \t]*([一二三四五六七八九十]{1,2}、)")) for c in "。！？!?")
+_INLINE_HEADINGS = tuple((c, re.compile(re.escape(c) + r"[ \t]*([一二三四五六七八九十]{1,2}、)")) for c in _END_MARKS)
 _OPENING_HEADING = re.compile(r"[ \t]*([一二三四五六七八九十]{1,2}、)")
 _REPORT_TITLE = compiled(r"((?:19|20)\d\d)年[\p{Han}]{0,12}政府工作报告")
 _WORK_REPORT = compiled(r"\s*(?:-\s*)?各位代表")
 # A sentence up to and with its end marks (and closing quotes): back to back from the text's
 # start, so their lengths add up to the ends of the marks (findall makes no match objects).
-_SENTENCE = re.compile(r"[^。！？!?]*[。！？!?]+[”」』)）]*")
-_CLOSERS = re.compile(r"[”」』)）]*")
+_SENTENCE = re.compile(f"[^{_END_MARKS}]*[{_END_MARKS}]+[{_CLOSING}]*")
+_CLOSERS = re.compile(f"[{_CLOSING}]*")
 _FILENAME_YEAR = compiled(r"(?<!\d)((?:19[5-9]|20[0-4])\d)(?!\d)")
 
 
@@ -147,7 +150,7 @@ def _is_heading(s: str, prev_ended: bool, next_blank: bool) -> bool:
     if not s or len(s) > 45:
         return False
     if _HEADING_MARK.match(s):
-        return s[-1] not in "。！？!?；;"
+        return s[-1] not in _END_MARKS and s[-1] not in "；;"
     return prev_ended and next_blank and s[-1] not in _TERMINAL + "，,、"
 
 
@@ -190,7 +193,7 @@ def analyse(text: str, rs: RuleSet, doc_name: str = "") -> Structure:
     # so within one paragraph. The pass stops after the last end mark and its closing quotes:
     # beyond them a search would fail at every position, each time after a scan to the
     # text's end (quadratic in the length of a text's tail without an end mark).
-    last = max(map(text.rfind, "。！？!?"))
+    last = max(map(text.rfind, _END_MARKS))
     stop = _CLOSERS.match(text, last + 1).end() if last >= 0 else 0
     ends = list(accumulate(map(len, _SENTENCE.findall(text, 0, stop))))
     # A sentence starts where the one before ends, or where its paragraph starts (the first of

@@ -40,8 +40,11 @@ RULE_ID = "table_cell"
 
 _PIPE_SPLIT = compiled(r"[|｜│┃]")
 _SEPARATOR = re.compile(r"[|｜│┃\t \u3000\u00a0]")  # the stdlib scans a plain class faster
-# A pipe or whitespace (what str.isspace accepts but the line break), and the rest of its line.
-_ODD_LINE = re.compile("[|｜│┃\t\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\n]*")
+# What str.isspace accepts but the line break: [^\S\n], spelled out as a plain class, which the
+# stdlib scans ~3x faster than [|｜│┃]|[^\S\n] (test_tables checks the two agree).
+_SPACE_NOT_NEWLINE = "\t\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# A pipe or whitespace other than the line break, and the rest of its line.
+_ODD_LINE = re.compile(f"[|｜│┃{_SPACE_NOT_NEWLINE}][^\n]*")
 _PLAIN_SPLIT = compiled(r"(?<=\S) (?=\S)")
 _RULE_LINE = compiled(r"^[\s|｜│┃+:\-=—─━┼├┤┌┐└┘┬┴╋╬═╪╫]*[\-=—─━═]{3,}[\s|｜│┃+:\-=—─━┼├┤┌┐└┘┬┴╋╬═╪╫]*$")
 _TAB_SPLIT = compiled(r"\t")
@@ -180,6 +183,11 @@ def check_tables(body: Any, where: str) -> list[str]:
     return out
 
 
+def _short_cell(text: str) -> bool:
+    """Short enough for a cell and without ，/。 (prose has them)."""
+    return len(text) <= _MAX_CELL and "，" not in text and "。" not in text
+
+
 def _squash(s: str) -> str:
     """A name without spaces (headers are often spaced out: 指 标, 全 省)."""
     return _SPACES.sub("", s)
@@ -260,9 +268,9 @@ class _Lines(list[tuple[int, int]]):
                 if core and _SEPARATOR.search(core):
                     self._rows.add(i)
                     self.starts.append(i)
-                elif core and len(raw := core.strip()) <= _MAX_CELL and "，" not in raw and "。" not in raw:
+                elif core and _short_cell(core.strip()):
                     self.starts.append(i)
-            elif piece and len(piece) <= _MAX_CELL and "，" not in piece and "。" not in piece:
+            elif piece and _short_cell(piece):
                 self.starts.append(i)
             pos = end + 1
 
@@ -493,7 +501,7 @@ def _vertical_table(original: str, lines: _Lines, i: int, vocab: Vocab) -> tuple
         elif raw and (lines.split(j, plain=False) is not None or (
                 lines.split(j) is not None and j + 1 < len(lines) and lines.split(j + 1))):
             break  # a row of several cells (two rows of single-spaced cells): a row table starts here
-        elif raw and len(raw) <= _MAX_CELL and not _SENTENCE_END.search(raw) and "，" not in raw and "。" not in raw:
+        elif raw and _short_cell(raw) and not _SENTENCE_END.search(raw):
             items.append(("end" if raw[-1] in "|｜" else "cell", a, b))
             piped = piped or raw[-1] in "|｜"
         elif not raw and items and j + 1 < len(lines) and original[slice(*lines[j + 1])].strip():

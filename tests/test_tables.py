@@ -542,3 +542,14 @@ def test_odd_line_class_is_whitespace_and_pipes() -> None:
 
     held = {chr(c) for c in range(0x110000) if _ODD_LINE.match(chr(c))}
     assert held == {chr(c) for c in range(0x110000) if chr(c).isspace() and c != 10} | set("|｜│┃")
+
+
+def test_the_spelled_out_whitespace_class_is_whitespace_but_the_line_break():
+    import re
+    import sys
+
+    from govmetrics.tables import _SPACE_NOT_NEWLINE
+
+    spelled, meant = re.compile(f"[{_SPACE_NOT_NEWLINE}]"), re.compile(r"[^\S\n]")
+    every = [chr(o) for o in range(sys.maxunicode + 1)]
+    assert [c for c in every if spelled.match(c)] == [c for c in every if meant.match(c)]
