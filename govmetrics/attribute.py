@@ -165,7 +165,7 @@ class Subj(NamedTuple):  # (a tuple: made ~3x faster than a frozen dataclass, ~7
     canon: str = ""  # the catalogue name it was read as (for composing scope + measure)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)  # one per rule set: no generated methods it never uses
 class Vocab:
     alias_re: regex.Pattern
     alias_to_metric: dict[str, str]

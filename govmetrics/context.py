@@ -34,7 +34,7 @@ _YEAR_TOKEN = compiled(
 Mentions = tuple[tuple[int, int, int, str], ...]
 
 
-@dataclass(eq=False)  # hashed by identity: one per rule set, a key of per-sentence caches
+@dataclass(eq=False, repr=False)  # hashed by identity: one per rule set, a key of per-sentence caches
 class Cues:
     up: regex.Pattern
     down: regex.Pattern

@@ -72,7 +72,9 @@ class OffsetMap(Sequence[int]):
         return i + self._shift[bisect_right(self._at, i) - 1]
 
 
-@dataclass(frozen=True)
+# Compared by identity and never printed: no generated __eq__/__hash__/__repr__, whose
+# source Python compiles at every start.
+@dataclass(frozen=True, eq=False, repr=False)
 class Normalized:
     """Normalised text plus, per character, the original [start, end) it stands for."""
 

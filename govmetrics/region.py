@@ -36,7 +36,7 @@ class _Article(Protocol):
     region: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # one per rule set: no generated methods it never uses
 class RegionRules:
     national: str
     national_re: regex.Pattern  # a national cue

@@ -80,7 +80,7 @@ class MetricInfo:
         return self.id.split(".", 1)[0]
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity (below)
 class RuleSet:
     rules: list[Rule]
     fragments: dict[str, str]

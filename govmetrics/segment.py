@@ -60,7 +60,9 @@ def year_value(s: str) -> int | None:
     return int(v) if v is not None and 1600 <= v <= 2100 else None
 
 
-@dataclass
+# Compared by identity and never printed: no generated __eq__/__repr__, whose source
+# Python compiles at every start (the same for Article and Structure).
+@dataclass(eq=False, repr=False)
 class Section:
     """A headed section of an article: its heading, year and mode (plan / review)."""
 
@@ -71,7 +73,7 @@ class Section:
     mode: str  # "plan", "review" or ""
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Article:
     """One article of a document (a file may hold several), with its year and genre."""
 
@@ -87,7 +89,7 @@ class Article:
     region: str = ""  # the jurisdiction it is about (filled by the region stage)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Structure:
     """The units of a normalised text: sentences, paragraphs, articles, sections."""
 
