@@ -238,6 +238,10 @@ _FROM_OPENERS = frozenset("由从")  # _FROM_VALUE, _FROM_PREVIOUS_YEAR
 _THIS_OPENERS = ("这", "此")  # _THIS_PERIOD
 _SHARE_OF_GROWTH_OPENER = "对"  # cues.share_of_growth
 _PAIR_JOINERS = "和与及、"  # what _PAIR_JOIN takes after the spaces it opens with
+# Of the patterns searched in every sentence with figures (_mentions): characters one of which
+# each match holds, besides 年.
+_WITHIN_YEARS_ENDS = "内时"  # 八年内, 三年时间里
+_YEARS_PAST_ENDS = "来间"  # 三年来, 十七年间
 _TO = ("到", "至")  # what opens a year written out as a deadline (group 1 of _YEAR_TOKEN)
 _CLAUSE_END = compiled(r"[，,；;。]")
 
@@ -344,7 +348,7 @@ def _mentions(text: str, cues: Cues, doc_year: int | None, genre: str = "") -> l
         out.append((m.start(), m.end(), cues.plans[m.group()], "plan"))
     if doc_year:
         out += _deadline_words(text, cues, doc_year)
-        for m in _YEARS_PAST.finditer(text) if years_written else ():
+        for m in _YEARS_PAST.finditer(text) if years_written and _holds_any(text, _YEARS_PAST_ENDS) else ():
             out.append((m.start(), m.end(), review_year, "at"))  # 十七年间 / 三年来: up to the year just ended
         for m in cues.relative_re.finditer(text) if cues.relative_char in text else ():
             if _is_comparison_base(text, m.start()):
@@ -356,12 +360,17 @@ def _mentions(text: str, cues: Cues, doc_year: int | None, genre: str = "") -> l
                 continue
             out.append((m.start(), m.end(), relative_year(m.group(), doc_year, genre, cues), "relative"))
         year_ends = {e for _, e, _, how in out if how in ("at", "to", "from")}
-        for m in _FULL_YEAR.finditer(text) if years_written else ():
+        for m in _FULL_YEAR.finditer(text) if _FULL_YEAR.pattern in text else ():  # (a plain word)
             if m.start() in year_ends:
                 continue  # 2012年全年: the year just named
             out.append((m.start(), m.end(), -1, "full_year"))  # resolved by the caller against the section
     out.sort(key=_mention_order)
     return out
+
+
+def _holds_any(text: str, chars: str) -> bool:
+    """Whether the text holds one of the characters."""
+    return any(c in text for c in chars)
 
 
 def _mention_order(t: tuple[int, int, int, str]) -> tuple[int, int, str]:
@@ -402,7 +411,7 @@ def _year_tokens(text: str, doc_year: int | None) -> list[tuple[int, int, int, s
 def _deadline_words(text: str, cues: Cues, doc_year: int) -> list[tuple[int, int, int, str]]:
     """Deadlines counted from the document's year (八年内, 本世纪末) as "to" mentions."""
     out: list[tuple[int, int, int, str]] = []
-    for m in _WITHIN_YEARS.finditer(text) if _NIAN in text else ():
+    for m in _WITHIN_YEARS.finditer(text) if _NIAN in text and _holds_any(text, _WITHIN_YEARS_ENDS) else ():
         n = parse_number(m.group(1))
         if n and 1 < n <= 30:
             out.append((m.start(), m.end(), doc_year + int(n) - 1, "to"))  # 八年内: this year and seven more

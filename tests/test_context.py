@@ -368,10 +368,12 @@ def test_the_characters_a_search_is_skipped_without_are_ones_its_pattern_needs()
     cues = C.cues_for(default_ruleset())
     gates = [(C._BASE_VALUE, C._COMPARED_OPENERS), (C._FROM_VALUE, C._FROM_OPENERS),
              (C._FROM_PREVIOUS_YEAR, C._FROM_OPENERS), (C._THIS_PERIOD, frozenset(C._THIS_OPENERS)),
-             (cues.share_of_growth, frozenset(C._SHARE_OF_GROWTH_OPENER))]
+             (cues.share_of_growth, frozenset(C._SHARE_OF_GROWTH_OPENER)),
+             (C._WITHIN_YEARS, frozenset(C._WITHIN_YEARS_ENDS)), (C._YEARS_PAST, frozenset(C._YEARS_PAST_ENDS))]
     for pattern, chars in gates:
         source = pattern.pattern.removesuffix("$")
         assert any(clause <= chars for clause in _required(_parse(source, pattern.flags))), source
+    assert regex.escape(C._FULL_YEAR.pattern) == C._FULL_YEAR.pattern  # a plain word: sought with `in`
     opening = [chr(c) for c in range(0x10000) if C._PAIR_JOIN.match(chr(c) + "和")]
     assert opening and all(c in C._PAIR_JOINERS or c.isspace() for c in opening)
     rs = default_ruleset()
