@@ -164,8 +164,10 @@ def extract_bag(paths_or_urls: Iterable[str] | str, rules: Iterable[str] = (), e
             if errors == "warn":
                 warnings.warn(str(item), SkippedInputWarning, stacklevel=2)
             continue
-        parts.append(dask.delayed(_document_frame, pure=True)(item, rules, encoding, errors,
-                                                               dask_key_name=f"govmetrics-{_token(item, rules, encoding)}"))
+        # The key names everything the task's result depends on, errors too: a cluster still
+        # holding a warn run's empty frame for a document must not hand it to a raise run.
+        parts.append(dask.delayed(_document_frame, pure=True)(
+            item, rules, encoding, errors, dask_key_name=f"govmetrics-{_token(item, rules, encoding, errors)}"))
     if not parts:
         return dd.from_pandas(_meta(), npartitions=1)
     return dd.from_delayed(parts, meta=_meta(), verify_meta=False)

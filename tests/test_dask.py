@@ -72,6 +72,20 @@ def test_a_document_that_cannot_be_read_is_reported_and_skipped(cluster, tmp_pat
             client.compute(extract_bag([str(good), str(bad)], errors="raise")).result()
 
 
+def test_task_keys_differ_by_what_the_result_depends_on(tmp_path):
+    # A cluster reuses a result it still holds under the same key: a raise run must not get
+    # the empty frame a warn run left for an unreadable document (seen under load).
+    doc = tmp_path / "a.txt"
+    doc.write_text("全年粮食产量1.37万亿斤。", encoding="utf-8")
+
+    def keys(**kw) -> set:
+        return {k for k in extract_bag([str(doc)], **kw).__dask_graph__() if str(k).startswith("govmetrics-")}
+
+    assert keys(errors="warn") == keys(errors="warn")  # the same work: the same key
+    assert keys(errors="warn") != keys(errors="raise")
+    assert keys(encoding="gb18030") != keys()
+
+
 def test_missing_names_are_reported_at_once():
     with pytest.warns(SkippedInputWarning, match="nowhere"):
         bag = extract_bag(["nowhere/at/all.txt"])
