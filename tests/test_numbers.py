@@ -145,22 +145,16 @@ def test_one_pass_tokens_agree_with_reading_character_by_character() -> None:
         assert _tokens(t, v) == _tokens_by_character(t, v), t
 
 
-def test_arabic_with_a_magnitude_shortcut_agrees_with_the_tokens() -> None:
-    # _read_numeral reads an Arabic number with one magnitude word (1500亿, 2.8万) without the
-    # token machinery: its value must be the one the tokens give, to the last bit of the float.
-    import random
+def _assert_read_as_the_tokens_read(texts: list[str], minus: str) -> None:
+    """Each text (and ``minus`` + text) reads through _numeral's shortcuts as the token machinery
+    reads it, to the last bit of the float."""
     from decimal import localcontext
 
     from govmetrics.numbers import _int_value, _numeral, _tokens, vocab
 
     v = vocab()
-    rnd = random.Random(18)
-    for _ in range(20000):
-        whole = "".join(rnd.choice("0123456789") for _ in range(rnd.randint(0, 8)))
-        frac = "".join(rnd.choice("0123456789") for _ in range(rnd.randint(0, 4)))
-        num = whole + ("." + frac if frac else "") if whole or frac else "7"
-        s = num + rnd.choice(sorted(v.mags))
-        for sign, text in ((1, s), (-1, "负" + s)):
+    for s in texts:
+        for sign, text in ((1, s), (-1, minus + s)):
             with localcontext() as ctx:
                 ctx.prec = 40
                 toks = _tokens(s, v)
@@ -168,6 +162,24 @@ def test_arabic_with_a_magnitude_shortcut_agrees_with_the_tokens() -> None:
             got = _numeral(text, v)
             assert got is not None and got[1] == "" and got[0] == slow, text
             assert repr(float(got[0])) == repr(float(slow)), text
+
+
+def test_arabic_with_a_magnitude_shortcut_agrees_with_the_tokens() -> None:
+    # _read_numeral reads an Arabic number with one magnitude word (1500亿, 2.8万) without the
+    # token machinery: its value must be the one the tokens give, to the last bit of the float.
+    import random
+
+    from govmetrics.numbers import vocab
+
+    mags = sorted(vocab().mags)
+    rnd = random.Random(18)
+    texts = []
+    for _ in range(20000):
+        whole = "".join(rnd.choice("0123456789") for _ in range(rnd.randint(0, 8)))
+        frac = "".join(rnd.choice("0123456789") for _ in range(rnd.randint(0, 4)))
+        num = whole + ("." + frac if frac else "") if whole or frac else "7"
+        texts.append(num + rnd.choice(mags))
+    _assert_read_as_the_tokens_read(texts, "负")
 
 
 def test_every_special_form_holds_one_of_its_cues() -> None:
@@ -215,26 +227,14 @@ def test_plain_arabic_shortcut_agrees_with_the_tokens() -> None:
     # _numeral reads a plain Arabic number (12, 12.5, .5, up to 28 characters) without the
     # token machinery: its value must be the one the tokens give, to the last bit of the float.
     import random
-    from decimal import localcontext
 
-    from govmetrics.numbers import _int_value, _numeral, _tokens, vocab
-
-    v = vocab()
     rnd = random.Random(18)
     texts = ["0", "00", "0.0", ".5", "2023", "12.5", "0.10", "9" * 28, "1" + "0" * 27, "1." + "7" * 26]
     for _ in range(20000):
         whole = "".join(rnd.choice("0123456789") for _ in range(rnd.randint(0, 16)))
         frac = "".join(rnd.choice("0123456789") for _ in range(rnd.randint(0, 11)))
         texts.append(whole + ("." + frac if frac else "") if whole or frac else "7")
-    for s in texts:
-        for sign, text in ((1, s), (-1, "-" + s)):
-            with localcontext() as ctx:
-                ctx.prec = 40
-                toks = _tokens(s, v)
-                slow = sign * _int_value(toks, "".join(k for k, _, _ in toks))
-            got = _numeral(text, v)
-            assert got is not None and got[1] == "" and got[0] == slow, text
-            assert repr(float(got[0])) == repr(float(slow)), text
+    _assert_read_as_the_tokens_read(texts, "-")
 
 
 def test_a_numeral_is_read_once_per_text() -> None:
