@@ -8,11 +8,11 @@ them; each takes one file at a time. The files are handed out in input order: th
 kept busy with up to two files per worker, refilled as each of its files finishes (not only
 when this process is between two files of its own, which left a worker idle while this
 process extracted a long one), and this process takes the next one whenever it is free, so
-each process ends up with the share of files its time allows. (Files handed to the pool stay there: ProcessPoolExecutor marks a file running as
-it queues it for a worker, so it can no longer be cancelled and taken back.) At most ``window``
-files are in flight; each file's claims are yielded as soon as it and every file before it
-are done, so the output is byte-identical to a one-process run and memory does not grow
-with the number of files. Warnings raised while extracting a file (rule timeouts) are
+each process ends up with the share of files its time allows. (Files handed to the pool
+stay there: ProcessPoolExecutor marks a file running as it queues it for a worker, so it
+can no longer be cancelled and taken back.) At most ``window`` files are in flight; each
+file's claims are yielded as soon as it and every file before it are done, so the output
+is byte-identical to a one-process run and memory does not grow with the number of files. Warnings raised while extracting a file (rule timeouts) are
 collected and replayed through ``warn`` when that file's claims are yielded; unreadable
 files are reported exactly as in a one-process run and the run goes on.
 """
