@@ -34,7 +34,7 @@ import regex
 from .catalogue import alias_alternation
 from .context import CLAUSE_BREAKS, _alt, _shared_char, _words, clause_start
 from .memo import remembered
-from .patterns import compiled
+from .patterns import compiled, compiled_re
 from .rules import RuleSet, derived
 
 # Parentheticals and footnote marks that may split a name (规模以上工业(以下口径相同)增加值,
@@ -42,17 +42,17 @@ from .rules import RuleSet, derived
 _ASIDE = compiled(r"\([^()]{0,40}\)|\[[^\[\]]{0,6}\]|〔[^〔〕]{0,6}〕|[\u2460-\u2473\u00b9\u00b2\u00b3\u2070-\u2079]")
 # The characters an aside begins with: most sentences hold none. Plain character classes are
 # searched ~3x faster by the standard library's engine than by `regex`.
-_ASIDE_OPEN = re.compile("[(\\[〔\u2460-\u2473\u00b9\u00b2\u00b3\u2070-\u2079]")
+_ASIDE_OPEN = compiled_re("[(\\[〔\u2460-\u2473\u00b9\u00b2\u00b3\u2070-\u2079]")
 _YEARS_PUNCT = compiled(r"(?:1[89]|20)\d\d年(?:底|末|初)?|[^\p{Han}A-Za-z0-9]")
 # (The standard library's: see _ASIDE_OPEN.) The marks of context.clause_start: a clause's start
 # is read off a split by them (attribute_sentence's c0).
-_CLAUSE_BREAK = re.compile(f"[{CLAUSE_BREAKS}]")
+_CLAUSE_BREAK = compiled_re(f"[{CLAUSE_BREAKS}]")
 # A text without one of these holds no _NOISE match: a character that is no Latin letter, not
 # of the CJK block (all of it \p{Han}: tested) and no 、, or the Han words of a date (一九五二,
 # 第一季度, 上半年). Most clauses hold none, and this search costs a third of a `regex` call. (A class
 # of the words' first characters let through 比上年, 一是, 、: ~half the clauses searched, nearly all
 # with nothing to take out.)
-_NOISE_IN = re.compile("[^A-Za-z\u4e00-\u9fff、]|[一二三四五六七八九〇零○]{4}|[一二三四]季度|[上下]半年")
+_NOISE_IN = compiled_re("[^A-Za-z\u4e00-\u9fff、]|[一二三四五六七八九〇零○]{4}|[一二三四]季度|[上下]半年")
 _NOISE = compiled(r"(?:(?:(?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})(?:年(?:底|末|初|全年)?)?(?:到|至)?|\d+月份?|第?[一二三四]季度|上半年|下半年|[^\p{Han}A-Za-z0-9、])")
 _DIGIT = compiled(r"\d")
 _YEAR_WORD = compiled(r"(?:(?:1[89]|20)\d\d|[一二三四五六七八九〇零○]{4})年(?:底|末|初|全年)?")
@@ -63,8 +63,8 @@ _HAN_RUN = compiled(r"[\p{Han}A-Za-z]+?(?=[、和及与]|[^\p{Han}A-Za-z]|$)")
 
 
 _PER = "每"  # what vocab.per_n_re opens with (每千人口)
-_ASCII_BEFORE = regex.compile(r"[A-Za-z0-9.]")  # the boundaries of catalogue.alias_alternation
-_ASCII_AFTER = regex.compile(r"[A-Za-z0-9]")
+_ASCII_BEFORE = compiled(r"[A-Za-z0-9.]")  # the boundaries of catalogue.alias_alternation
+_ASCII_AFTER = compiled(r"[A-Za-z0-9]")
 
 
 def _lengths_by_prefix(aliases: dict[str, str]) -> dict[str, tuple[int, ...]]:

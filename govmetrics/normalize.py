@@ -15,24 +15,24 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import accumulate
 
-from .patterns import compiled
+from .patterns import compiled, compiled_re
 
 # Pinyin annotation after a character, as in 區(qū): letters with tone marks only.
 _PINYIN_OPENS = "(（"  # the brackets it opens with (no escaping needed in a character class)
 _PINYIN = compiled(r"(?<=\p{Han})[" + _PINYIN_OPENS + r"]\s*[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿêɑ]{1,7}\s*[)）]")
 _HSPACE_CHARS = " \t\u00a0\u3000" + "".join(map(chr, range(0x2002, 0x200C))) + "\ufeff"
 _HSPACE_CLASS = f"[{re.escape(_HSPACE_CHARS)}]"
-_HSPACE = re.compile(_HSPACE_CLASS + "+")
+_HSPACE = compiled_re(_HSPACE_CLASS + "+")
 # Whole-text scans search for one character at a time: both regex engines test a character
 # class at every character of a Chinese text, ~20 times slower than a search for a character.
 # The first character of a run of horizontal whitespace, a pattern for each character
 # (compiled when a text first holds that character: most never occur).
 @lru_cache(maxsize=len(_HSPACE_CHARS))
 def _hspace_run_start(c: str) -> re.Pattern:
-    return re.compile(re.escape(c) + f"(?<!{_HSPACE_CLASS}.)")
+    return compiled_re(re.escape(c) + f"(?<!{_HSPACE_CLASS}.)")
 
 
-_OPEN_BRACKETS = tuple(re.compile(re.escape(c)) for c in _PINYIN_OPENS)  # where _PINYIN may match
+_OPEN_BRACKETS = tuple(compiled_re(re.escape(c)) for c in _PINYIN_OPENS)  # where _PINYIN may match
 # A line holding only zero-width characters, cutting a word or number in two (web copies:
 # `国内生产总值达到74.4\n\u200b\n万亿元`): the text runs on across it. After a sentence's end
 # it is an ordinary paragraph break and stays.
@@ -124,11 +124,11 @@ class _T2SFilter:
     @cached_property
     def _phrases_re(self) -> re.Pattern:
         # Compiled when first needed: most texts hold no anchor, so most runs never need it.
-        return re.compile("|".join(map(re.escape, self.phrases)))
+        return compiled_re("|".join(map(re.escape, self.phrases)))
 
     @cached_property
     def _any_anchor(self) -> re.Pattern:
-        return re.compile(f"[{re.escape(self._anchors)}]" if self._anchors else "(?!)")
+        return compiled_re(f"[{re.escape(self._anchors)}]" if self._anchors else "(?!)")
 
     def may_change(self, text: str) -> bool:
         if self.chars.search(text):
@@ -168,7 +168,7 @@ class _ByChar:
     @cached_property
     def _phrase_re(self) -> re.Pattern | None:
         # Compiled when a text is converted: most runs meet no Traditional text at all.
-        return re.compile("|".join(map(re.escape, sorted(self._phrase_keys)))) if self._phrase_keys else None
+        return compiled_re("|".join(map(re.escape, sorted(self._phrase_keys)))) if self._phrase_keys else None
 
     def _sub(self, text: str) -> str:
         table = self._table
@@ -220,7 +220,7 @@ def _char_class(chars) -> re.Pattern:
     # Characters beyond the BMP go in as one range: a class of BMP characters only
     # compiles to a bitmap and scans ~100x faster.
     bmp = re.escape("".join(sorted(c for c in chars if ord(c) <= 0xFFFF)))  # escapes each character
-    return re.compile("[" + bmp + "\U00010000-\U0010ffff]")
+    return compiled_re("[" + bmp + "\U00010000-\U0010ffff]")
 
 
 def _t2s_tables() -> _T2STables | None:
@@ -333,7 +333,7 @@ def _width(c: str) -> str:
 
 
 _WIDTH_TABLE = {o: _width(chr(o)) for o in [*range(0xFF01, 0xFF5F), *map(ord, _EXTRA)]}
-_WIDE = re.compile("[" + "".join(re.escape(chr(o)) for o in sorted(_WIDTH_TABLE)) + "]")
+_WIDE = compiled_re("[" + "".join(re.escape(chr(o)) for o in sorted(_WIDTH_TABLE)) + "]")
 
 
 _MIDDOT_DECIMAL = compiled(r"(?<=\d)[·•](?=\d)")
@@ -435,7 +435,7 @@ def normalize(text: str) -> Normalized:
 # Every character normalize() can drop or replace other than the Traditional ones: the
 # whitespace and zero-width characters it may remove, the brackets of a pinyin annotation,
 # the full-width forms and the middle dots it rewrites.
-_TOUCHED = re.compile(
+_TOUCHED = compiled_re(
     "[ \t\u00a0\u3000\u2002-\u200d\u2060\ufeff(（·•" + "".join(re.escape(chr(o)) for o in sorted(_WIDTH_TABLE)) + "]"
 )
 

@@ -30,7 +30,7 @@ import regex
 
 from .memo import remembered
 from .normalize import normalize, unchanged_by_normalize
-from .patterns import compiled
+from .patterns import compiled, compiled_re
 from .rules import RuleSet, default_ruleset
 
 
@@ -48,7 +48,7 @@ _ARABIC = compiled(r"\d+(?:\.\d+)?|\.\d+")
 _SPACE = compiled(r"\s+")
 _THOUSANDS = compiled(r"(?<=\d)[,，](?=\d{3}(?!\d))")
 # 、 joins two neighbouring digits into a range only between single Chinese digits (两、三倍).
-_RANGE_CHARS = re.compile("[至到~～\\-—－–、]")  # what _RANGE_SEP needs: most snippets have none
+_RANGE_CHARS = compiled_re("[至到~～\\-—－–、]")  # what _RANGE_SEP needs: most snippets have none
 _RANGE_SEP = compiled(
     r"(?<=[^\s至到~～\-—－–])(?:至|到|~|～|-|—|－|–)(?=.)|(?<=^[一二两三四五六七八九])、(?=[一二两三四五六七八九])"
 )
@@ -57,7 +57,7 @@ _RANGE_SEP = compiled(
 _HALF_WIDTH = {o: o - 0xFEE0 for o in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
-_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
+_FULL_WIDTH = compiled_re("[\uff01-\uff5e\u3000]")
 
 
 class _Vocab:
@@ -670,7 +670,7 @@ def _mixed(s: str, v: _Vocab) -> tuple[Decimal, str] | None:
 
 # What each form _special reads holds, in its order: 又, 翻…, 分之 (百分之, 千分之, 三分之一), a
 # slash, 第…/首位, …级, 每…; with the half words, a surface without one is none of them (most).
-_SPECIAL_CUES = re.compile(r"又|^翻|分之|/|^[第首]|级\Z|^每")
+_SPECIAL_CUES = compiled_re(r"又|^翻|分之|/|^[第首]|级\Z|^每")
 
 
 def _special(s: str, v: _Vocab, qual: str) -> Quantity | None:

@@ -13,13 +13,18 @@ entry no run has asked for in the last MAX_AGE runs that wrote the file is dropp
 Patterns compiled for a rule set's derived values live in a second file, read only when
 those values are worked out again (see `for_derived`). Any trouble with a file means
 compiling, as without it.
+
+`compiled_re` is the same for the stdlib `re` engine (faster than `regex` on plain
+character classes and word lists): its patterns go to a third file with their compiled
+code (see diskcache._Pickler), ~0.1–0.3 ms saved per pattern at every start.
 """
 
 from __future__ import annotations
 
 import atexit
+import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -38,8 +43,9 @@ class _Store:
     """The entries of one cache file, read when first asked for, written at exit when this
     process added any."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, compile: Callable[[str | bytes, int], Any] = regex.compile) -> None:
         self.name = name
+        self.compile = compile
         self.known: dict[Key, Any] | None = None
         self.age: dict[Key, int] = {}  # per entry read from the file: the saving runs since one used it
         self.used: set[Key] = set()  # the entries this process asked for
@@ -51,7 +57,7 @@ class _Store:
         self.used.add(key)
         got = self.known.get(key)
         if got is None:
-            got = self.known[key] = regex.compile(*key)
+            got = self.known[key] = self.compile(*key)
             if not self.added:
                 self.added = True
                 atexit.register(self.save)
@@ -87,6 +93,9 @@ class _Store:
 # apart from the module patterns every start reads.
 _fixed, _derived = _Store("patterns"), _Store("patterns-derived")
 _store = _fixed
+# Fixed patterns for the stdlib engine (`re` scans plain classes and word lists faster than
+# `regex`); the cache keeps their compiled code (diskcache._Pickler).
+_fixed_re = _Store("patterns-re", re.compile)
 
 
 def _key() -> str:
@@ -96,6 +105,11 @@ def _key() -> str:
 def compiled(source: str | bytes, flags: int = 0) -> regex.Pattern:
     """``regex.compile(source, flags)``, from the cache when an earlier process compiled it."""
     return _store.get((source, int(flags)))
+
+
+def compiled_re(source: str, flags: int = 0) -> re.Pattern:
+    """``re.compile(source, flags)``, from the cache when an earlier process compiled it."""
+    return _fixed_re.get((source, int(flags)))
 
 
 @contextmanager
@@ -109,4 +123,4 @@ def for_derived() -> Iterator[None]:
         _store = outer
 
 
-__all__ = ["compiled", "for_derived"]
+__all__ = ["compiled", "compiled_re", "for_derived"]

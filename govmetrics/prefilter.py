@@ -37,6 +37,7 @@ from typing import Any
 import regex
 
 from .diskcache import JsonCache, sha1
+from .patterns import compiled_re
 
 # Candidate separators: line and sentence breaks. A rule is cut at those it cannot consume.
 SEPARATORS = "\n。！？；"
@@ -282,7 +283,7 @@ class TextIndex:
             if got is None:
                 # A literal search runs at C speed (~1 ms per million characters); only the
                 # hits cost Python time.
-                got = self._at[c] = [m.start() for m in re.finditer(re.escape(c), self.text)]
+                got = self._at[c] = [m.start() for m in compiled_re(re.escape(c)).finditer(self.text)]
             out += got
         out.sort()
         return out

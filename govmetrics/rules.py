@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 import regex
 
+from .patterns import compiled
 from .prefilter import scopes_for
 
 SECTIONS = {
@@ -35,7 +36,7 @@ RULE_FIELDS = {
 }
 ACTIONS = {"claim", "skip"}
 KINDS = {"level", "growth", "share", "rank"}
-_REF = regex.compile(r"\{([A-Z][A-Z0-9_]*)\}")
+_REF = compiled(r"\{([A-Z][A-Z0-9_]*)\}")
 # Patterns run under this many seconds per document (issue: catastrophic backtracking).
 PATTERN_TIMEOUT = 2.0
 

@@ -16,7 +16,7 @@ from itertools import accumulate
 import regex
 
 from .numbers import parse_number
-from .patterns import compiled
+from .patterns import compiled, compiled_re
 from .rules import RuleSet
 
 # The marks that end a sentence, and the closing quotes and brackets that stay with it.
@@ -43,14 +43,14 @@ _REVIEW_WORDS = ("回顾", "工作总结", "以来的工作", "刚刚过去的")
 _TOP_HEADING = compiled(r"\s*[一二三四五六七八九十]{1,2}、")
 # At the start of the text or after a sentence's end: patterns led by one character each (the
 # stdlib scans for a character far faster than for a class, or an alternation with ^).
-_INLINE_HEADINGS = tuple((c, re.compile(re.escape(c) + r"[ \t]*([一二三四五六七八九十]{1,2}、)")) for c in _END_MARKS)
-_OPENING_HEADING = re.compile(r"[ \t]*([一二三四五六七八九十]{1,2}、)")
+_INLINE_HEADINGS = tuple((c, compiled_re(re.escape(c) + r"[ \t]*([一二三四五六七八九十]{1,2}、)")) for c in _END_MARKS)
+_OPENING_HEADING = compiled_re(r"[ \t]*([一二三四五六七八九十]{1,2}、)")
 _REPORT_TITLE = compiled(r"((?:19|20)\d\d)年[\p{Han}]{0,12}政府工作报告")
 _WORK_REPORT = compiled(r"\s*(?:-\s*)?各位代表")
 # A sentence up to and with its end marks (and closing quotes): back to back from the text's
 # start, so their lengths add up to the ends of the marks (findall makes no match objects).
-_SENTENCE = re.compile(f"[^{_END_MARKS}]*[{_END_MARKS}]+[{_CLOSING}]*")
-_CLOSERS = re.compile(f"[{_CLOSING}]*")
+_SENTENCE = compiled_re(f"[^{_END_MARKS}]*[{_END_MARKS}]+[{_CLOSING}]*")
+_CLOSERS = compiled_re(f"[{_CLOSING}]*")
 _FILENAME_YEAR = compiled(r"(?<!\d)((?:19[5-9]|20[0-4])\d)(?!\d)")
 
 

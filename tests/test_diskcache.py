@@ -8,6 +8,7 @@ from unittest.mock import patch
 
 import pytest
 
+from govmetrics import diskcache
 from govmetrics.diskcache import JsonCache, cache_dir
 from govmetrics.prefilter import scope_of, scopes_for
 from govmetrics.rules import default_ruleset
@@ -178,3 +179,36 @@ def test_pruning_keeps_each_names_own_files(folder, monkeypatch):
         diskcache.save_blob("patterns", f"k{i}", [i])
     assert diskcache.load_blob("patterns-derived", "k") == [1]
     assert len(list(folder.glob("patterns-" + "?" * 20 + ".pickle"))) == 2
+
+
+def test_stdlib_patterns_in_a_blob_are_kept_with_their_compiled_code(folder, monkeypatch):
+    import re
+    from re import _compiler
+
+    value = {"words": re.compile("增长|下降|(?P<r>提高)"), "class": re.compile(r"[\u4e00-\u9fff]+", re.M),
+             "bytes": re.compile(rb"<html", re.I)}
+    diskcache.save_blob("t", "k", value)
+    re.purge()
+    with monkeypatch.context() as m:
+        m.setattr(_compiler, "compile", lambda *a, **k: (_ for _ in ()).throw(AssertionError("compiled again")))
+        got = diskcache.load_blob("t", "k")
+    assert got == value  # patterns compare source, flags and compiled code
+    assert got["words"].search("同比提高").group("r") == "提高" and got["bytes"].match(b"<HTML")
+
+
+def test_a_pattern_whose_code_cannot_be_worked_out_is_pickled_as_usual(folder, monkeypatch):
+    import re
+
+    monkeypatch.setattr(diskcache, "_sre_arguments", lambda p: None)
+    diskcache.save_blob("t", "k", [re.compile("亿元|万元")])
+    assert diskcache.load_blob("t", "k") == [re.compile("亿元|万元")]
+
+
+def test_code_that_does_not_rebuild_the_same_pattern_is_not_kept(monkeypatch):
+    import _sre
+    import re
+
+    mine, other = re.compile("亿元"), re.compile("something else")
+    assert diskcache._sre_arguments(mine) is not None
+    monkeypatch.setattr(_sre, "compile", lambda *a: other)
+    assert diskcache._sre_arguments(mine) is None

@@ -3,6 +3,9 @@ loads, and any trouble with the cache file means compiling as before."""
 
 from __future__ import annotations
 
+import re
+from re import _compiler
+
 import regex
 
 from govmetrics import patterns
@@ -14,6 +17,7 @@ def _fresh(monkeypatch, tmp_path) -> None:
     monkeypatch.setattr(patterns, "_fixed", fixed)
     monkeypatch.setattr(patterns, "_derived", derived)
     monkeypatch.setattr(patterns, "_store", fixed)
+    monkeypatch.setattr(patterns, "_fixed_re", patterns._Store("patterns-re", re.compile))
 
 
 def test_a_pattern_compiled_once_is_loaded_by_the_next_process(monkeypatch, tmp_path):
@@ -82,3 +86,19 @@ def test_patterns_of_derived_values_are_kept_apart_and_read_only_when_asked_for(
     with patterns.for_derived():
         patterns.compiled("from a rule set")
     assert set(patterns._derived.known) == {("from a rule set", 0)} and not patterns._derived.added
+
+
+def test_a_stdlib_pattern_is_loaded_by_the_next_process_without_compiling(monkeypatch, tmp_path):
+    sources = [("[至到~～\\-—－–、]", 0), (r"(?P<y>(?:19|20)\d\d)年(?:底|末)?", 0), ("gdp|cpi", re.I),
+               ("[" + "".join(chr(c) for c in range(0x4E00, 0x4E00 + 3000, 3)) + "]", 0)]
+    _fresh(monkeypatch, tmp_path)
+    first = [patterns.compiled_re(s, f) for s, f in sources]
+    patterns._fixed_re.save()
+    _fresh(monkeypatch, tmp_path)
+    re.purge()  # (re's own in-process cache would hide a compile)
+    with monkeypatch.context() as m:
+        m.setattr(_compiler, "compile", lambda *a, **k: (_ for _ in ()).throw(AssertionError("compiled again")))
+        again = [patterns.compiled_re(s, f) for s, f in sources]
+    for (s, f), p, q in zip(sources, first, again, strict=True):
+        assert q == re.compile(s, f) == p  # equal source, flags and compiled code
+    assert again[1].search("到2025年底").group("y") == "2025" and again[2].match("GDP")
