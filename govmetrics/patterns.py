@@ -26,6 +26,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import regex
@@ -92,7 +93,9 @@ class _Store:
 # their own file: they are needed again only when those values are rebuilt, so they are kept
 # apart from the module patterns every start reads.
 _fixed, _derived = _Store("patterns"), _Store("patterns-derived")
-_store = _fixed
+# Whether this thread (or task) is within for_derived(): a module global would send another
+# thread's fixed patterns to the derived file meanwhile.
+_deriving: ContextVar[bool] = ContextVar("govmetrics_deriving", default=False)
 # Fixed patterns for the stdlib engine (`re` scans plain classes and word lists faster than
 # `regex`); the cache keeps their compiled code (diskcache._Pickler).
 _fixed_re = _Store("patterns-re", re.compile)
@@ -104,7 +107,7 @@ def _key() -> str:
 
 def compiled(source: str | bytes, flags: int = 0) -> regex.Pattern:
     """``regex.compile(source, flags)``, from the cache when an earlier process compiled it."""
-    return _store.get((source, int(flags)))
+    return (_derived if _deriving.get() else _fixed).get((source, int(flags)))
 
 
 def compiled_re(source: str, flags: int = 0) -> re.Pattern:
@@ -114,13 +117,12 @@ def compiled_re(source: str, flags: int = 0) -> re.Pattern:
 
 @contextmanager
 def for_derived() -> Iterator[None]:
-    """Patterns compiled within go to the store of derived values (see above)."""
-    global _store
-    outer, _store = _store, _derived
+    """Patterns compiled within, in this thread, go to the store of derived values (see above)."""
+    token = _deriving.set(True)
     try:
         yield
     finally:
-        _store = outer
+        _deriving.reset(token)
 
 
 __all__ = ["compiled", "compiled_re", "for_derived"]

@@ -16,7 +16,6 @@ def _fresh(monkeypatch, tmp_path) -> None:
     fixed, derived = patterns._Store("patterns"), patterns._Store("patterns-derived")
     monkeypatch.setattr(patterns, "_fixed", fixed)
     monkeypatch.setattr(patterns, "_derived", derived)
-    monkeypatch.setattr(patterns, "_store", fixed)
     monkeypatch.setattr(patterns, "_fixed_re", patterns._Store("patterns-re", re.compile))
 
 
@@ -102,3 +101,25 @@ def test_a_stdlib_pattern_is_loaded_by_the_next_process_without_compiling(monkey
     for (s, f), p, q in zip(sources, first, again, strict=True):
         assert q == re.compile(s, f) == p  # equal source, flags and compiled code
     assert again[1].search("到2025年底").group("y") == "2025" and again[2].match("GDP")
+
+
+def test_another_threads_patterns_stay_fixed_while_one_works_out_derived_values(monkeypatch, tmp_path):
+    import threading
+
+    _fresh(monkeypatch, tmp_path)
+    inside, done = threading.Event(), threading.Event()
+
+    def deriving() -> None:
+        with patterns.for_derived():
+            patterns.compiled("派生")
+            inside.set()
+            done.wait(5)
+
+    worker = threading.Thread(target=deriving)
+    worker.start()
+    assert inside.wait(5)
+    patterns.compiled("固定")  # this thread is not within for_derived()
+    done.set()
+    worker.join()
+    assert ("固定", 0) in patterns._fixed.known and ("固定", 0) not in (patterns._derived.known or {})
+    assert ("派生", 0) in patterns._derived.known
