@@ -32,9 +32,9 @@ from typing import NamedTuple
 import regex
 
 from .catalogue import alias_alternation
-from .context import CLAUSE_BREAKS, _alt, _shared_char, _words, clause_start
+from .context import CLAUSE_BREAKS, clause_start
 from .memo import remembered
-from .patterns import compiled, compiled_re
+from .patterns import alternation, compiled, compiled_re, shared_char, word_search
 from .rules import RuleSet, derived
 
 # Parentheticals and footnote marks that may split a name (规模以上工业(以下口径相同)增加值,
@@ -252,45 +252,45 @@ def vocab_for(rs: RuleSet) -> Vocab:
         alias_lens=_lengths_by_prefix(alias),
         alias_firsts=frozenset(a[0] for a in alias if a),
         alias_to_metric=alias,
-        scope_re=compiled(_alt(list(scopes))),
+        scope_re=compiled(alternation(list(scopes))),
         scope_firsts=frozenset(x[0] for x in scopes if x),
         scope_lasts=frozenset(x[-1] for x in scopes if x),
-        filler_re=compiled(f"(?:{_alt(c.get('name_fillers', []))})*"),
-        any_filler_re=_words(c.get("name_fillers", [])),
+        filler_re=compiled(f"(?:{alternation(c.get('name_fillers', []))})*"),
+        any_filler_re=word_search(c.get("name_fillers", [])),
         pairs=pairs,
-        pairs_re=compiled(_alt(list(pairs))),
-        respectively_re=_words(c.get("respectively", [])),
-        coord_re=compiled(_alt(c.get("coordinators", []))),
-        share_of_re=compiled(_alt(c.get("share_of", []))),
+        pairs_re=compiled(alternation(list(pairs))),
+        respectively_re=word_search(c.get("respectively", [])),
+        coord_re=compiled(alternation(c.get("coordinators", []))),
+        share_of_re=compiled(alternation(c.get("share_of", []))),
         share_of_not=tuple(c.get("share_of_not", [])),
-        extension_re=_words(c.get("name_extensions", [])),
-        modifier_re=re.compile(f"(?:{_alt(c.get('series_modifiers', []), re.escape)})$"),
+        extension_re=word_search(c.get("name_extensions", [])),
+        modifier_re=re.compile(f"(?:{alternation(c.get('series_modifiers', []), re.escape)})$"),
         share_whole_re=compiled(
-            f"(?:{_alt(c.get('share_whole_open', []))})[^,，]*?(?:{_alt(c.get('share_whole_close', []))})$"
+            f"(?:{alternation(c.get('share_whole_open', []))})[^,，]*?(?:{alternation(c.get('share_whole_close', []))})$"
         ),
-        sub_series_re=_words(c.get("sub_series", [])),
+        sub_series_re=word_search(c.get("sub_series", [])),
         flow_ids=frozenset(mid for a, mid in alias.items() if any(a.startswith(m) for m in c.get("series_modifiers", []))),
-        generic_re=compiled(_alt(c.get("generic_subjects", []))),
+        generic_re=compiled(alternation(c.get("generic_subjects", []))),
         generic_firsts=frozenset(w[0] for w in c.get("generic_subjects", []) if w),
         completions=_completions(alias, tuple(c.get("completion_tails", [])), tuple(c.get("completion_heads", []))),
-        object_verbs_re=compiled(f"^(?:{_alt(c.get('object_verbs', []))})"),
-        noun_break_re=compiled(_alt(c.get("noun_breaks", []))),
+        object_verbs_re=compiled(f"^(?:{alternation(c.get('object_verbs', []))})"),
+        noun_break_re=compiled(alternation(c.get("noun_breaks", []))),
         contribution_re=compiled(
-            f"^(?:{_alt(c.get('contribution_open', []))}).*(?:{_alt(c.get('contribution_heads', []))})"
+            f"^(?:{alternation(c.get('contribution_open', []))}).*(?:{alternation(c.get('contribution_heads', []))})"
         ),
         ratio_re=re.compile(
-            f"(?:{_alt(c.get('ratio_open', []), re.escape)})(.+?)(?:{_alt(c.get('ratio_close', []), re.escape)})"
+            f"(?:{alternation(c.get('ratio_open', []), re.escape)})(.+?)(?:{alternation(c.get('ratio_close', []), re.escape)})"
         ),
         share_form=tuple(c.get("ratio_as_share", ["占", "比重"]))[:2],
-        all_re=_words(c.get("all_words", [])),
-        adverbial_re=re.compile(f"^(?:{_alt(c.get('adverbial_starts', []), re.escape)})"),
-        per_head_re=_words(c.get("per_head_words", [])),
+        all_re=word_search(c.get("all_words", [])),
+        adverbial_re=re.compile(f"^(?:{alternation(c.get('adverbial_starts', []), re.escape)})"),
+        per_head_re=word_search(c.get("per_head_words", [])),
         abbrev={str(k): str(x) for k, x in (c.get("scope_abbreviations") or {}).items()},
         not_after_re=compiled(
-            _alt(c.get("not_counted_after", []) + c.get("growth_up", []) + c.get("growth_down", [])
+            alternation(c.get("not_counted_after", []) + c.get("growth_up", []) + c.get("growth_down", [])
                  + c.get("target", []) + c.get("result", []))
         ),
-        trim_head=compiled("^(?:" + _alt(head_words) + ")+"),
+        trim_head=compiled("^(?:" + alternation(head_words) + ")+"),
         trim_head_firsts=frozenset(w[0] for w in head_words if w),
         display_tail=TailWords.of(c.get("subject_trim_tail", [])),
         trim_tail=TailWords.of(
@@ -298,17 +298,17 @@ def vocab_for(rs: RuleSet) -> Vocab:
             + c.get("growth_context", []) + c.get("level_after_change", []) + c.get("target", [])
             + list(rs.data.get("relative_years", {})) + c.get("time_words", [])
         ),
-        comparison_re=re.compile(f"^(?:{_alt(c.get('comparison_starts', []), re.escape)})"),
+        comparison_re=re.compile(f"^(?:{alternation(c.get('comparison_starts', []), re.escape)})"),
         generic=frozenset(c.get("generic_subjects", [])),
-        per_n_re=compiled(f"{_PER}({_alt(mags)})(?:名|个|位)?({_alt(list(nouns))})"),
+        per_n_re=compiled(f"{_PER}({alternation(mags)})(?:名|个|位)?({alternation(list(nouns))})"),
         per_n_nouns=nouns,
         per_n_plain=frozenset(c.get("per_n_plain_units", [])),
-        per_n_change_re=compiled(f"^(?:{_alt(c.get('per_n_change_starts', []))})"),
+        per_n_change_re=compiled(f"^(?:{alternation(c.get('per_n_change_starts', []))})"),
         per_head_ids=frozenset(mid for a, mid in alias.items() if any(w in a for w in c.get("per_head_words", []))),
-        share_of_char=_shared_char(c.get("share_of", [])),
-        contribution_char=_shared_char(c.get("contribution_open", [])),
-        ratio_char=_shared_char(c.get("ratio_close", [])),
-        possessed_modifier_re=compiled(f"^(?:{_alt(c.get('possessed_modifiers', []))})"),
+        share_of_char=shared_char(c.get("share_of", [])),
+        contribution_char=shared_char(c.get("contribution_open", [])),
+        ratio_char=shared_char(c.get("ratio_close", [])),
+        possessed_modifier_re=compiled(f"^(?:{alternation(c.get('possessed_modifiers', []))})"),
         aliases_of=_aliases_of(alias),
         by_prefix=by_prefix,
     )

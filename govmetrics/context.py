@@ -9,13 +9,12 @@ heading and finally the article's own date (SPEC §4a).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import regex
 
 from .numbers import parse_number, parse_quantity
-from .patterns import compiled
+from .patterns import alternation, compiled, shared_char, word_search
 from .rules import RuleSet, derived
 from .segment import YEAR, year_value
 
@@ -59,13 +58,13 @@ class Cues:
     growth_rate_end: regex.Pattern
     change_goal_end: regex.Pattern
     rate: tuple[str, ...]
-    # The goal and result cues are read before every figure (_words: the stdlib engine).
+    # The goal and result cues are read before every figure (word_search: the stdlib engine).
     target: re.Pattern
     target_not: re.Pattern
     result: re.Pattern
     money: regex.Pattern
     relative: dict[str, int]
-    relative_re: re.Pattern  # (_words: sought in every sentence with figures that holds 年)
+    relative_re: re.Pattern  # (word_search: sought in every sentence with figures that holds 年)
     century: dict[str, int]
     century_re: regex.Pattern
     plans: dict[str, int]
@@ -78,7 +77,7 @@ class Cues:
     plans_char: str
     qual_gov: dict[str, str]
     under_review: frozenset[str]
-    gov_re: re.Pattern | None  # (_words, as the goal cues)
+    gov_re: re.Pattern | None  # (word_search, as the goal cues)
     gov_not: regex.Pattern | None
     figure: regex.Pattern
     ba_object: regex.Pattern | None
@@ -94,29 +93,6 @@ class Cues:
     goal_after: regex.Pattern
 
 
-def _alt(words: Iterable[str], escape: Callable[[str], str] = regex.escape) -> str:
-    """The words as an alternation, longest first; an empty word is dropped (it would match
-    everywhere, and the first-character gates built from the same lists leave it out); no
-    words: a pattern that matches nothing."""
-    return "|".join(escape(w) for w in sorted(set(words) - {""}, key=lambda w: (-len(w), w))) or "(?!)"
-
-
-def _words(words: Iterable[str]) -> re.Pattern:
-    """A search for any of the words: what compiled(_alt(words)) finds (a plain alternation of
-    words means the same to both engines), with the stdlib engine, which skips ahead to where
-    one of their first characters is. The cue lists searched in the text before every figure
-    are read 2-5 times faster so (most of these searches find nothing), for a compilation of
-    well under a millisecond in each process."""
-    return re.compile(_alt(words, re.escape))
-
-
-def _shared_char(words: list[str]) -> str:
-    """A character every word holds, '' if none (``'' in text`` always holds): a text without
-    it need not be searched for the words."""
-    common = set.intersection(*map(set, words)) if words else set()
-    return min(common) if common else ""
-
-
 _BA = "将"  # what cues.ba_object opens with (将 before its object: 把)
 
 
@@ -127,66 +103,66 @@ def cues_for(rs: RuleSet) -> Cues:
     plans = {k: int(v) for k, v in rs.data.get("five_year_plans", {}).items()}
     gov = {w: q for q, ws in rs.data.get("governing", {}).items() for w in ws}
     return Cues(
-        up=compiled(f"(?:{_alt(c.get('growth_up', []))})$"),
-        up_any=compiled(_alt(c.get("growth_up", []))),
-        down_any=compiled(_alt(c.get("growth_down", []))),
-        down=compiled(f"(?:{_alt(c.get('growth_down', []))})$"),
+        up=compiled(f"(?:{alternation(c.get('growth_up', []))})$"),
+        up_any=compiled(alternation(c.get("growth_up", []))),
+        down_any=compiled(alternation(c.get("growth_down", []))),
+        down=compiled(f"(?:{alternation(c.get('growth_down', []))})$"),
         up_words=tuple(c.get("growth_up", [])),
         down_words=tuple(c.get("growth_down", [])),
         flow_words=tuple(c.get("flow_words", [])),
         growth_rate_words=tuple(c.get("growth_rate_words", [])),
         stock_nouns=tuple(c.get("stock_nouns", [])),
         level_after=tuple(sorted(c.get("level_after_change", []), key=len, reverse=True)),
-        growth_context=compiled(_alt(c.get("growth_context", []))),
-        share=compiled(_alt(c.get("share", []))),
-        share_sentence=compiled(_alt(c.get("share_sentence", []))),
+        growth_context=compiled(alternation(c.get("growth_context", []))),
+        share=compiled(alternation(c.get("share", []))),
+        share_sentence=compiled(alternation(c.get("share_sentence", []))),
         share_after=tuple(c.get("share_after", [])),
         whole_area=tuple(c.get("whole_area", [])),
-        share_of_growth=compiled(r"对[^，,。；;]{0,16}增长的?(?:" + _alt(c.get("share_of_growth", [])) + ")"),
-        growth_rate=compiled(_alt(c.get("growth_rate_words", []))),
-        growth_rate_end=compiled(f"(?:{_alt(c.get('growth_rate_words', []))})$"),
-        change_goal_end=compiled(f"(?:的)?(?:{_alt(c.get('change_goal_words', []))})+$"),
+        share_of_growth=compiled(r"对[^，,。；;]{0,16}增长的?(?:" + alternation(c.get("share_of_growth", [])) + ")"),
+        growth_rate=compiled(alternation(c.get("growth_rate_words", []))),
+        growth_rate_end=compiled(f"(?:{alternation(c.get('growth_rate_words', []))})$"),
+        change_goal_end=compiled(f"(?:的)?(?:{alternation(c.get('change_goal_words', []))})+$"),
         rate=tuple(c.get("rate_words", [])),
-        target=_words(c.get("target", [])),
-        target_not=_words(c.get("target_not", [])),
-        result=_words(c.get("result", [])),
-        money=compiled(_alt(c.get("money_context", []))),
+        target=word_search(c.get("target", [])),
+        target_not=word_search(c.get("target_not", [])),
+        result=word_search(c.get("result", [])),
+        money=compiled(alternation(c.get("money_context", []))),
         relative=rel,
-        relative_re=_words(rel),
+        relative_re=word_search(rel),
         century={k: int(v) for k, v in rs.data.get("century_years", {}).items()},
-        century_re=compiled(_alt(list(rs.data.get("century_years", {})))),
+        century_re=compiled(alternation(list(rs.data.get("century_years", {})))),
         plans=plans,
-        relative_char=_shared_char(list(rel)),
-        century_char=_shared_char(list(rs.data.get("century_years", {}))),
-        plans_char=_shared_char(list(plans)),
+        relative_char=shared_char(list(rel)),
+        century_char=shared_char(list(rs.data.get("century_years", {}))),
+        plans_char=shared_char(list(plans)),
         # “七五”普法 is a campaign, not the plan: the plan name must be followed by a plan word.
-        plans_re=compiled(r"(?<![一二三四五六七八九十])(?:" + _alt(list(plans)) + r")(?=[”\"]?(?:"
-                          + _alt(c.get("plan_name_followers", []) + c.get("plan_as_period", [])) + "))"),
-        plan_as_period=compiled(f"[”\"]?(?:{_alt(c.get('plan_as_period', []))})"),
-        plan_period_opener=compiled(f"[”\"]?(?:{_alt(c.get('plan_period_openers', []))})"),
+        plans_re=compiled(r"(?<![一二三四五六七八九十])(?:" + alternation(list(plans)) + r")(?=[”\"]?(?:"
+                          + alternation(c.get("plan_name_followers", []) + c.get("plan_as_period", [])) + "))"),
+        plan_as_period=compiled(f"[”\"]?(?:{alternation(c.get('plan_as_period', []))})"),
+        plan_period_opener=compiled(f"[”\"]?(?:{alternation(c.get('plan_period_openers', []))})"),
         qual_gov=gov,
         under_review=frozenset(c.get("year_under_review", [])),
-        gov_re=_words(gov) if gov else None,
-        gov_not=compiled(_alt(c["governing_not"])) if c.get("governing_not") else None,
+        gov_re=word_search(gov) if gov else None,
+        gov_not=compiled(alternation(c["governing_not"])) if c.get("governing_not") else None,
         estimate=frozenset(c.get("estimate_words", [])),
         ba_object=regex.compile(
-            _BA + r"(?=[\d一二两三四五六七八九十百千万]|" + _alt(c["ba_object_starts"]) + ")") if c.get("ba_object_starts") else None,
+            _BA + r"(?=[\d一二两三四五六七八九十百千万]|" + alternation(c["ba_object_starts"]) + ")") if c.get("ba_object_starts") else None,
         # A figure with its magnitude, unit and trailing qualifier (7.5%左右, 101条以上).
         figure=compiled(
             r"(?:\d[\d.,]*|[一二两三四五六七八九十百千万亿]{2,})[万亿千百十]*"
-            + f"(?:{_alt(list(rs.units))})?[%‰]?(?:以上|以下|左右|以内|多|余)?"
+            + f"(?:{alternation(list(rs.units))})?[%‰]?(?:以上|以下|左右|以内|多|余)?"
         ),
         change_of_stock=compiled(
-            f"(?P<verb>{_alt(c.get('growth_up', []) + c.get('growth_down', []))})"
-            f"[^\\d，,；;。、]{{0,10}}(?:{_alt(c.get('stock_nouns', []))})$"),
-        fillers=compiled(f"(?:{_alt(c.get('kind_fillers', []))}|\\s)+$"),
-        soft_fillers=compiled(f"(?:{_alt(c.get('kind_soft_fillers', []))}|\\s)+$"),
+            f"(?P<verb>{alternation(c.get('growth_up', []) + c.get('growth_down', []))})"
+            f"[^\\d，,；;。、]{{0,10}}(?:{alternation(c.get('stock_nouns', []))})$"),
+        fillers=compiled(f"(?:{alternation(c.get('kind_fillers', []))}|\\s)+$"),
+        soft_fillers=compiled(f"(?:{alternation(c.get('kind_soft_fillers', []))}|\\s)+$"),
         filler_words=tuple(c.get("kind_fillers", [])),
         soft_filler_words=tuple(c.get("kind_soft_fillers", [])),
-        goal_quoted=compiled(f"(?:{_alt(c.get('goal_quote_words', []))})[^，,。]{{0,12}}$"),
+        goal_quoted=compiled(f"(?:{alternation(c.get('goal_quote_words', []))})[^，,。]{{0,12}}$"),
         goal_name=str(c.get("goal_quote_name", "")),
         goal_after=compiled(
-            f"[^，,。；;]{{0,6}}?(?:的)?(?:{_alt(c.get('goal_after_words', []))})?(?:{_alt(c.get('goal_after_head', []))})"
+            f"[^，,。；;]{{0,6}}?(?:的)?(?:{alternation(c.get('goal_after_words', []))})?(?:{alternation(c.get('goal_after_head', []))})"
         ),
     )
 

@@ -23,7 +23,6 @@ from .context import (
     Cues,
     Frame,
     Sentence,
-    _words,
     clause_start,
     cues_for,
     is_target,
@@ -37,7 +36,7 @@ from .context import (
 from .engine import Engine
 from .normalize import Normalized, normalize, readable
 from .numbers import Quantity, parse_quantities
-from .patterns import compiled
+from .patterns import compiled, word_search
 from .prefilter import Scope, TextIndex, opening_test, windows
 from .region import clause_region, set_article_regions
 from .rules import PATTERN_TIMEOUT, Rule, RuleSet, default_ruleset, derived
@@ -121,7 +120,7 @@ def _needs_met(text: str, start: int, rule: Rule, rs: RuleSet) -> bool:
 def _cue_searches(rs: RuleSet) -> dict[str, re.Pattern | None]:
     """For each cue list a rule `needs`: a search for any of its words (None: no words)."""
     cues = rs.data.get("cues", {})
-    return {r.needs: _words(cues[r.needs]) if cues.get(r.needs) else None for r in rs.rules if r.needs}
+    return {r.needs: word_search(cues[r.needs]) if cues.get(r.needs) else None for r in rs.rules if r.needs}
 
 
 @derived

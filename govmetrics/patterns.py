@@ -24,7 +24,7 @@ from __future__ import annotations
 import atexit
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -125,4 +125,29 @@ def for_derived() -> Iterator[None]:
         _deriving.reset(token)
 
 
-__all__ = ["compiled", "compiled_re", "for_derived"]
+# Building patterns from the word lists of the rule files (cue words, units, place levels).
+
+def alternation(words: Iterable[str], escape: Callable[[str], str] = regex.escape, none: str = "(?!)") -> str:
+    """The words as an alternation, longest first; an empty word is dropped (it would match
+    everywhere, and the first-character gates built from the same lists leave it out); no
+    words: ``none`` (by default a pattern that matches nothing)."""
+    return "|".join(escape(w) for w in sorted(set(words) - {""}, key=lambda w: (-len(w), w))) or none
+
+
+def word_search(words: Iterable[str]) -> re.Pattern:
+    """A search for any of the words: what compiled(alternation(words)) finds (a plain
+    alternation of words means the same to both engines), with the stdlib engine, which skips
+    ahead to where one of their first characters is. The cue lists searched in the text before
+    every figure are read 2-5 times faster so (most of these searches find nothing), for a
+    compilation of well under a millisecond in each process."""
+    return re.compile(alternation(words, re.escape))
+
+
+def shared_char(words: list[str]) -> str:
+    """A character every word holds, '' if none (``'' in text`` always holds): a text without
+    it need not be searched for the words."""
+    common = set.intersection(*map(set, words)) if words else set()
+    return min(common) if common else ""
+
+
+__all__ = ["alternation", "compiled", "compiled_re", "for_derived", "shared_char", "word_search"]

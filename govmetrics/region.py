@@ -21,8 +21,7 @@ from typing import Protocol
 
 import regex
 
-from .context import _words  # the level and whole-area words sought before every figure
-from .patterns import compiled
+from .patterns import alternation, compiled, word_search
 from .rules import RuleSet, derived
 
 _HEAD = 400  # characters of an article's opening searched for its title and dateline
@@ -57,10 +56,6 @@ class RegionRules:
     joiner_re: regex.Pattern
 
 
-def _alt(words: list[str]) -> str:
-    return "|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
-
-
 def _chars(words: list[str]) -> str:
     return "".join(regex.escape(w) for w in words)
 
@@ -85,11 +80,11 @@ def region_rules(rs: RuleSet) -> RegionRules:
     for word, size in levels.items():
         by_size.setdefault(size, []).append(word)
     part = "(?:" + "|".join(
-        rf"{first_char}{name_char}{{{lo - 1},{hi - 1}}}?(?:{_alt(words)}){not_after}"
+        rf"{first_char}{name_char}{{{lo - 1},{hi - 1}}}?(?:{alternation(words, none='')}){not_after}"
         for (lo, hi), words in sorted(by_size.items())
     ) + ")"
     whole = {str(k): str(v) for k, v in d.get("whole", {}).items()}
-    before = _alt(d.get("before", []) + list(whole)) or "(?!)"
+    before = alternation(d.get("before", []) + list(whole), none='') or "(?!)"
     # A name starts after a non-Han character, a line start or a `before` word (记者从株洲市…),
     # past any further `before` words and the end of a date (2021年3月1日在广州市…: 日 and 在
     # are not part of the name; 日照市 is one).
@@ -99,21 +94,21 @@ def region_rules(rs: RuleSet) -> RegionRules:
     anchored = chain + institution
     flags = regex.M | regex.V1
     groups = {str(k): str(v or "") for k, v in d.get("list_groups", {}).items()}
-    joiners = _alt(d.get("list_joiners", [])) or "、"
+    joiners = alternation(d.get("list_joiners", []), none='') or "、"
     name = rf"[\p{{Han}}--[{stop}]]{{1,{longest + 2}}}?"
     count = r"(?:[一二三四五六七八九十两]|\d+)个?"
     list_re = (rf"(?:其中|全年|今年|去年|当年)?(?P<names>{name}(?:(?:{joiners}){name})+)(?:等)?"
-               rf"(?:{count})?(?P<group>{_alt(list(groups)) or '(?!)'})?")
+               rf"(?:{count})?(?P<group>{alternation(list(groups), none='') or '(?!)'})?")
     return RegionRules(
         national=str(d.get("national", "全国")),
         national_re=compiled("|".join(d.get("national_cues", [])) or "(?!)", flags),
         chain_re=compiled(chain, flags),
         anchored_re=compiled(anchored, flags),
-        anchored_end_re=compiled(f"(?:{_alt(list(levels)) or '(?!)'}){institution}", flags),
+        anchored_end_re=compiled(f"(?:{alternation(list(levels), none='') or '(?!)'}){institution}", flags),
         part_re=compiled(part, flags),
-        level_re=_words(list(levels)),
+        level_re=word_search(list(levels)),
         whole=whole,
-        whole_re=_words(list(whole)),
+        whole_re=word_search(list(whole)),
         levels=tuple(sorted(levels, key=len, reverse=True)),
         not_places=frozenset(d.get("not_places", [])),
         not_place_endings=tuple(d.get("not_place_endings", [])),

@@ -429,7 +429,8 @@ def test_tail_words_strip_removes_what_the_pattern_removes() -> None:
     position; it must leave what the substitution leaves, for any text."""
     import random
 
-    from govmetrics.attribute import _NOISE, _alt, vocab_for
+    from govmetrics.attribute import _NOISE, vocab_for
+    from govmetrics.patterns import alternation
 
     v = vocab_for(default_ruleset())
     seeds = Path(__file__).resolve().parents[1] / "seeds"
@@ -438,7 +439,7 @@ def test_tail_words_strip_removes_what_the_pattern_removes() -> None:
     checked = 0
     for tail in (v.trim_tail, v.display_tail):
         words = [w for ws in tail.by_last.values() for w in ws]
-        pattern = regex.compile(f"(?:{_alt(words)})+$")
+        pattern = regex.compile(f"(?:{alternation(words)})+$")
         texts = [_NOISE.sub("", ln)[-k:] for ln in lines for k in (3, 8, 20)]
         texts += ["".join(rnd.choice(words + ["的", "工业", "a", "\n"]) for _ in range(rnd.randint(0, 6)))
                   for _ in range(3000)]

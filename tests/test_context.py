@@ -200,7 +200,8 @@ def test_deadlines_are_the_to_mentions() -> None:
 def test_year_word_lists_share_the_character_they_are_gated_by() -> None:
     """_mentions searches the plan, relative-year and century words only in a text holding
     the character every one of them holds."""
-    from govmetrics.context import _shared_char, cues_for
+    from govmetrics.context import cues_for
+    from govmetrics.patterns import shared_char
     from govmetrics.rules import default_ruleset
 
     rs = default_ruleset()
@@ -209,17 +210,18 @@ def test_year_word_lists_share_the_character_they_are_gated_by() -> None:
                     ("century_years", cues.century_char)):
         words = list(rs.data[key])
         assert ch and all(ch in w for w in words), key
-    assert _shared_char(["今年", "去年"]) == "年"
-    assert _shared_char(["今年", "本世纪"]) == ""  # nothing shared: no gate ('' is in every text)
-    assert _shared_char([]) == ""
+    assert shared_char(["今年", "去年"]) == "年"
+    assert shared_char(["今年", "本世纪"]) == ""  # nothing shared: no gate ('' is in every text)
+    assert shared_char([]) == ""
 
 
 def test_the_core_of_a_prefix_is_tested_by_endswith_as_by_the_end_patterns() -> None:
     """kind_and_sign tests the prefix without its fillers with str.endswith instead of the
     end-anchored patterns: the same verdicts on every prefix of the seed sentences (the core
     never ends with a newline, before which $ matches too)."""
-    from govmetrics.context import _alt, cues_for
+    from govmetrics.context import cues_for
     from govmetrics.normalize import normalize
+    from govmetrics.patterns import alternation
     from govmetrics.rules import default_ruleset
 
     cues = cues_for(default_ruleset())
@@ -237,7 +239,7 @@ def test_the_core_of_a_prefix_is_tested_by_endswith_as_by_the_end_patterns() -> 
             tail = prefix.rstrip()
             assert tail.endswith(words) or pattern.sub("", tail) == tail, prefix
         for pattern, words in ((cues.up, cues.up_words), (cues.down, cues.down_words),
-                               (regex.compile(f"(?:{_alt(list(cues.flow_words))})$"), cues.flow_words), (cues.growth_rate_end, cues.growth_rate_words)):
+                               (regex.compile(f"(?:{alternation(list(cues.flow_words))})$"), cues.flow_words), (cues.growth_rate_end, cues.growth_rate_words)):
             assert (pattern.search(core) is not None) == core.endswith(words), (prefix, core)
             tested += core.endswith(words)
         if cues.change_of_stock.search(core):
@@ -295,12 +297,12 @@ def test_every_plan_period_opener_of_the_rules_opens_a_frame() -> None:
 def test_an_empty_word_of_a_list_is_left_out_of_its_pattern() -> None:
     """An empty word would match everywhere; the first-character gates of the same lists
     (words[0]) leave it out, so the patterns do too."""
-    from govmetrics import attribute, context
+    from govmetrics.patterns import alternation
 
-    assert attribute._alt is context._alt
-    assert context._alt(["", "目标", "预期目标"]) == "预期目标|目标"
-    assert context._alt([""]) == context._alt([]) == "(?!)"
-    assert not regex.search(context._alt(["", "目标"]), "增长5%")
+    assert alternation(["", "目标", "预期目标"]) == "预期目标|目标"
+    assert alternation([""]) == alternation([]) == "(?!)"
+    assert alternation([], none="") == ""  # (the place patterns supply their own fallback)
+    assert not regex.search(alternation(["", "目标"]), "增长5%")
 
 
 def test_the_name_a_goal_quoted_for_a_finished_year_needs_comes_from_the_rules() -> None:
@@ -313,12 +315,12 @@ def test_the_name_a_goal_quoted_for_a_finished_year_needs_comes_from_the_rules()
 
 
 def test_word_searches_find_what_the_regex_alternation_finds() -> None:
-    """The goal, result and governing cues are searched with the stdlib engine (_words): over
+    """The goal, result and governing cues are searched with the stdlib engine (word_search): over
     the seeds (and with the blanking sub is_target applies) they must find what the `regex`
     alternation of the same words finds."""
     import regex
 
-    from govmetrics.context import _alt, _words
+    from govmetrics.patterns import alternation, word_search
     from govmetrics.rules import default_ruleset
 
     rs = default_ruleset()
@@ -330,7 +332,7 @@ def test_word_searches_find_what_the_regex_alternation_finds() -> None:
     texts = [p.read_text("utf-8") for p in sorted(seeds.glob("*.txt"))] + ["a.b a*b (\\ aab", ""]
     found = 0
     for words in lists:
-        ours, theirs = _words(words), regex.compile(_alt(words))
+        ours, theirs = word_search(words), regex.compile(alternation(words))
         for t in texts:
             spans = [m.span() for m in theirs.finditer(t)]
             assert [m.span() for m in ours.finditer(t)] == spans

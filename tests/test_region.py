@@ -155,13 +155,13 @@ def test_level_and_whole_area_searches_find_what_the_regex_alternation_finds() -
     every position of the seeds they must find what the `regex` alternation finds."""
     import regex
 
-    from govmetrics.region import _alt, _words
+    from govmetrics.patterns import alternation, word_search
 
     d = default_ruleset().data.get("regions", {})
     texts = [normalize(p.read_text(encoding="utf-8")).text for p in sorted(SEEDS.glob("*.txt"))]
     found = 0
     for words in (list(d.get("levels", {})), list(d.get("whole", {})), ["a.b", "("], []):
-        ours, theirs = _words(words), regex.compile(_alt(words) or "(?!)")
+        ours, theirs = word_search(words), regex.compile(alternation(words))
         for t in texts:
             assert [m.span() for m in ours.finditer(t)] == [m.span() for m in theirs.finditer(t)]
             for i in range(0, len(t), 5):
