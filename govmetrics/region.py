@@ -84,7 +84,7 @@ def region_rules(rs: RuleSet) -> RegionRules:
         for (lo, hi), words in sorted(by_size.items())
     ) + ")"
     whole = {str(k): str(v) for k, v in d.get("whole", {}).items()}
-    before = alternation(d.get("before", []) + list(whole), none='') or "(?!)"
+    before = alternation(d.get("before", []) + list(whole))
     # A name starts after a non-Han character, a line start or a `before` word (记者从株洲市…),
     # past any further `before` words and the end of a date (2021年3月1日在广州市…: 日 and 在
     # are not part of the name; 日照市 is one).
@@ -94,17 +94,17 @@ def region_rules(rs: RuleSet) -> RegionRules:
     anchored = chain + institution
     flags = regex.M | regex.V1
     groups = {str(k): str(v or "") for k, v in d.get("list_groups", {}).items()}
-    joiners = alternation(d.get("list_joiners", []), none='') or "、"
+    joiners = alternation(d.get("list_joiners", []), none="、")
     name = rf"[\p{{Han}}--[{stop}]]{{1,{longest + 2}}}?"
     count = r"(?:[一二三四五六七八九十两]|\d+)个?"
     list_re = (rf"(?:其中|全年|今年|去年|当年)?(?P<names>{name}(?:(?:{joiners}){name})+)(?:等)?"
-               rf"(?:{count})?(?P<group>{alternation(list(groups), none='') or '(?!)'})?")
+               rf"(?:{count})?(?P<group>{alternation(list(groups))})?")
     return RegionRules(
         national=str(d.get("national", "全国")),
         national_re=compiled("|".join(d.get("national_cues", [])) or "(?!)", flags),
         chain_re=compiled(chain, flags),
         anchored_re=compiled(anchored, flags),
-        anchored_end_re=compiled(f"(?:{alternation(list(levels), none='') or '(?!)'}){institution}", flags),
+        anchored_end_re=compiled(f"(?:{alternation(list(levels))}){institution}", flags),
         part_re=compiled(part, flags),
         level_re=word_search(list(levels)),
         whole=whole,
