@@ -12,9 +12,10 @@ each process ends up with the share of files its time allows. (Files handed to t
 stay there: ProcessPoolExecutor marks a file running as it queues it for a worker, so it
 can no longer be cancelled and taken back.) At most ``window`` files are in flight; each
 file's claims are yielded as soon as it and every file before it are done, so the output
-is byte-identical to a one-process run and memory does not grow with the number of files. Warnings raised while extracting a file (rule timeouts) are
-collected and replayed through ``warn`` when that file's claims are yielded; unreadable
-files are reported exactly as in a one-process run and the run goes on.
+is byte-identical to a one-process run and memory does not grow with the number of files.
+Warnings raised while extracting a file (rule timeouts) are collected and replayed through
+``warn`` when that file's claims are yielded; unreadable files are reported exactly as in a
+one-process run and the run goes on.
 """
 
 from __future__ import annotations
